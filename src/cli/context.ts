@@ -1,0 +1,52 @@
+// What every command receives: output streams, environment, the state store, the process
+// runner and the interrupt signal. Tests build one in memory; bin/ builds the real one.
+import { ExecaRunner, type ProcessRunner } from '../exec/runner.js';
+import { stateRoot } from '../state/home.js';
+import { StateStore } from '../state/store.js';
+import { createLogger, useColor, type Logger } from '../util/logger.js';
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+export interface CliContext {
+  io: CliIO;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  store: StateStore;
+  runner: ProcessRunner;
+  log: Logger;
+  signal: AbortSignal;
+  color: boolean;
+}
+
+export function realIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}
+
+export function createContext(opts: {
+  io: CliIO;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+  verbose?: boolean;
+  runner?: ProcessRunner;
+}): CliContext {
+  const color = opts.io.isTTY && useColor({ isTTY: opts.io.isTTY }, opts.env);
+  return {
+    io: opts.io,
+    env: opts.env,
+    cwd: opts.cwd,
+    store: new StateStore(stateRoot(opts.env)),
+    runner: opts.runner ?? new ExecaRunner(),
+    log: createLogger({ verbose: opts.verbose, write: opts.io.stderr, color }),
+    signal: opts.signal,
+    color,
+  };
+}

@@ -1,0 +1,58 @@
+// The narrow interface every cluster provider implements (kind, local). Optional abilities
+// are separate interfaces with type guards, so no provider writes no-op methods.
+import type { ProcessRunner } from '../exec/runner.js';
+import type { Logger } from '../util/logger.js';
+import type { StateStore } from '../state/store.js';
+import type { ClusterRecord, ProviderName } from '../state/records.js';
+import type { ClusterProfile } from './profile.js';
+
+export interface ProviderContext {
+  runner: ProcessRunner;
+  store: StateStore;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Print commands and configs, change nothing. */
+  dryRun?: boolean;
+}
+
+export interface CreateRequest {
+  name: string;
+  profile: ClusterProfile;
+  /** kind: node image. */
+  image?: string;
+  /** Kubernetes version the cluster will run, when known (selects config dialects). */
+  kubernetesVersion?: string;
+  commit?: string;
+  /** kind: the user's own kind config (parsed YAML) to merge. */
+  userKindConfig?: unknown;
+  userKindConfigPath?: string;
+  /** local: folder with kube-apiserver, kube-controller-manager, etcd, ... */
+  binDir?: string;
+  /** local: also start kube-scheduler. */
+  withScheduler?: boolean;
+  /** Seconds to wait for readiness. */
+  waitSeconds?: number;
+}
+
+/** What a provider can say about a cluster that exists in reality (not just in state). */
+export interface LiveCluster {
+  name: string;
+  /** Created by kindlab (labelled), as far as the provider can tell. */
+  ownedByKindlab: boolean;
+}
+
+export interface ClusterProvider {
+  readonly name: ProviderName;
+  create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord>;
+  delete(rec: ClusterRecord, ctx: ProviderContext): Promise<void>;
+  /** Clusters that exist in reality, to reconcile state (deleted by hand, or not ours). */
+  listLive(ctx: ProviderContext): Promise<LiveCluster[]>;
+}
+
+export interface LogCollector {
+  exportLogs(rec: ClusterRecord, dir: string, ctx: ProviderContext): Promise<void>;
+}
+
+export function canExportLogs(p: ClusterProvider): p is ClusterProvider & LogCollector {
+  return typeof (p as Partial<LogCollector>).exportLogs === 'function';
+}

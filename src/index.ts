@@ -1,0 +1,13 @@
+// Public API for scenario authors: `import { defineScenario } from 'kindlab'`.
+export { defineScenario } from './scenario/types.js';
+export type {
+  Scenario,
+  ScenarioMeta,
+  ScenarioRequirements,
+  ScenarioContext,
+  ClusterInfo,
+  ObjectRef,
+  WaitOptions,
+  Assertions,
+  Component,
+} from './scenario/types.js';

@@ -1,0 +1,131 @@
+// The scenario API: what a scenario file declares (metadata + requirements) and the context
+// its run(ctx) receives. Scenario files default-export defineScenario({...}).
+import type * as k8s from '@kubernetes/client-node';
+
+export type Component = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy';
+
+export interface ScenarioRequirements {
+  /**
+   * Feature gates the scenario needs, name → value. A plain value applies to every component
+   * (kind applies featureGates everywhere); use `components` to document where it matters.
+   */
+  featureGates?: Record<string, boolean | { value: boolean; components?: Component[] }>;
+  /** kube-apiserver --runtime-config entries the scenario needs, e.g. { 'batch/v2alpha1': 'true' }. */
+  runtimeConfig?: Record<string, string>;
+  /** Extra kube-apiserver flags; values may reference `${KINDLAB_FILES}/<file>`. */
+  apiServerFlags?: Record<string, string>;
+  /** Extra kube-controller-manager flags. */
+  controllerManagerFlags?: Record<string, string>;
+  /** Files the API server needs, available under `${KINDLAB_FILES}`. */
+  files?: Array<{ name: string; content: string }>;
+  /** Worker nodes needed (kind). */
+  workers?: number;
+  /** 'api' = kube-apiserver (+ controller-manager) is enough; 'node' = pods must really run. */
+  needs?: 'api' | 'node';
+  /** The controller-manager must run (Jobs, CronJobs, ServiceAccount tokens...). Default true. */
+  controllerManager?: boolean;
+}
+
+export interface ScenarioMeta {
+  /** Kebab-case id, unique in the catalogue. */
+  id: string;
+  title: string;
+  /** KEP number, if the feature has one. */
+  kep?: number;
+  tags?: string[];
+  /** semver range of Kubernetes versions the scenario applies to, e.g. '>=1.24'. */
+  versions?: string;
+  requires?: ScenarioRequirements;
+  /** Default per-scenario timeout in seconds. */
+  timeoutSeconds?: number;
+  /** One-paragraph description of what the scenario proves and why. */
+  description?: string;
+}
+
+export interface WaitOptions {
+  timeoutSeconds?: number;
+  intervalMs?: number;
+  /** What is being waited for, shown in the timeout message. */
+  description?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface KubectlResult extends ExecResult {}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface ClusterInfo {
+  /** e.g. 'v1.37.2' */
+  gitVersion: string;
+  /** e.g. '1.37.2' (semver, no v, no build metadata) */
+  version: string;
+  provider: 'kind' | 'local' | 'existing';
+  /** Feature gates known enabled/disabled, when the cluster reports them. */
+  featureGates: Record<string, boolean>;
+  /** Whether real nodes can run pods. */
+  hasNodes: boolean;
+}
+
+export interface ScenarioContext {
+  /** The scenario's own namespace (created and labelled by the runner). */
+  namespace: string;
+  cluster: ClusterInfo;
+  kubeconfigPath: string;
+  kc: k8s.KubeConfig;
+  core: k8s.CoreV1Api;
+  /** Generic client for any object. */
+  objects: k8s.KubernetesObjectApi;
+  signal: AbortSignal;
+  /** Server-side apply (or create) an object; namespaced objects default to ctx.namespace; tracked for cleanup. */
+  apply<T extends k8s.KubernetesObject>(obj: T): Promise<T>;
+  /** Create an object (fails if it exists); tracked for cleanup. Rejections surface the API error. */
+  create<T extends k8s.KubernetesObject>(obj: T): Promise<T>;
+  get<T extends k8s.KubernetesObject>(ref: ObjectRef): Promise<T>;
+  delete(ref: ObjectRef): Promise<void>;
+  /** Poll until predicate(obj) is true; on timeout the error shows the last state seen. */
+  waitFor<T extends k8s.KubernetesObject>(ref: ObjectRef, predicate: (obj: T) => boolean, opts?: WaitOptions): Promise<T>;
+  /** Poll an arbitrary async check until it returns a truthy value. */
+  eventually<T>(check: () => Promise<T | undefined | false>, opts?: WaitOptions): Promise<T>;
+  exec(pod: string, container: string | undefined, command: string[]): Promise<ExecResult>;
+  logs(pod: string, container?: string, opts?: { previous?: boolean }): Promise<string>;
+  /** Prometheus text from the kubelet of a node via the API server's node proxy. */
+  kubeletMetrics(node: string, path?: '/metrics' | '/metrics/cadvisor' | '/metrics/resource'): Promise<string>;
+  /** Raw GET through the API server (path like /metrics or /apis/...). */
+  raw(path: string): Promise<string>;
+  /** Run kubectl with the cluster's kubeconfig. Does not throw on non-zero exit. */
+  kubectl(args: string[], opts?: { input?: string; env?: Record<string, string> }): Promise<KubectlResult>;
+  step<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
+  cleanup(fn: () => Promise<void> | void): void;
+  log(message: string): void;
+  /** Skip the rest of the scenario with a reason (e.g. a host requirement is missing). */
+  skip(reason: string): never;
+  assert: Assertions;
+}
+
+export interface Assertions {
+  ok(value: unknown, message: string): asserts value;
+  equal<T>(actual: T, expected: T, message?: string): void;
+  /** Deep partial match: every field in `expected` must be present in `actual`; arrays match order-free. */
+  matches(actual: unknown, expected: unknown, message?: string): void;
+  /** The promise must reject; returns the error for further checks. Optional regex on the message. */
+  rejects(promise: Promise<unknown>, pattern?: RegExp, message?: string): Promise<Error>;
+  includes(haystack: string, needle: string | RegExp, message?: string): void;
+}
+
+export interface Scenario extends ScenarioMeta {
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+export function defineScenario(s: Scenario): Scenario {
+  return s;
+}

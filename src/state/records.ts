@@ -1,0 +1,50 @@
+// The shapes of what kindlab remembers about clusters and images it created.
+import type { ClusterProfile } from '../cluster/profile.js';
+
+export type ProviderName = 'kind' | 'local';
+export type ClusterState = 'creating' | 'ready' | 'failed' | 'deleting';
+
+export interface LocalProcessRecord {
+  component: string;
+  pid: number;
+  logFile: string;
+}
+
+export interface ClusterRecord {
+  name: string;
+  provider: ProviderName;
+  state: ClusterState;
+  createdAt: string;
+  /** Process that is creating or deleting the cluster (to tell live work from a crash). */
+  ownerPid?: number;
+  image?: string;
+  kubernetesVersion?: string;
+  commit?: string;
+  /** Absolute path of the kubeconfig kindlab wrote (mode 0600). */
+  kubeconfig: string;
+  /** The kind config kindlab rendered and passed to kind (kind provider). */
+  configFile?: string;
+  profile: ClusterProfile;
+  local?: {
+    binDir: string;
+    dataDir: string;
+    apiServerUrl: string;
+    processes: LocalProcessRecord[];
+  };
+}
+
+export type ImageKind = 'node-image' | 'components';
+
+export interface ImageRecord {
+  kind: ImageKind;
+  /** Docker tag (node-image) or a label for a components build. */
+  tag: string;
+  commit: string;
+  describe: string;
+  kubeRoot: string;
+  builtAt: string;
+  buildSeconds: number;
+  kindVersion?: string;
+  /** Folder with built binaries (components). */
+  binDir?: string;
+}
