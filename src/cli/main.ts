@@ -1,7 +1,7 @@
 // Entry point of the kindlab CLI: wires commander to one file per command. Command modules
 // are imported lazily so `kindlab --help` stays fast.
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isKindlabError, UsageError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, isKindlabError, UsageError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
 import { createContext, realIO, type CliContext, type CliIO } from './context.js';
 import { EXIT_CODES_HELP } from './messages.js';
@@ -12,7 +12,9 @@ export interface RunCliOptions {
   cwd?: string;
 }
 
-type Handler = (ctx: CliContext, ...args: unknown[]) => Promise<ExitCodeValue | void>;
+// `never[]` lets each command declare its own argument types (commander passes args, flags, command).
+type Handler = (ctx: CliContext, ...args: never[]) => Promise<number | void>;
+type AnyArgsHandler = (ctx: CliContext, ...args: unknown[]) => Promise<number | void>;
 type CommandModule = { register(program: Command, run: (load: () => Promise<Handler>) => (...a: unknown[]) => Promise<void>): void };
 
 const COMMANDS: Array<() => Promise<CommandModule>> = [
@@ -45,7 +47,7 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
     async (...args: unknown[]): Promise<void> => {
       const verbose = Boolean(program.opts<{ verbose?: boolean }>().verbose);
       const ctx = createContext({ io, env, cwd, signal: interrupt.signal, verbose });
-      const handler = await load();
+      const handler = (await load()) as AnyArgsHandler;
       const code = await handler(ctx, ...args);
       exitCode = code ?? ExitCode.ok;
     };

@@ -1,0 +1,56 @@
+// `kindlab build [ref]`: resolve a ref in a Kubernetes checkout and build a labelled kind node
+// image from it (work happens in src/source/build-image.ts).
+import type { Command } from 'commander';
+import { chooseKubeRoot } from '../source/kube-root.js';
+import { createPhases } from '../util/phases.js';
+import type { CliContext } from './context.js';
+import { dryRunContext } from './dry-run.js';
+import type { CommandModule } from './main.js';
+
+interface BuildFlags {
+  kubeRoot?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  output?: string;
+}
+
+export const register: CommandModule['register'] = (program, run) => {
+  program
+    .command('build')
+    .argument('[ref]', 'tag, branch, remote branch or commit SHA', 'HEAD')
+    .description('build a kind node image from a Kubernetes commit (in an isolated git worktree)')
+    .option('--kube-root <dir>', 'Kubernetes checkout (default: $KUBE_ROOT, else the current directory)')
+    .option('--force', 'rebuild even if an image for this commit exists')
+    .option('--dry-run', 'print the commands that would run, do nothing')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kindlab build v1.33.0 --kube-root ~/src/kubernetes
+  KUBE_ROOT=~/src/kubernetes kindlab build origin/release-1.33
+  kindlab build            # HEAD of the checkout in the current directory, with uncommitted changes
+  kindlab build 3f2a1c9 --dry-run
+
+The image is tagged kindlab/node:<git describe --tags --always --dirty> and labelled
+io.kindlab.commit=<sha>. A second build of the same commit is a cache hit (--force rebuilds).
+The build output goes to a log file under $KINDLAB_HOME/logs; its tail is shown on failure.`,
+    )
+    .action(run(async () => handler));
+};
+
+async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise<number> {
+  const { buildNodeImage } = await import('../source/build-image.js');
+  const c = flags.dryRun ? dryRunContext(ctx) : ctx;
+  const phases = createPhases(ctx.io.stderr, ctx.color);
+  const result = await buildNodeImage(
+    { kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd), ref, force: flags.force },
+    { runner: c.runner, store: ctx.store, phases, signal: ctx.signal, dryRun: flags.dryRun },
+  );
+  if (flags.output === 'json') {
+    ctx.io.stdout(JSON.stringify(result, null, 2) + '\n');
+  } else if (!flags.dryRun) {
+    ctx.io.stdout(`${result.image}\n`);
+  }
+  return 0;
+}

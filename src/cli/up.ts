@@ -1,0 +1,123 @@
+// `kindlab up`: create a cluster from an image, a ref (built first) or a released version, shaped
+// by flags; providers do the work (src/cluster/kind, src/cluster/local).
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { emptyProfile, type ClusterProfile } from '../cluster/profile.js';
+import { parseDuration, parseFeatureGates, parseRuntimeConfig, parseWorkers, validateClusterName } from '../cluster/flags.js';
+import type { CliContext } from './context.js';
+import { dryRunContext } from './dry-run.js';
+import type { CommandModule } from './main.js';
+import { createPhases } from '../util/phases.js';
+import type { ProviderName } from '../state/records.js';
+
+export interface UpFlags {
+  name: string;
+  provider: ProviderName;
+  image?: string;
+  ref?: string;
+  k8sVersion?: string;
+  kubeRoot?: string;
+  featureGates?: string;
+  runtimeConfig?: string;
+  workers?: string;
+  config?: string;
+  wait?: string;
+  exportKubeconfig?: boolean;
+  binDir?: string;
+  withScheduler?: boolean;
+  dryRun?: boolean;
+  output?: string;
+}
+
+export const register: CommandModule['register'] = (program: Command, run) => {
+  program
+    .command('up')
+    .description('create a cluster (kind by default, or the local control-plane provider)')
+    .option('--name <name>', 'cluster name', 'kindlab')
+    .addOption(new Option('--provider <provider>', 'kind: real nodes; local: etcd + kube-apiserver + controller-manager on loopback').choices(['kind', 'local']).default('kind'))
+    .option('--image <image>', 'kind node image to use')
+    .option('--ref <ref>', 'build a node image from this Kubernetes ref first (see kindlab build)')
+    .option('--k8s-version <version>', "use kind's published node image for a released version, e.g. v1.33.1")
+    .option('--kube-root <dir>', 'Kubernetes checkout for --ref (default: $KUBE_ROOT, else the current directory)')
+    .option('--feature-gates <list>', 'feature gates for every component, e.g. A=true,B=false')
+    .option('--runtime-config <list>', 'kube-apiserver --runtime-config, e.g. batch/v2alpha1=true')
+    .option('--workers <n>', 'worker nodes (kind)')
+    .option('--config <file>', 'your own kind config, merged with what kindlab renders (conflicts are errors)')
+    .option('--wait <duration>', 'wait for the control plane to be ready, e.g. 120s', '120s')
+    .option('--export-kubeconfig', 'also merge the kubeconfig into $KUBECONFIG or ~/.kube/config (kind provider)')
+    .option('--bin-dir <dir>', 'local provider: folder with etcd, kube-apiserver, kube-controller-manager (default: the lab cache from npm run lab)')
+    .option('--with-scheduler', 'local provider: also run kube-scheduler')
+    .option('--dry-run', 'print the commands and the rendered kind config, do nothing')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kindlab up --k8s-version v1.33.1 --feature-gates UserNamespacesSupport=true
+  kindlab up --ref v1.34.0 --kube-root ~/src/kubernetes --workers 2
+  kindlab up --image kindlab/node:v1.35.0 --runtime-config admissionregistration.k8s.io/v1beta1=true
+  kindlab up --config my-kind.yaml --name dev --dry-run
+  kindlab up --provider local --feature-gates MutatingAdmissionPolicy=true
+
+The kubeconfig is written to $KINDLAB_HOME/clusters/<name>/kubeconfig (mode 0600) next to the
+rendered kind-config.yaml; ~/.kube/config is only touched with --export-kubeconfig.
+Ctrl-C while creating deletes the half-created cluster.`,
+    )
+    .action(run(async () => handler));
+};
+
+async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
+  const name = validateClusterName(flags.name);
+  const sources = [flags.image && '--image', flags.ref && '--ref', flags.k8sVersion && '--k8s-version'].filter(Boolean);
+  if (sources.length > 1) throw new UsageError(`give only one of --image, --ref, --k8s-version (got ${sources.join(', ')})`);
+  if (flags.provider === 'local' && sources.length > 0) {
+    throw new UsageError(`--provider local runs binaries from --bin-dir; ${sources[0]} is for the kind provider`, {
+      hint: 'drop it, or build binaries with kindlab build --components and pass --bin-dir',
+    });
+  }
+  const profile: ClusterProfile = {
+    ...emptyProfile(),
+    featureGates: parseFeatureGates(flags.featureGates),
+    runtimeConfig: parseRuntimeConfig(flags.runtimeConfig),
+    workers: parseWorkers(flags.workers),
+  };
+  const waitSeconds = parseDuration(flags.wait, '--wait');
+  const { createCluster } = await import('../cluster/create.js');
+  const c = flags.dryRun ? dryRunContext(ctx) : ctx;
+  const rec = await createCluster(c, {
+    name,
+    provider: flags.provider,
+    profile,
+    image: flags.image,
+    ref: flags.ref,
+    k8sVersion: flags.k8sVersion,
+    kubeRoot: flags.kubeRoot,
+    configPath: flags.config,
+    waitSeconds,
+    binDir: flags.binDir,
+    withScheduler: flags.withScheduler,
+    exportKubeconfig: flags.exportKubeconfig,
+    dryRun: flags.dryRun,
+    phases: createPhases(ctx.io.stderr, ctx.color),
+  });
+  if (flags.dryRun) return 0;
+  if (flags.output === 'json') {
+    ctx.io.stdout(JSON.stringify(rec, null, 2) + '\n');
+    return 0;
+  }
+  ctx.io.stdout(
+    [
+      `cluster "${rec.name}" is ready (${rec.provider}${rec.kubernetesVersion ? `, ${rec.kubernetesVersion}` : ''})`,
+      `  kubeconfig:  ${rec.kubeconfig}`,
+      ...(rec.configFile ? [`  kind config: ${rec.configFile}`] : []),
+      '',
+      'Use it:',
+      `  export KUBECONFIG=${rec.kubeconfig}`,
+      `  kubectl get nodes`,
+      `Delete it: kindlab down ${rec.name}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}

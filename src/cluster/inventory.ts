@@ -1,0 +1,102 @@
+// Reconciles kindlab's records with reality: clusters deleted by hand, creations that died
+// half-way, images removed from docker. Used by `ls` (to show) and `ls --prune` (to forget).
+import { Docker } from '../docker/docker.js';
+import type { CliContext } from '../cli/context.js';
+import type { ClusterRecord, ImageRecord } from '../state/records.js';
+import { getProvider } from './providers.js';
+
+export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'unknown';
+
+export interface ClusterRow {
+  record: ClusterRecord;
+  observed: Observed;
+  note?: string;
+}
+
+export interface ImageRow {
+  record: ImageRecord;
+  observed: 'present' | 'missing' | 'unknown';
+}
+
+function pidAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function inventory(ctx: CliContext): Promise<{ clusters: ClusterRow[]; images: ImageRow[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const records = ctx.store.listClusters();
+  const liveByProvider = new Map<string, Set<string> | undefined>();
+  for (const p of new Set(records.map((r) => r.provider))) {
+    try {
+      const live = await (await getProvider(p)).listLive({ runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal });
+      liveByProvider.set(p, new Set(live.filter((l) => l.ownedByKindlab).map((l) => l.name)));
+    } catch (e) {
+      liveByProvider.set(p, undefined);
+      warnings.push(`cannot check ${p} clusters: ${(e as Error).message}`);
+    }
+  }
+  const clusters = records.map((record): ClusterRow => {
+    const live = liveByProvider.get(record.provider);
+    const busy = (record.state === 'creating' || record.state === 'deleting') && pidAlive(record.ownerPid);
+    if (busy) return { record, observed: record.state };
+    if (record.state === 'creating' || record.state === 'deleting') {
+      return { record, observed: 'interrupted', note: `kindlab process ${record.ownerPid} died while ${record.state}` };
+    }
+    if (!live) return { record, observed: 'unknown' };
+    if (!live.has(record.name)) return { record, observed: 'missing', note: 'deleted outside kindlab' };
+    return { record, observed: record.state };
+  });
+
+  const imageRecords = ctx.store.listImages();
+  const docker = new Docker(ctx.runner, ctx.signal);
+  let dockerUp = true;
+  if (imageRecords.some((r) => r.kind === 'node-image')) {
+    try {
+      await docker.requireDaemon();
+    } catch {
+      dockerUp = false;
+      warnings.push('docker is not reachable: image state unknown');
+    }
+  }
+  const images: ImageRow[] = [];
+  for (const record of imageRecords) {
+    if (record.kind !== 'node-image') {
+      images.push({ record, observed: 'present' });
+      continue;
+    }
+    if (!dockerUp) {
+      images.push({ record, observed: 'unknown' });
+      continue;
+    }
+    images.push({ record, observed: (await docker.imageInfo(record.tag)) ? 'present' : 'missing' });
+  }
+  return { clusters, images, warnings };
+}
+
+/** Forgets records that no longer match reality; deletes leftovers of interrupted creations. */
+export async function prune(ctx: CliContext, rows: { clusters: ClusterRow[]; images: ImageRow[] }): Promise<string[]> {
+  const pruned: string[] = [];
+  for (const row of rows.clusters) {
+    if (row.observed === 'missing' || row.observed === 'interrupted') {
+      if (row.observed === 'interrupted') {
+        const provider = await getProvider(row.record.provider);
+        await provider.delete(row.record, { runner: ctx.runner, store: ctx.store, log: ctx.log }).catch(() => undefined);
+      }
+      ctx.store.removeCluster(row.record.name);
+      pruned.push(`cluster ${row.record.name}`);
+    }
+  }
+  for (const row of rows.images) {
+    if (row.observed === 'missing') {
+      ctx.store.removeImage(row.record.kind, row.record.commit);
+      pruned.push(`image ${row.record.tag}`);
+    }
+  }
+  return pruned;
+}

@@ -1,0 +1,108 @@
+// The kind provider: runs the create steps in order over one context; if any step fails or the
+// user interrupts, the half-created cluster is deleted and its state removed.
+import { join } from 'node:path';
+import { ConflictError } from '../../errors.js';
+import { Docker } from '../../docker/docker.js';
+import { Kind } from '../../kind/driver.js';
+import type { ClusterRecord } from '../../state/records.js';
+import type { ClusterProvider, CreateRequest, LiveCluster, LogCollector, ProviderContext } from '../provider.js';
+import type { KindStepContext } from './steps/context.js';
+import { createClusterStep } from './steps/create-cluster.js';
+import { preflightStep } from './steps/preflight.js';
+import { renderConfigStep } from './steps/render-config.js';
+
+type Step = { name: string; run: (sc: KindStepContext) => Promise<void> | void };
+
+const STEPS: Step[] = [
+  { name: 'preflight', run: preflightStep },
+  { name: 'render kind config', run: renderConfigStep },
+  { name: 'kind create cluster', run: createClusterStep },
+];
+
+export class KindProvider implements ClusterProvider, LogCollector {
+  readonly name = 'kind' as const;
+
+  constructor(private readonly onStep?: (name: string, run: () => Promise<void>) => Promise<void>) {}
+
+  async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
+    const clusterDir = ctx.store.clusterDir(req.name);
+    const sc: KindStepContext = {
+      req,
+      ctx,
+      clusterDir,
+      configFile: join(clusterDir, 'kind-config.yaml'),
+      kubeconfig: join(clusterDir, 'kubeconfig'),
+      logFile: join(clusterDir, 'create.log'),
+    };
+    const rec: ClusterRecord = {
+      name: req.name,
+      provider: 'kind',
+      state: 'creating',
+      createdAt: new Date().toISOString(),
+      ownerPid: process.pid,
+      image: req.image,
+      kubernetesVersion: req.kubernetesVersion,
+      commit: req.commit,
+      kubeconfig: sc.kubeconfig,
+      configFile: sc.configFile,
+      profile: req.profile,
+    };
+    if (!ctx.dryRun) await ctx.store.reserveCluster(rec);
+    let createStarted = false;
+    try {
+      for (const step of STEPS) {
+        if (step.run === createClusterStep) createStarted = true;
+        const run = async (): Promise<void> => {
+          await step.run(sc);
+        };
+        if (this.onStep) await this.onStep(step.name, run);
+        else await run();
+      }
+    } catch (e) {
+      if (!ctx.dryRun) {
+        ctx.log.info(`cleaning up: deleting half-created cluster ${req.name}`);
+        if (createStarted) await new Kind(ctx.runner).deleteCluster(req.name, sc.kubeconfig, join(clusterDir, 'delete.log')).catch(() => undefined);
+        ctx.store.removeCluster(req.name);
+      }
+      throw e;
+    }
+    if (ctx.dryRun) return rec;
+    const ready: ClusterRecord = { ...rec, state: 'ready', ownerPid: undefined };
+    ctx.store.saveCluster(ready);
+    return ready;
+  }
+
+  async delete(rec: ClusterRecord, ctx: ProviderContext): Promise<void> {
+    const owned = await this.ownership(rec.name, ctx);
+    if (owned === 'foreign') {
+      throw new ConflictError(`kind cluster "${rec.name}" exists but its nodes do not carry kindlab's mark; it was recreated outside kindlab`, {
+        hint: `kindlab will not delete it; use kind delete cluster --name ${rec.name} yourself, then kindlab ls --prune`,
+      });
+    }
+    if (owned === 'ours') {
+      await new Kind(ctx.runner, ctx.signal).deleteCluster(rec.name, rec.kubeconfig);
+    }
+    if (!ctx.dryRun) ctx.store.removeCluster(rec.name);
+  }
+
+  async listLive(ctx: ProviderContext): Promise<LiveCluster[]> {
+    const nodes = await new Docker(ctx.runner, ctx.signal).kindNodes();
+    const byCluster = new Map<string, boolean>();
+    for (const n of nodes) {
+      const ours = n.mountSources.includes(join(ctx.store.clusterDir(n.cluster), 'files'));
+      byCluster.set(n.cluster, (byCluster.get(n.cluster) ?? false) || ours);
+    }
+    return [...byCluster].map(([name, ownedByKindlab]) => ({ name, ownedByKindlab }));
+  }
+
+  async exportLogs(rec: ClusterRecord, dir: string, ctx: ProviderContext): Promise<void> {
+    await new Kind(ctx.runner, ctx.signal).exportLogs(rec.name, dir);
+  }
+
+  /** 'ours' = nodes exist with kindlab's mark, 'absent' = no nodes, 'foreign' = nodes without it. */
+  private async ownership(name: string, ctx: ProviderContext): Promise<'ours' | 'absent' | 'foreign'> {
+    const live = (await this.listLive(ctx)).find((c) => c.name === name);
+    if (!live) return 'absent';
+    return live.ownedByKindlab ? 'ours' : 'foreign';
+  }
+}

@@ -1,0 +1,13 @@
+// State shared by the steps of creating a kind cluster.
+import type { CreateRequest, ProviderContext } from '../../provider.js';
+
+export interface KindStepContext {
+  req: CreateRequest;
+  ctx: ProviderContext;
+  clusterDir: string;
+  configFile: string;
+  kubeconfig: string;
+  logFile: string;
+  kindVersion?: string;
+  kindConfigYaml?: string;
+}

@@ -1,0 +1,123 @@
+// Typed wrappers around the docker CLI calls kindlab needs (daemon check, images, labels).
+import { EnvironmentError, ProcessError } from '../errors.js';
+import type { ProcessRunner } from '../exec/runner.js';
+import { KIND_CLUSTER_LABEL } from './labels.js';
+
+export interface ImageInfo {
+  id: string;
+  labels: Record<string, string>;
+}
+
+export interface NodeContainer {
+  name: string;
+  cluster: string;
+  /** Host paths mounted into the container (kindlab marks its clusters with a mount from its state folder). */
+  mountSources: string[];
+}
+
+export class Docker {
+  constructor(
+    private readonly runner: ProcessRunner,
+    private readonly signal?: AbortSignal,
+    readonly binary = 'docker',
+  ) {}
+
+  /** Throws an EnvironmentError with the fix when the daemon cannot be reached. */
+  async requireDaemon(): Promise<string> {
+    let r;
+    try {
+      r = await this.runner.run(this.binary, ['info', '--format', '{{.ServerVersion}}'], { allowFailure: true, signal: this.signal, timeoutMs: 20_000 });
+    } catch (e) {
+      if (e instanceof ProcessError && e.processExitCode === undefined) {
+        throw new EnvironmentError(`${this.binary} is not installed or not on PATH`, {
+          hint: 'install Docker (Debian: apt-get install docker.io) or Podman (set KIND_EXPERIMENTAL_PROVIDER=podman)',
+        });
+      }
+      throw e;
+    }
+    const version = r.stdout.trim();
+    if (r.exitCode !== 0 || version === '' || version === '<no value>') {
+      throw new EnvironmentError('the Docker daemon is not reachable', {
+        detail: (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n'),
+        hint: 'start it (systemctl start docker, or `dockerd &` as root) and check that your user may use the socket (docker info)',
+      });
+    }
+    return version;
+  }
+
+  async imageInfo(ref: string): Promise<ImageInfo | undefined> {
+    const r = await this.runner.run(this.binary, ['image', 'inspect', '--format', '{{.Id}} {{json .Config.Labels}}', ref], {
+      allowFailure: true,
+      signal: this.signal,
+    });
+    if (r.exitCode !== 0) return undefined;
+    const line = r.stdout.trim();
+    const space = line.indexOf(' ');
+    const labels = JSON.parse(line.slice(space + 1)) as Record<string, string> | null;
+    return { id: line.slice(0, space), labels: labels ?? {} };
+  }
+
+  /** Re-tag `source` as `target` with labels added (docker has no way to label an existing image). */
+  async labelImage(source: string, target: string, labels: Record<string, string>): Promise<void> {
+    const created = await this.runner.run(this.binary, ['create', source], { signal: this.signal });
+    const id = created.stdout.trim();
+    try {
+      const changes = Object.entries(labels).flatMap(([k, v]) => ['--change', `LABEL ${k}=${JSON.stringify(v)}`]);
+      await this.runner.run(this.binary, ['commit', ...changes, id, target], { signal: this.signal });
+    } finally {
+      await this.runner.run(this.binary, ['rm', '-f', id], { allowFailure: true });
+    }
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    await this.runner.run(this.binary, ['image', 'rm', ref], { allowFailure: true });
+  }
+
+  async listImages(labelFilter: string): Promise<Array<{ ref: string; id: string; created: string }>> {
+    const r = await this.runner.run(
+      this.binary,
+      ['image', 'ls', '--filter', `label=${labelFilter}`, '--format', '{{.Repository}}:{{.Tag}}\t{{.ID}}\t{{.CreatedAt}}'],
+      { signal: this.signal },
+    );
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [ref = '', id = '', created = ''] = l.split('\t');
+        return { ref, id, created };
+      });
+  }
+
+  /** Containers kind created (any cluster), with their mount sources. */
+  async kindNodes(): Promise<NodeContainer[]> {
+    const ps = await this.runner.run(this.binary, ['ps', '-a', '--filter', `label=${KIND_CLUSTER_LABEL}`, '--format', '{{.Names}}'], {
+      signal: this.signal,
+    });
+    const names = ps.stdout.split('\n').filter(Boolean);
+    if (names.length === 0) return [];
+    const inspect = await this.runner.run(
+      this.binary,
+      ['inspect', '--format', `{{.Name}}\t{{index .Config.Labels "${KIND_CLUSTER_LABEL}"}}\t{{range .Mounts}}{{.Source}};{{end}}`, ...names],
+      { signal: this.signal, allowFailure: true },
+    );
+    return inspect.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [name = '', cluster = '', mounts = ''] = l.split('\t');
+        return { name: name.replace(/^\//, ''), cluster, mountSources: mounts.split(';').filter(Boolean) };
+      });
+  }
+
+  /** Names of containers whose names start with a prefix (to clean up kind's build containers). */
+  async containersNamed(prefix: string): Promise<string[]> {
+    const r = await this.runner.run(this.binary, ['ps', '-a', '--filter', `name=^${prefix}`, '--format', '{{.Names}}'], {
+      allowFailure: true,
+    });
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  async removeContainers(names: string[]): Promise<void> {
+    if (names.length) await this.runner.run(this.binary, ['rm', '-f', ...names], { allowFailure: true });
+  }
+}

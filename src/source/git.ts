@@ -1,0 +1,60 @@
+// Git operations on the user's Kubernetes checkout that never touch its working tree, index or
+// branches: resolve refs, describe commits, add/remove detached worktrees in kindlab's folder.
+import { UsageError } from '../errors.js';
+import type { ProcessRunner } from '../exec/runner.js';
+import { refCandidates } from './ref.js';
+
+export class Git {
+  constructor(
+    private readonly runner: ProcessRunner,
+    readonly repo: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private async git(args: string[], allowFailure = false) {
+    return this.runner.run('git', ['-C', this.repo, ...args], { allowFailure, signal: this.signal });
+  }
+
+  /** Resolves a tag, branch, remote branch or (short) SHA to a full commit SHA. */
+  async resolve(ref: string): Promise<string> {
+    if (ref.startsWith('-')) throw new UsageError(`"${ref}" is not a git ref (it starts with "-")`);
+    for (const candidate of refCandidates(ref)) {
+      const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`], true);
+      if (r.exitCode === 0 && r.stdout.trim()) return r.stdout.trim();
+    }
+    throw new UsageError(`unknown ref "${ref}" in ${this.repo}`, {
+      hint: 'give a tag (v1.33.0), a branch (master), a remote branch (origin/release-1.33) or a commit SHA; run `git fetch --tags` if the tag is new',
+    });
+  }
+
+  /** `git describe --tags --always` of a commit; `dirty` is added by the caller for a dirty tree. */
+  async describe(commit: string): Promise<string> {
+    const r = await this.git(['describe', '--tags', '--always', '--abbrev=14', commit]);
+    return r.stdout.trim();
+  }
+
+  /** Whether the user's working tree has uncommitted changes (only relevant when ref is HEAD). */
+  async isDirty(): Promise<boolean> {
+    const r = await this.git(['status', '--porcelain', '--untracked-files=no']);
+    return r.stdout.trim() !== '';
+  }
+
+  /** The user's uncommitted changes to tracked files, as a binary patch. */
+  async diffHead(): Promise<string> {
+    const r = await this.git(['diff', '--binary', 'HEAD']);
+    return r.stdout;
+  }
+
+  async applyPatch(worktree: string, patch: string): Promise<void> {
+    await this.runner.run('git', ['-C', worktree, 'apply', '--binary', '--whitespace=nowarn', '-'], { input: patch, signal: this.signal });
+  }
+
+  async addWorktree(path: string, commit: string): Promise<void> {
+    await this.git(['worktree', 'add', '--detach', '--force', path, commit]);
+  }
+
+  async removeWorktree(path: string): Promise<void> {
+    await this.git(['worktree', 'remove', '--force', path], true);
+    await this.git(['worktree', 'prune'], true);
+  }
+}
