@@ -32,7 +32,8 @@ export class KindProvider implements ClusterProvider, LogCollector {
       clusterDir,
       configFile: join(clusterDir, 'kind-config.yaml'),
       kubeconfig: join(clusterDir, 'kubeconfig'),
-      logFile: join(clusterDir, 'create.log'),
+      // Outside the cluster folder: that folder is removed when creation fails, the log must stay.
+      logFile: join(ctx.store.paths.logs, `create-${req.name}-${Date.now()}.log`),
     };
     const rec: ClusterRecord = {
       name: req.name,
