@@ -81,7 +81,7 @@ export async function createCluster(ctx: CliContext, o: CreateClusterOptions): P
         withScheduler: o.withScheduler,
         waitSeconds: o.waitSeconds,
       },
-      { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal, dryRun: o.dryRun },
+      { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal, dryRun: o.dryRun, print: (t) => ctx.io.stdout(`${t}\n`) },
     ),
   );
   if (o.exportKubeconfig && !o.dryRun) {

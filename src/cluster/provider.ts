@@ -13,6 +13,8 @@ export interface ProviderContext {
   signal?: AbortSignal;
   /** Print commands and configs, change nothing. */
   dryRun?: boolean;
+  /** Where --dry-run output (rendered configs) goes; defaults to the logger. */
+  print?: (text: string) => void;
 }
 
 export interface CreateRequest {

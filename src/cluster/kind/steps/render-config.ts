@@ -20,7 +20,8 @@ export function renderConfigStep(sc: KindStepContext): void {
   });
   sc.kindConfigYaml = yaml;
   if (sc.ctx.dryRun) {
-    sc.ctx.log.info(`# kind config (${sc.configFile}):\n${yaml}`);
+    const print = sc.ctx.print ?? ((t: string) => sc.ctx.log.info(t));
+    print(`# kind config (${sc.configFile}):\n${yaml}`);
     return;
   }
   mkdirSync(filesDir, { recursive: true, mode: 0o700 });
