@@ -1,6 +1,7 @@
 // `kindlab build [ref]`: resolve a ref in a Kubernetes checkout and build a labelled kind node
 // image from it (work happens in src/source/build-image.ts).
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
 import { createPhases } from '../util/phases.js';
 import type { CliContext } from './context.js';
@@ -9,6 +10,8 @@ import type { CommandModule } from './main.js';
 
 interface BuildFlags {
   kubeRoot?: string;
+  components?: boolean;
+  etcd?: string;
   force?: boolean;
   dryRun?: boolean;
   output?: string;
@@ -21,6 +24,8 @@ export const register: CommandModule['register'] = (program, run) => {
     .description('build a kind node image from a Kubernetes commit (in an isolated git worktree)')
     .option('--kube-root <dir>', 'Kubernetes checkout (default: $KUBE_ROOT, else the current directory)')
     .option('--force', 'rebuild even if an image for this commit exists')
+    .option('--components', 'build kube-apiserver, kube-controller-manager, kube-scheduler binaries for --provider local instead of a node image')
+    .option('--etcd <path>', 'with --components: the etcd binary to use (default: PATH, then <kube-root>/third_party/etcd)')
     .option('--dry-run', 'print the commands that would run, do nothing')
     .option('-o, --output <format>', 'text or json', 'text')
     .addHelpText(
@@ -31,6 +36,7 @@ Examples:
   KUBE_ROOT=~/src/kubernetes kindlab build origin/release-1.33
   kindlab build            # HEAD of the checkout in the current directory, with uncommitted changes
   kindlab build 3f2a1c9 --dry-run
+  kindlab build --components v1.34.0 --etcd /usr/local/bin/etcd   # binaries for: kindlab up --provider local --ref v1.34.0
 
 The image is tagged kindlab/node:<git describe --tags --always --dirty> and labelled
 io.kindlab.commit=<sha>. A second build of the same commit is a cache hit (--force rebuilds).
@@ -40,9 +46,20 @@ The build output goes to a log file under $KINDLAB_HOME/logs; its tail is shown 
 };
 
 async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise<number> {
-  const { buildNodeImage } = await import('../source/build-image.js');
   const c = flags.dryRun ? dryRunContext(ctx) : ctx;
   const phases = createPhases(ctx.io.stderr, ctx.color);
+  if (flags.components) {
+    if (flags.dryRun) throw new UsageError('--dry-run is not supported with --components yet');
+    const { buildComponents } = await import('../source/build-components.js');
+    const result = await buildComponents(
+      { kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd), ref, force: flags.force, etcd: flags.etcd },
+      { runner: ctx.runner, store: ctx.store, phases, signal: ctx.signal, env: ctx.env },
+    );
+    ctx.io.stdout(flags.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : `${result.binDir}\n`);
+    return 0;
+  }
+  if (flags.etcd) throw new UsageError('--etcd only applies with --components');
+  const { buildNodeImage } = await import('../source/build-image.js');
   const result = await buildNodeImage(
     { kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd), ref, force: flags.force },
     { runner: c.runner, store: ctx.store, phases, signal: ctx.signal, dryRun: flags.dryRun },

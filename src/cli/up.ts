@@ -71,11 +71,12 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
   const name = validateClusterName(flags.name);
   const sources = [flags.image && '--image', flags.ref && '--ref', flags.k8sVersion && '--k8s-version'].filter(Boolean);
   if (sources.length > 1) throw new UsageError(`give only one of --image, --ref, --k8s-version (got ${sources.join(', ')})`);
-  if (flags.provider === 'local' && sources.length > 0) {
-    throw new UsageError(`--provider local runs binaries from --bin-dir; ${sources[0]} is for the kind provider`, {
-      hint: 'drop it, or build binaries with kindlab build --components and pass --bin-dir',
+  if (flags.provider === 'local' && (flags.image || flags.k8sVersion)) {
+    throw new UsageError(`--provider local runs binaries, not node images; ${sources[0]} is for the kind provider`, {
+      hint: 'use --ref (builds the binaries from your checkout), --bin-dir, or the lab binaries from npm run lab',
     });
   }
+  if (flags.binDir && flags.provider !== 'local') throw new UsageError('--bin-dir applies to --provider local only');
   const profile: ClusterProfile = {
     ...emptyProfile(),
     featureGates: parseFeatureGates(flags.featureGates),

@@ -42,6 +42,15 @@ export async function createCluster(ctx: CliContext, o: CreateClusterOptions): P
   if (o.k8sVersion) {
     kubernetesVersion = normalizeVersion(o.k8sVersion);
     image = releasedNodeImage(kubernetesVersion);
+  } else if (o.ref && o.provider === 'local') {
+    const { buildComponents } = await import('../source/build-components.js');
+    const built = await buildComponents(
+      { kubeRoot: chooseKubeRoot(o.kubeRoot, ctx.env, ctx.cwd), ref: o.ref },
+      { runner: ctx.runner, store: ctx.store, phases: o.phases, signal: ctx.signal, env: ctx.env },
+    );
+    o = { ...o, binDir: built.binDir };
+    commit = built.commit;
+    kubernetesVersion = built.gitVersion;
   } else if (o.ref) {
     const { buildNodeImage } = await import('../source/build-image.js');
     const built = await buildNodeImage(
