@@ -60,7 +60,7 @@ export class Docker {
   /** Re-tag `source` as `target` with labels added (docker has no way to label an existing image). */
   async labelImage(source: string, target: string, labels: Record<string, string>): Promise<void> {
     const created = await this.runner.run(this.binary, ['create', source], { signal: this.signal });
-    const id = created.stdout.trim();
+    const id = created.stdout.trim() || '<container-id>'; // placeholder in --dry-run output
     try {
       const changes = Object.entries(labels).flatMap(([k, v]) => ['--change', `LABEL ${k}=${JSON.stringify(v)}`]);
       await this.runner.run(this.binary, ['commit', ...changes, id, target], { signal: this.signal });

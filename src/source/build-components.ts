@@ -10,6 +10,7 @@ import type { ImageRecord } from '../state/records.js';
 import type { Phases } from '../util/phases.js';
 import { resolveSource, type BuildRequest } from './build-image.js';
 import { Git } from './git.js';
+import { withLock } from '../state/lock.js';
 import { kubeGitVersion, versionLdflags } from './kube-version.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
@@ -43,6 +44,8 @@ export async function buildComponents(
   const binDir = join(store.paths.root, 'components', src.key, 'bin');
 
   const etcd = await findEtcd(req, deps.env);
+  // One build per commit at a time; a concurrent build of the same commit waits, then hits the cache.
+  return withLock(join(store.paths.root, 'locks', `components-${src.key}.lock`), async () => {
   const done = store.getImage('components', src.key);
   if (done && !req.force && COMPONENTS.every((c) => existsSync(join(binDir, c)))) {
     linkEtcd(etcd, binDir);
@@ -50,7 +53,7 @@ export async function buildComponents(
     return { binDir, commit: src.commit, describe: src.describe, gitVersion, cacheHit: true, etcd };
   }
 
-  const worktree = join(store.paths.worktrees, `components-${src.key}`);
+  const worktree = join(store.paths.worktrees, `components-${src.key}-${process.pid}`);
   const logFile = join(store.paths.logs, `components-${src.key.slice(0, 12)}-${Date.now()}.log`);
   mkdirSync(binDir, { recursive: true });
   try {
@@ -88,6 +91,7 @@ export async function buildComponents(
   };
   await store.lock(() => store.saveImage(rec));
   return { binDir, commit: src.commit, describe: src.describe, gitVersion, cacheHit: false, etcd, logFile };
+  }, { timeoutMs: 3 * 60 * 60 * 1000, signal, onWait: (pid) => phases.note(`waiting for another kindlab (pid ${pid}) building the same commit`) });
 }
 
 /** etcd from --etcd, else PATH, else the checkout's third_party/etcd (hack/install-etcd.sh puts it there). */

@@ -11,6 +11,7 @@ import type { StateStore } from '../state/store.js';
 import type { ImageRecord } from '../state/records.js';
 import type { Phases } from '../util/phases.js';
 import { Git } from './git.js';
+import { withLock } from '../state/lock.js';
 import { validateKubeRoot } from './kube-root.js';
 import { nodeImageName } from './ref.js';
 
@@ -74,6 +75,20 @@ export async function buildNodeImage(req: BuildRequest, deps: BuildDeps): Promis
   const src = await phases.run('resolve ref', () => resolveSource(req, git));
   phases.note(`${req.ref} → ${src.commit.slice(0, 12)} (${src.describe})${src.patch ? ' with your uncommitted changes' : ''}`);
 
+  // One build per commit at a time: a second kindlab building the same commit waits, then hits the cache.
+  if (deps.dryRun) return buildLocked(req, deps, src, git, docker, kind, started);
+  store.ensure();
+  return withLock(join(store.paths.root, 'locks', `build-${src.key}.lock`), () => buildLocked(req, deps, src, git, docker, kind, started), {
+    timeoutMs: BUILD_LOCK_TIMEOUT_MS,
+    signal: deps.signal,
+    onWait: (pid) => phases.note(`waiting for another kindlab (pid ${pid}) building the same commit`),
+  });
+}
+
+const BUILD_LOCK_TIMEOUT_MS = 3 * 60 * 60 * 1000;
+
+async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSource, git: Git, docker: Docker, kind: Kind, started: number): Promise<BuildResult> {
+  const { store, phases } = deps;
   const hit = await cachedImage(store, docker, src);
   if (hit && !req.force) {
     phases.note(`cache hit: ${hit.tag} was built from this commit on ${hit.builtAt} (use --force to rebuild)`);
@@ -86,8 +101,7 @@ export async function buildNodeImage(req: BuildRequest, deps: BuildDeps): Promis
     return v;
   });
 
-  store.ensure();
-  const worktree = join(store.paths.worktrees, src.key);
+  const worktree = join(store.paths.worktrees, `${src.key}-${process.pid}`);
   const logFile = join(store.paths.logs, `build-${src.key.slice(0, 12)}-${Date.now()}.log`);
   const unlabelled = `${src.image}-kindlab-unlabelled`;
   const buildContainersBefore = new Set(await docker.containersNamed('kind-build-'));

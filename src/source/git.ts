@@ -11,8 +11,8 @@ export class Git {
     private readonly signal?: AbortSignal,
   ) {}
 
-  private async git(args: string[], allowFailure = false) {
-    return this.runner.run('git', ['-C', this.repo, ...args], { allowFailure, signal: this.signal });
+  private async git(args: string[], allowFailure = false, cancellable = true) {
+    return this.runner.run('git', ['-C', this.repo, ...args], { allowFailure, signal: cancellable ? this.signal : undefined });
   }
 
   /** Resolves a tag, branch, remote branch or (short) SHA to a full commit SHA. */
@@ -53,8 +53,9 @@ export class Git {
     await this.git(['worktree', 'add', '--detach', '--force', path, commit]);
   }
 
+  /** Cleanup: runs even after Ctrl-C, so it ignores the abort signal. */
   async removeWorktree(path: string): Promise<void> {
-    await this.git(['worktree', 'remove', '--force', path], true);
-    await this.git(['worktree', 'prune'], true);
+    await this.git(['worktree', 'remove', '--force', path], true, false);
+    await this.git(['worktree', 'prune'], true, false);
   }
 }

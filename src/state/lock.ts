@@ -35,11 +35,31 @@ function tryAcquire(path: string): boolean {
   }
 }
 
-export async function withLock<T>(path: string, fn: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
+export interface LockOptions {
+  timeoutMs?: number;
+  /** Called once when the lock is busy, with the holder's pid. */
+  onWait?: (holder: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function withLock<T>(path: string, fn: () => Promise<T> | T, options: number | LockOptions = {}): Promise<T> {
+  const { timeoutMs = 30_000, onWait, signal } = typeof options === 'number' ? { timeoutMs: options } : options;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + timeoutMs;
   let delay = 10;
+  let told = false;
   while (!tryAcquire(path)) {
+    if (signal?.aborted) throw signal.reason;
+    if (!told && onWait) {
+      told = true;
+      let holder = '?';
+      try {
+        holder = readFileSync(path, 'utf8').trim();
+      } catch {
+        /* released meanwhile */
+      }
+      onWait(holder);
+    }
     if (Date.now() > deadline) {
       let holder = '?';
       try {

@@ -98,10 +98,29 @@ d('kindlab build against real git and docker (substitute kind for the image buil
     const { home, repo, env, buildCalls } = setup();
     const r = kindlab(['build', 'origin/feature-x', '--kube-root', repo.dir, '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\+ git -C .* worktree add --detach --force .*worktrees\/[0-9a-f]{40} [0-9a-f]{40}/);
+    expect(r.stdout).toMatch(/\+ git -C .* worktree add --detach --force .*worktrees\/[0-9a-f]{40}-\d+ [0-9a-f]{40}/);
     expect(r.stdout).toMatch(/\+ .*kind build node-image --type source --image kindlab\/node:v1\.33\.0-1-g[0-9a-f]+-kindlab-unlabelled /);
     expect(buildCalls()).toBe(0);
-    expect(readdirSync(join(home, 'images'))).toEqual([]);
+    expect(existsSync(join(home, 'images'))).toBe(false);
+    expect(existsSync(join(home, 'worktrees'))).toBe(false);
+  });
+
+  it('runs one build per commit: a concurrent build of the same commit waits and hits the cache', async () => {
+    const { repo, env, buildCalls } = setup();
+    docker('image', 'rm', '-f', 'kindlab/node:v1.33.0-1-g' + repo.commits.two!.slice(0, 14));
+    const runBuild = () =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(process.execPath, [kindlabBin, 'build', 'master', '--kube-root', repo.dir, '-o', 'json'], {
+          env: { ...process.env, ...env, NO_COLOR: '1', SUBSTITUTE_KIND_SLEEP: '2' },
+        });
+        let out = '';
+        c.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        c.on('exit', (code) => resolve({ code, out }));
+      });
+    const results = await Promise.all([runBuild(), runBuild()]);
+    expect(results.map((r) => r.code)).toEqual([0, 0]);
+    expect(results.map((r) => JSON.parse(r.out).cacheHit).sort()).toEqual([false, true]);
+    expect(buildCalls()).toBe(1);
   });
 
   it('stops the build and removes the worktree on Ctrl-C', async () => {
