@@ -1,0 +1,105 @@
+// What a scenario needs to know about the cluster it runs against beyond ctx.cluster: version
+// comparisons and the effective state of a feature gate (so one scenario can assert the "on"
+// behaviour on one cluster and the "off" behaviour on another).
+import type { ScenarioContext } from 'kindlab';
+
+/** [major, minor, patch] of the cluster, from ctx.cluster.version ('1.37.2'). */
+export function versionTuple(ctx: Pick<ScenarioContext, 'cluster'>): [number, number, number] {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(ctx.cluster.version);
+  if (!m) throw new Error(`cannot parse the cluster version ${JSON.stringify(ctx.cluster.version)}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+}
+
+/** The cluster's minor version, e.g. 37 for 1.37.2. */
+export function minor(ctx: Pick<ScenarioContext, 'cluster'>): number {
+  return versionTuple(ctx)[1];
+}
+
+/** True when the cluster is at least `1.<m>` (optionally `1.<m>.<patch>`). */
+export function atLeast(ctx: Pick<ScenarioContext, 'cluster'>, version: string): boolean {
+  const want = version.split('.').map(Number);
+  const have = versionTuple(ctx);
+  for (let i = 0; i < 3; i++) {
+    const w = want[i] ?? 0;
+    const h = have[i] ?? 0;
+    if (h !== w) return h > w;
+  }
+  return true;
+}
+
+export type GateSource = 'cluster profile' | 'kube-apiserver /metrics' | 'default for this version';
+
+export interface GateState {
+  enabled: boolean;
+  source: GateSource;
+}
+
+const metricsCache = new WeakMap<object, Promise<Map<string, boolean>>>();
+
+/**
+ * Feature gates as kube-apiserver reports them in its `kubernetes_feature_enabled` metric
+ * (kube-apiserver ≥ 1.26). Gates that are gone from the binary are absent from the map.
+ */
+export function apiServerGates(ctx: Pick<ScenarioContext, 'raw'>): Promise<Map<string, boolean>> {
+  let cached = metricsCache.get(ctx);
+  if (!cached) {
+    cached = ctx
+      .raw('/metrics')
+      .then((text) => parseFeatureMetric(text))
+      .catch(() => new Map<string, boolean>());
+    metricsCache.set(ctx, cached);
+  }
+  return cached;
+}
+
+export function parseFeatureMetric(text: string): Map<string, boolean> {
+  const gates = new Map<string, boolean>();
+  const re = /^kubernetes_feature_enabled\{name="([^"]+)"[^}]*\}\s+([01])\s*$/gm;
+  for (const m of text.matchAll(re)) gates.set(m[1]!, m[2] === '1');
+  return gates;
+}
+
+/**
+ * Whether the behaviour behind `gate` is on in this cluster. Looks, in order, at what the cluster
+ * was created with (ctx.cluster.featureGates), at kube-apiserver's own report, and finally at
+ * `defaultAt(minor, patch)`: the upstream default for the version (which must also answer for
+ * versions where the gate is locked or already removed — i.e. the behaviour, not the flag).
+ */
+export async function gate(
+  ctx: Pick<ScenarioContext, 'cluster' | 'raw'>,
+  name: string,
+  defaultAt: (minor: number, patch: number) => boolean,
+): Promise<GateState> {
+  const set = ctx.cluster.featureGates[name];
+  if (typeof set === 'boolean') return { enabled: set, source: 'cluster profile' };
+  const reported = (await apiServerGates(ctx)).get(name);
+  if (typeof reported === 'boolean') return { enabled: reported, source: 'kube-apiserver /metrics' };
+  const [, mi, pa] = versionTuple(ctx);
+  return { enabled: defaultAt(mi, pa), source: 'default for this version' };
+}
+
+/** One line for ctx.log: "Gate X is on (kube-apiserver /metrics)". */
+export function describeGate(name: string, state: GateState): string {
+  return `feature gate ${name} is ${state.enabled ? 'on' : 'off'} (${state.source})`;
+}
+
+/** A name that is unique per scenario run, for cluster-scoped objects. */
+export function clusterScopedName(ctx: Pick<ScenarioContext, 'namespace'>, suffix: string): string {
+  const name = `${ctx.namespace}-${suffix}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  return name.length <= 63 ? name : name.slice(0, 63).replace(/[-.]+$/, '');
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

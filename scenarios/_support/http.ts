@@ -1,0 +1,223 @@
+// Raw HTTPS to the API server for the few checks the typed clients cannot express: a request
+// authenticated only by a bearer token (TokenRequest, JWT issuers), and a WebSocket upgrade on
+// pods/exec read frame by frame. Tokens are sent, never logged or returned.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import * as https from 'node:https';
+import type { Socket } from 'node:net';
+import type { ScenarioContext } from 'kindlab';
+
+export interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute API path, e.g. /apis/authentication.k8s.io/v1/selfsubjectreviews */
+  path: string;
+  body?: unknown;
+  /** Authenticate with this token only (the kubeconfig's own credentials are not sent). */
+  bearerToken?: string;
+  /** Extra headers, e.g. Impersonate-User (with the kubeconfig's credentials). */
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+type Ctx = Pick<ScenarioContext, 'kc'>;
+
+async function requestOptions(ctx: Ctx, req: Pick<ApiRequest, 'method' | 'path' | 'bearerToken' | 'headers'>) {
+  const cluster = ctx.kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const base = new URL(cluster.server);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const opts: https.RequestOptions = {
+    method: req.method,
+    hostname: base.hostname.replace(/^\[|\]$/g, ''),
+    port: base.port || 443,
+    path: prefix + req.path,
+    headers: { Accept: 'application/json', ...(req.headers ?? {}) },
+  };
+  if (req.bearerToken !== undefined) {
+    // Only the token authenticates: trust the cluster CA, send no client certificate.
+    if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
+    else if (cluster.caFile) opts.ca = readFileSync(cluster.caFile);
+    opts.rejectUnauthorized = !cluster.skipTLSVerify;
+    if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;
+    (opts.headers as Record<string, string>).Authorization = `Bearer ${req.bearerToken}`;
+  } else {
+    await ctx.kc.applyToHTTPSOptions(opts);
+    opts.headers = { ...(opts.headers as Record<string, string>), ...(req.headers ?? {}) };
+  }
+  return opts;
+}
+
+/** One HTTPS request to the API server; resolves with any status (it does not throw on 4xx). */
+export async function apiRequest(ctx: Ctx, req: ApiRequest): Promise<HttpResult> {
+  const opts = await requestOptions(ctx, req);
+  const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+  if (payload) {
+    (opts.headers as Record<string, string>)['Content-Type'] =
+      req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+    (opts.headers as Record<string, string>)['Content-Length'] = String(payload.length);
+  }
+  return new Promise<HttpResult>((resolve, reject) => {
+    const r = https.request(opts, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(new Error(`timeout: ${req.method} ${req.path}`)));
+    r.on('error', reject);
+    if (payload) r.write(payload);
+    r.end();
+  });
+}
+
+/** Parse a JSON body, with the raw text in the error when it is not JSON. */
+export function json<T = Record<string, unknown>>(res: HttpResult): T {
+  try {
+    return JSON.parse(res.body) as T;
+  } catch {
+    throw new Error(`expected JSON from the API server (HTTP ${res.status}), got: ${res.body.slice(0, 300)}`);
+  }
+}
+
+export interface WebSocketFrame {
+  opcode: number;
+  /** For data frames of the k8s channel protocols: the first payload byte. */
+  channel?: number;
+  /** Payload (after the channel byte for data frames) as UTF-8. */
+  text: string;
+}
+
+export interface WebSocketResult {
+  /** 101 when the upgrade was accepted. */
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The sub-protocol the server chose (Sec-WebSocket-Protocol), if any. */
+  protocol?: string;
+  /** Frames received until the server closed the connection or `readMs` elapsed. */
+  frames: WebSocketFrame[];
+  /** Response body when the upgrade was refused. */
+  body: string;
+}
+
+/**
+ * Open a WebSocket (RFC 6455) on an API path such as pods/<p>/exec?..., offering the given
+ * sub-protocols, and read what the server sends. Uses the kubeconfig's credentials; pass
+ * `headers` for impersonation.
+ */
+export async function webSocket(
+  ctx: Ctx,
+  path: string,
+  protocols: string[],
+  opts: { headers?: Record<string, string>; readMs?: number } = {},
+): Promise<WebSocketResult> {
+  const key = randomBytes(16).toString('base64');
+  const ro = await requestOptions(ctx, {
+    method: 'GET',
+    path,
+    headers: {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': key,
+      'Sec-WebSocket-Protocol': protocols.join(', '),
+      ...(opts.headers ?? {}),
+    },
+  });
+  return new Promise<WebSocketResult>((resolve, reject) => {
+    const req = https.request(ro);
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout opening a WebSocket on ${path}`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          frames: [],
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('upgrade', (res, socket: Socket, head: Buffer) => {
+      const frames: WebSocketFrame[] = [];
+      let buf = head;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        socket.destroy();
+        const p = res.headers['sec-websocket-protocol'];
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          protocol: Array.isArray(p) ? p[0] : p,
+          frames,
+          body: '',
+        });
+      };
+      const timer = setTimeout(finish, opts.readMs ?? 10_000);
+      const drain = () => {
+        for (;;) {
+          const f = readFrame(buf);
+          if (!f) return;
+          buf = buf.subarray(f.consumed);
+          if (f.opcode === 8) {
+            frames.push({ opcode: 8, text: f.payload.length > 2 ? f.payload.subarray(2).toString('utf8') : '' });
+            finish();
+            return;
+          }
+          if (f.opcode === 1 || f.opcode === 2) {
+            frames.push({
+              opcode: f.opcode,
+              channel: f.payload.length > 0 ? f.payload[0] : undefined,
+              text: f.payload.subarray(1).toString('utf8'),
+            });
+          }
+        }
+      };
+      socket.on('data', (c: Buffer) => {
+        buf = Buffer.concat([buf, c]);
+        drain();
+      });
+      socket.on('end', finish);
+      socket.on('close', finish);
+      socket.on('error', finish);
+      drain();
+    });
+    req.end();
+  });
+}
+
+function readFrame(buf: Buffer): { opcode: number; payload: Buffer; consumed: number } | undefined {
+  if (buf.length < 2) return undefined;
+  const opcode = buf[0]! & 0x0f;
+  const masked = (buf[1]! & 0x80) !== 0;
+  let len = buf[1]! & 0x7f;
+  let off = 2;
+  if (len === 126) {
+    if (buf.length < 4) return undefined;
+    len = buf.readUInt16BE(2);
+    off = 4;
+  } else if (len === 127) {
+    if (buf.length < 10) return undefined;
+    len = Number(buf.readBigUInt64BE(2));
+    off = 10;
+  }
+  const maskOff = off;
+  if (masked) off += 4;
+  if (buf.length < off + len) return undefined;
+  const payload = Buffer.from(buf.subarray(off, off + len));
+  if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= buf[maskOff + (i % 4)]!;
+  return { opcode, payload, consumed: off + len };
+}

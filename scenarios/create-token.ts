@@ -1,0 +1,113 @@
+// `kubectl create token` (kubectl ≥1.24) asks the TokenRequest API for a short-lived, audience-bound
+// ServiceAccount token — the replacement for the never-expiring Secret tokens of KEP-2799. A token
+// can also be bound to an object (a Pod, a Secret): it stops authenticating once that object is gone.
+// Tokens are only decoded locally and sent to the API server; they are never printed.
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
+import { apiRequest, json } from './_support/http.js';
+import { decodeClaims, fingerprint } from './_support/jwt.js';
+
+const SA = 'builder';
+const POD = 'token-holder';
+
+interface TokenReviewStatus {
+  authenticated?: boolean;
+  error?: string;
+  user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+}
+
+export default defineScenario({
+  id: 'create-token',
+  title: 'kubectl create token: short-lived, reviewable, object-bound ServiceAccount tokens',
+  tags: ['1.24', 'sig-auth', 'kubectl'],
+  versions: '>=1.24',
+  requires: { needs: 'api' },
+  timeoutSeconds: 180,
+  description:
+    'Runs `kubectl create token SA --duration 10m`: the JWT payload (decoded locally) says exp-iat = 600 s and ' +
+    'sub = system:serviceaccount:<ns>:<sa>, and a TokenReview authenticates it as that user. A duration under ' +
+    '10 minutes is refused by the API server. A token bound to a Pod (a Pod object that never runs) carries the ' +
+    'pod name and uid, authenticates while the Pod exists and stops authenticating once it is deleted.',
+  async run(ctx: ScenarioContext) {
+    const createToken = async (args: string[]): Promise<string> => {
+      const res = await ctx.kubectl(['create', 'token', SA, '-n', ctx.namespace, ...args]);
+      ctx.assert.equal(res.exitCode, 0, `kubectl create token ${args.join(' ')} failed: ${res.stderr.trim()}`);
+      return res.stdout.trim();
+    };
+    const review = async (token: string): Promise<TokenReviewStatus> => {
+      const res = await apiRequest(ctx, {
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/tokenreviews',
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+      });
+      // The response echoes spec.token: only the status is kept, nothing else is logged.
+      if (res.status !== 201 && res.status !== 200) throw new Error(`TokenReview failed with HTTP ${res.status}`);
+      return (json<{ status?: TokenReviewStatus }>(res).status ?? {}) as TokenReviewStatus;
+    };
+
+    await ctx.step('create a ServiceAccount', () =>
+      ctx.create<V1ServiceAccount>({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA } }),
+    );
+
+    await ctx.step('kubectl create token --duration 10m: exp - iat = 600 s', async () => {
+      const token = await createToken(['--duration', '10m']);
+      ctx.log(`got a token (${fingerprint(token)})`);
+      const claims = decodeClaims(token);
+      const lifetime = Number(claims.exp) - Number(claims.iat);
+      ctx.assert.ok(Math.abs(lifetime - 600) <= 5, `exp - iat must be about 600 s, got ${lifetime}`);
+      ctx.assert.equal(claims.sub, `system:serviceaccount:${ctx.namespace}:${SA}`, 'sub claim');
+      const k8s = claims['kubernetes.io'] as { namespace?: string; serviceaccount?: { name?: string } } | undefined;
+      ctx.assert.equal(k8s?.namespace, ctx.namespace, 'kubernetes.io.namespace claim');
+      ctx.assert.equal(k8s?.serviceaccount?.name, SA, 'kubernetes.io.serviceaccount.name claim');
+
+      const status = await review(token);
+      ctx.assert.equal(status.authenticated, true, `TokenReview must authenticate the token: ${status.error ?? ''}`);
+      ctx.assert.equal(status.user?.username, `system:serviceaccount:${ctx.namespace}:${SA}`, 'TokenReview username');
+      ctx.assert.ok(
+        (status.user?.groups ?? []).includes(`system:serviceaccounts:${ctx.namespace}`),
+        `groups include system:serviceaccounts:${ctx.namespace}: ${JSON.stringify(status.user?.groups)}`,
+      );
+    });
+
+    await ctx.step('a duration under 10 minutes is refused by the API server', async () => {
+      const res = await ctx.kubectl(['create', 'token', SA, '-n', ctx.namespace, '--duration', '5m']);
+      ctx.assert.ok(res.exitCode !== 0, 'kubectl create token --duration 5m must fail');
+      ctx.assert.includes(res.stderr, /may not specify a duration less than 10 minutes/, 'the API server says why');
+    });
+
+    const boundToken = await ctx.step('a token bound to a Pod carries the pod in its claims', async () => {
+      const pod = await ctx.create<V1Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: POD },
+        spec: {
+          serviceAccountName: SA,
+          automountServiceAccountToken: false,
+          containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }],
+        },
+      });
+      const token = await createToken(['--duration', '10m', '--bound-object-kind', 'Pod', '--bound-object-name', POD]);
+      const claims = decodeClaims(token);
+      const bound = (claims['kubernetes.io'] as { pod?: { name?: string; uid?: string } } | undefined)?.pod;
+      ctx.assert.equal(bound?.name, POD, 'kubernetes.io.pod.name claim');
+      ctx.assert.equal(bound?.uid, pod.metadata?.uid, 'kubernetes.io.pod.uid claim is the Pod uid');
+      const status = await review(token);
+      ctx.assert.equal(status.authenticated, true, `the pod-bound token authenticates while the Pod exists: ${status.error ?? ''}`);
+      const extra = status.user?.extra?.['authentication.kubernetes.io/pod-name'];
+      ctx.assert.matches(extra, [POD], 'user extra authentication.kubernetes.io/pod-name');
+      return token;
+    });
+
+    await ctx.step('once the Pod is deleted the bound token no longer authenticates', async () => {
+      await ctx.delete({ apiVersion: 'v1', kind: 'Pod', name: POD });
+      const status = await ctx.eventually(
+        async () => {
+          const s = await review(boundToken);
+          return s.authenticated ? undefined : s;
+        },
+        { timeoutSeconds: 60, description: 'TokenReview of the pod-bound token to return authenticated: false' },
+      );
+      ctx.log(`TokenReview after deletion: authenticated=false, error=${status.error ?? '(none)'}`);
+    });
+  },
+});

@@ -1,0 +1,114 @@
+// KEP-2727: gRPC container probes. A probe can call the standard gRPC Health Checking service of the
+// container (grpc.port, optional grpc.service) instead of needing an exec'd grpc_health_probe binary.
+// Beta and on in 1.24, GA in 1.27. The API part (the field exists and is validated) runs on any
+// cluster; the kubelet part (a pod becomes Ready through a gRPC probe) runs only where pods run.
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { CoreV1Event, CoreV1EventList, V1Pod } from '@kubernetes/client-node';
+import { describeGate, gate } from './_support/cluster.js';
+
+// agnhost's grpc-health-checking serves grpc.health.v1 on :5000 (and HTTP on :8080).
+const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
+
+function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.10'): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      automountServiceAccountToken: false,
+      containers: [
+        {
+          name: 'server',
+          image,
+          ...(image === AGNHOST ? { args: ['grpc-health-checking'] } : {}),
+          ports: [{ containerPort: 5000 }],
+          readinessProbe: { grpc: { port, service: '' }, periodSeconds: 2 },
+        },
+      ],
+    },
+  };
+}
+
+export default defineScenario({
+  id: 'grpc-probe',
+  title: 'gRPC container probes: readinessProbe.grpc',
+  kep: 2727,
+  tags: ['1.24', 'sig-node'],
+  versions: '>=1.24',
+  requires: { needs: 'api', featureGates: { GRPCContainerProbe: { value: true, components: ['kube-apiserver', 'kubelet'] } } },
+  timeoutSeconds: 240,
+  description:
+    'API part (any cluster): a Pod with readinessProbe.grpc{port: 9090, service} is accepted and read back intact; ' +
+    'port 0 and 70000 are rejected ("must be between 1 and 65535, inclusive"); grpc together with tcpSocket is ' +
+    'rejected ("may not specify more than 1 handler type"). Where the gate is off (≤1.26 with ' +
+    'GRPCContainerProbe=false) the field is dropped and the pod is rejected for having no handler. Node part ' +
+    '(only when the cluster runs pods): an agnhost gRPC health server becomes Ready through the probe, and a ' +
+    'probe on a closed port keeps its pod unready with Unhealthy events.',
+  async run(ctx: ScenarioContext) {
+    const state = await gate(ctx, 'GRPCContainerProbe', (minor) => minor >= 24);
+    ctx.log(describeGate('GRPCContainerProbe', state));
+
+    if (!state.enabled) {
+      await ctx.step('gate off: the grpc handler is dropped, leaving a probe without a handler', async () => {
+        await ctx.assert.rejects(ctx.create(probePod('grpc-off', 9090)), /must specify a handler type/);
+      });
+      return;
+    }
+
+    await ctx.step('readinessProbe.grpc is accepted and kept', async () => {
+      await ctx.create(probePod('grpc-api', 9090));
+      const pod = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'grpc-api' });
+      ctx.assert.matches(pod.spec?.containers[0]?.readinessProbe?.grpc, { port: 9090 }, 'grpc probe read back');
+    });
+
+    await ctx.step('an out-of-range port is rejected', async () => {
+      for (const port of [0, 70000]) {
+        await ctx.assert.rejects(
+          ctx.create(probePod(`grpc-port-${port}`, port)),
+          /readinessProbe\.grpc\.port: Invalid value: \d+: must be between 1 and 65535, inclusive/,
+          `port ${port} must be rejected`,
+        );
+      }
+    });
+
+    await ctx.step('grpc and tcpSocket together are rejected', async () => {
+      const pod = probePod('grpc-two-handlers', 9090);
+      pod.spec!.containers[0]!.readinessProbe!.tcpSocket = { port: 9090 };
+      await ctx.assert.rejects(ctx.create(pod), /may not specify more than 1 handler type/);
+    });
+
+    if (!ctx.cluster.hasNodes) {
+      ctx.log('node part skipped: this cluster does not run pods (no kubelet); run on a kind cluster to see the probe work');
+      return;
+    }
+
+    await ctx.step('node: a gRPC health server becomes Ready through the gRPC probe', async () => {
+      await ctx.create(probePod('grpc-ready', 5000, AGNHOST));
+      await ctx.waitFor<V1Pod>(
+        { apiVersion: 'v1', kind: 'Pod', name: 'grpc-ready' },
+        (p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+        { timeoutSeconds: 150, description: 'pod grpc-ready to become Ready' },
+      );
+    });
+
+    await ctx.step('node: a gRPC probe on a closed port keeps the pod unready', async () => {
+      await ctx.create(probePod('grpc-wrong-port', 5001, AGNHOST));
+      const ev = await ctx.eventually(
+        async () => {
+          const list = (await ctx.core.listNamespacedEvent({
+            namespace: ctx.namespace,
+            fieldSelector: 'involvedObject.name=grpc-wrong-port',
+          })) as CoreV1EventList;
+          return list.items.find((e: CoreV1Event) => e.reason === 'Unhealthy');
+        },
+        { timeoutSeconds: 150, description: 'an Unhealthy event for pod grpc-wrong-port' },
+      );
+      ctx.log(`Unhealthy: ${ev.message ?? ''}`);
+      const pod = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'grpc-wrong-port' });
+      ctx.assert.ok(
+        !(pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+        'the pod must not be Ready',
+      );
+    });
+  },
+});

@@ -1,0 +1,82 @@
+// KEP-2307: Job tracking with finalizers. Instead of counting finished pods that must linger, the
+// Job controller puts the finalizer batch.kubernetes.io/job-tracking on every pod it creates and
+// removes it once the pod is accounted for in the Job status. 1.24 switched the (beta) gate off
+// by default because of a bug; 1.25 switched it back on, 1.26 made it GA, 1.29 removed the gate.
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { V1Job, V1Pod, V1PodList } from '@kubernetes/client-node';
+import { describeGate, gate } from './_support/cluster.js';
+
+const FINALIZER = 'batch.kubernetes.io/job-tracking';
+
+export default defineScenario({
+  id: 'job-tracking-finalizer',
+  title: 'Pods of a Job carry the batch.kubernetes.io/job-tracking finalizer',
+  kep: 2307,
+  tags: ['1.24', 'sig-apps'],
+  versions: '>=1.24',
+  requires: {
+    needs: 'api',
+    controllerManager: true,
+    featureGates: { JobTrackingWithFinalizers: { value: true, components: ['kube-apiserver', 'kube-controller-manager'] } },
+  },
+  timeoutSeconds: 180,
+  description:
+    'Creates a Job; the Job controller (kube-controller-manager) creates its pod, which stays Pending without ' +
+    'a kubelet — enough to read its finalizers. Where tracking with finalizers is on, the pod carries ' +
+    'batch.kubernetes.io/job-tracking and the Job reports status.uncountedTerminatedPods; where it is off ' +
+    '(1.24 default) the pod has no such finalizer.',
+  async run(ctx: ScenarioContext) {
+    const state = await gate(ctx, 'JobTrackingWithFinalizers', (minor) => minor >= 25);
+    ctx.log(describeGate('JobTrackingWithFinalizers', state));
+    const name = 'tracked';
+
+    await ctx.step('create a Job', async () => {
+      await ctx.create<V1Job>({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              automountServiceAccountToken: false,
+              containers: [{ name: 'work', image: 'registry.k8s.io/pause:3.10' }],
+            },
+          },
+        },
+      });
+    });
+
+    const pod = await ctx.step('the Job controller creates a pod', () =>
+      ctx.eventually(
+        async () => {
+          const list = await ctx.core.listNamespacedPod({ namespace: ctx.namespace, labelSelector: `job-name=${name}` });
+          return (list as V1PodList).items[0];
+        },
+        { timeoutSeconds: 90, description: `a pod with label job-name=${name}` },
+      ),
+    );
+
+    await ctx.step(`the pod ${state.enabled ? 'carries' : 'does not carry'} the ${FINALIZER} finalizer`, async () => {
+      const finalizers = (pod as V1Pod).metadata?.finalizers ?? [];
+      ctx.log(`pod ${pod.metadata?.name} finalizers: ${JSON.stringify(finalizers)}`);
+      if (state.enabled) {
+        ctx.assert.ok(finalizers.includes(FINALIZER), `pod ${pod.metadata?.name} must carry ${FINALIZER}`);
+      } else {
+        ctx.assert.ok(!finalizers.includes(FINALIZER), `with the gate off the pod must not carry ${FINALIZER}`);
+      }
+    });
+
+    if (state.enabled) {
+      await ctx.step('the Job status tracks uncounted terminated pods', async () => {
+        const job = await ctx.waitFor<V1Job>(
+          { apiVersion: 'batch/v1', kind: 'Job', name },
+          (j) => j.status?.uncountedTerminatedPods !== undefined,
+          { timeoutSeconds: 60, description: 'status.uncountedTerminatedPods to be set' },
+        );
+        ctx.assert.matches(job.status?.uncountedTerminatedPods, {}, 'uncountedTerminatedPods is present');
+      });
+    }
+  },
+});
