@@ -23,6 +23,7 @@ const COMMANDS: Array<() => Promise<CommandModule>> = [
   () => import('./down.js'),
   () => import('./ls.js'),
   () => import('./doctor.js'),
+  () => import('./rmi.js'),
 ];
 
 /** Extra command registrations (plan, run, test, new) live in their own files; see commands.ts. */

@@ -70,7 +70,7 @@ export class Docker {
   }
 
   async removeImage(ref: string): Promise<void> {
-    await this.runner.run(this.binary, ['image', 'rm', ref], { allowFailure: true });
+    await this.runner.run(this.binary, ['image', 'rm', '--', ref], { allowFailure: true });
   }
 
   async listImages(labelFilter: string): Promise<Array<{ ref: string; id: string; created: string }>> {

@@ -71,6 +71,18 @@ d('kindlab build against real git and docker (substitute kind for the image buil
     expect(buildCalls()).toBe(2);
   });
 
+  it('removes only images it built', () => {
+    const { repo, env } = setup();
+    expect(kindlab(['build', 'v1.33.0', '--kube-root', repo.dir], env).code).toBe(0);
+    const foreign = kindlab(['rmi', 'kindlab-test/node:substitute'], env);
+    expect(foreign.code).toBe(5);
+    expect(foreign.stderr).toMatch(/was not built by kindlab/);
+    const rm = kindlab(['rmi', 'kindlab/node:v1.33.0'], env);
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(() => docker('image', 'inspect', 'kindlab/node:v1.33.0')).toThrow();
+    expect(JSON.parse(kindlab(['ls', '-o', 'json'], env).stdout).images).toEqual([]);
+  });
+
   it('rebuilds when the cached image was removed from docker', () => {
     const { repo, env, buildCalls } = setup();
     expect(kindlab(['build', 'release-1.33', '--kube-root', repo.dir], env).code).toBe(0);

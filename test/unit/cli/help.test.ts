@@ -14,11 +14,11 @@ describe('kindlab --help', () => {
   it('lists the commands and documents exit codes', async () => {
     const { code, out } = await capture(['--help']);
     expect(code).toBe(0);
-    for (const cmd of ['build', 'up', 'down', 'ls', 'doctor']) expect(out).toMatch(new RegExp(`^  ${cmd} `, 'm'));
+    for (const cmd of ["build", "up", "down", "ls", "doctor", "rmi"]) expect(out).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     expect(out).toMatch(/Exit codes:[\s\S]*130\s+interrupted/);
   });
 
-  it.each(['build', 'up', 'down', 'ls', 'doctor'])('%s --help shows examples', async (cmd) => {
+  it.each(['build', 'up', 'down', 'ls', 'doctor', 'rmi'])('%s --help shows examples', async (cmd) => {
     const { code, out } = await capture([cmd, '--help']);
     expect(code).toBe(0);
     expect(out).toMatch(/Examples:\n {2}kindlab /);
