@@ -1,0 +1,62 @@
+// KEP-2008: forensic container checkpointing. The kubelet API POST /checkpoint/<ns>/<pod>/<container>
+// asks the runtime (CRI CheckpointContainer) to write a checkpoint archive of a running container to
+// /var/lib/kubelet/checkpoints/ on the node, for analysis without the container knowing. Gate
+// ContainerCheckpoint: alpha 1.25, beta (on) 1.30. The runtime must support it (CRIU on the node).
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { V1Pod } from '@kubernetes/client-node';
+import { apiRequest } from './_support/http.js';
+
+const POD = 'to-checkpoint';
+
+export default defineScenario({
+  id: 'container-checkpoint',
+  title: 'Checkpoint a running container through the kubelet API',
+  kep: 2008,
+  tags: ['1.25', 'sig-node'],
+  versions: '>=1.25',
+  requires: {
+    needs: 'node',
+    featureGates: { ContainerCheckpoint: { value: true, components: ['kubelet'] } },
+  },
+  timeoutSeconds: 300,
+  description:
+    'Runs a pod, then POSTs /api/v1/nodes/<node>/proxy/checkpoint/<ns>/<pod>/<container>: the kubelet answers ' +
+    'with the path of a checkpoint-<pod>_<ns>-<container>-<time>.tar archive. Where the runtime cannot ' +
+    'checkpoint (no CRIU, CRI method unimplemented) the scenario skips with the runtime\'s own message.',
+  async run(ctx: ScenarioContext) {
+    const node = await ctx.step('run a pod', async () => {
+      await ctx.create<V1Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: POD },
+        spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sleep', '3600'] }],
+        },
+      });
+      const p = await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: POD }, (x) => x.status?.phase === 'Running', {
+        timeoutSeconds: 150,
+        description: `pod ${POD} Running`,
+      });
+      return p.spec!.nodeName!;
+    });
+
+    await ctx.step('the kubelet checkpoints the container', async () => {
+      const res = await apiRequest(ctx, {
+        method: 'POST',
+        path: `/api/v1/nodes/${encodeURIComponent(node)}/proxy/checkpoint/${ctx.namespace}/${POD}/app`,
+        timeoutMs: 120_000,
+      });
+      if (res.status !== 200 && /CRIU|criu|not implemented|Unimplemented|checkpoint.*not supported/i.test(res.body)) {
+        ctx.skip(`the container runtime on ${node} cannot checkpoint: ${res.body.trim().slice(0, 300)}`);
+      }
+      if (res.status === 404) ctx.skip(`kubelet on ${node} has no /checkpoint endpoint (ContainerCheckpoint off?): ${res.body.slice(0, 200)}`);
+      ctx.assert.equal(res.status, 200, `HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+      const items = (JSON.parse(res.body) as { items?: string[] }).items ?? [];
+      ctx.log(`checkpoint: ${items.join(', ')}`);
+      ctx.assert.ok(items.length === 1, 'one checkpoint archive');
+      ctx.assert.includes(items[0]!, new RegExp(`/var/lib/kubelet/checkpoints/checkpoint-${POD}_${ctx.namespace}-app-.*\\.tar$`));
+    });
+  },
+});

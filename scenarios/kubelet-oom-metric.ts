@@ -1,0 +1,65 @@
+// The kubelet's cAdvisor endpoint exports container_oom_events_total from 1.24 (k/k PR 108004):
+// a counter of out-of-memory kills per container, so an alert can fire on OOM kills that did not
+// restart the container (a child process killed, PID 1 alive).
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { V1Pod } from '@kubernetes/client-node';
+
+const POD = 'oom-child';
+
+export default defineScenario({
+  id: 'kubelet-oom-metric',
+  title: 'kubelet exports container_oom_events_total',
+  tags: ['1.24', 'sig-node', 'metrics'],
+  versions: '>=1.24',
+  requires: { needs: 'node' },
+  timeoutSeconds: 300,
+  description:
+    'Runs a pod with a 32Mi memory limit whose shell keeps starting a child (dd with a 64Mi block) that the ' +
+    'kernel OOM-kills (PID 1 survives, so the series is not reset). The kubelet of the pod\'s node then ' +
+    'reports container_oom_events_total ≥ 1 for that container on /metrics/cadvisor. Needs /dev/kmsg visible ' +
+    'to the kubelet (true on kind).',
+  async run(ctx: ScenarioContext) {
+    await ctx.step('run a pod whose child process is OOM-killed', () =>
+      ctx.create<V1Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: POD },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: 'hog',
+              image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1',
+              // dd with a 64Mi block fills a 64Mi buffer: a child that the OOM killer picks over PID 1.
+              command: ['sh', '-c', 'while true; do dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 2; done'],
+              resources: { limits: { memory: '32Mi' }, requests: { memory: '32Mi' } },
+            },
+          ],
+        },
+      }),
+    );
+
+    const node = await ctx.step('the pod runs', async () => {
+      const pod = await ctx.waitFor<V1Pod>(
+        { apiVersion: 'v1', kind: 'Pod', name: POD },
+        (p) => p.status?.phase === 'Running',
+        { timeoutSeconds: 150, description: `pod ${POD} Running` },
+      );
+      return pod.spec!.nodeName!;
+    });
+
+    await ctx.step(`kubelet on ${node} reports container_oom_events_total ≥ 1 for the container`, async () => {
+      const line = await ctx.eventually(
+        async () => {
+          const text = await ctx.kubeletMetrics(node, '/metrics/cadvisor');
+          const lines = text
+            .split('\n')
+            .filter((l) => l.startsWith('container_oom_events_total{') && l.includes(`pod="${POD}"`) && l.includes('container="hog"'));
+          return lines.find((l) => Number(l.trim().split(/\s+/)[1]) >= 1);
+        },
+        { timeoutSeconds: 120, intervalMs: 5000, description: `container_oom_events_total{pod="${POD}",container="hog"} ≥ 1` },
+      );
+      ctx.log(line);
+    });
+  },
+});

@@ -1,0 +1,105 @@
+// KEP-961: StatefulSet rolling updates with maxUnavailable. A StatefulSet used to replace one pod at
+// a time; spec.updateStrategy.rollingUpdate.maxUnavailable lets it take down several at once.
+// Gate MaxUnavailableStatefulSet: alpha (off) 1.24–1.34, beta on in 1.35.0–1.35.3, switched off
+// again in 1.35.4 and 1.36 (k/k#137409), on again in 1.37. Where it is off the field is dropped.
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
+import { describeGate, gate, sleep } from './_support/cluster.js';
+
+function sts(name: string, maxUnavailable: number | string, replicas = 4): V1StatefulSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name },
+    spec: {
+      replicas,
+      serviceName: name,
+      podManagementPolicy: 'Parallel',
+      minReadySeconds: 3,
+      selector: { matchLabels: { app: name } },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: maxUnavailable as never } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
+        },
+      },
+    },
+  };
+}
+
+const ref = (name: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', name });
+
+export default defineScenario({
+  id: 'statefulset-max-unavailable',
+  title: 'StatefulSet rollingUpdate.maxUnavailable',
+  kep: 961,
+  tags: ['1.24', 'sig-apps'],
+  versions: '>=1.24',
+  requires: {
+    needs: 'api',
+    featureGates: { MaxUnavailableStatefulSet: { value: true, components: ['kube-apiserver', 'kube-controller-manager'] } },
+  },
+  timeoutSeconds: 300,
+  description:
+    'API part: where MaxUnavailableStatefulSet is on, maxUnavailable 2 and "50%" are kept, 0 and "150%" are ' +
+    'rejected with the validation message; where it is off (default on 1.24–1.34, 1.35.4+ and 1.36) the field is ' +
+    'dropped on create. Node part (only where pods run): a rolling update of 4 replicas with maxUnavailable 2 ' +
+    'takes down 2 pods at once, never more.',
+  async run(ctx: ScenarioContext) {
+    const state = await gate(ctx, 'MaxUnavailableStatefulSet', (minor, patch) => minor >= 37 || (minor === 35 && patch <= 3));
+    ctx.log(describeGate('MaxUnavailableStatefulSet', state));
+
+    if (!state.enabled) {
+      await ctx.step('gate off: maxUnavailable is dropped on create', async () => {
+        await ctx.create(sts('mu-dropped', 2));
+        const s = await ctx.get<V1StatefulSet>(ref('mu-dropped'));
+        ctx.assert.equal(s.spec?.updateStrategy?.rollingUpdate?.maxUnavailable, undefined, 'maxUnavailable dropped');
+      });
+      return;
+    }
+
+    await ctx.step('maxUnavailable 2 and "50%" are kept', async () => {
+      await ctx.create(sts('mu-int', 2));
+      await ctx.create(sts('mu-pct', '50%'));
+      ctx.assert.equal((await ctx.get<V1StatefulSet>(ref('mu-int'))).spec?.updateStrategy?.rollingUpdate?.maxUnavailable, 2);
+      ctx.assert.equal((await ctx.get<V1StatefulSet>(ref('mu-pct'))).spec?.updateStrategy?.rollingUpdate?.maxUnavailable, '50%');
+    });
+
+    await ctx.step('0 and "150%" are rejected', async () => {
+      await ctx.assert.rejects(ctx.create(sts('mu-zero', 0)), /rollingUpdate\.maxUnavailable: Invalid value: 0: cannot be 0/);
+      await ctx.assert.rejects(ctx.create(sts('mu-too-much', '150%')), /rollingUpdate\.maxUnavailable: Invalid value: .*150%.*must not be greater than 100%/);
+    });
+
+    if (!ctx.cluster.hasNodes) {
+      ctx.log('node part skipped: this cluster does not run pods (no kubelet), so no rollout can be observed');
+      return;
+    }
+
+    await ctx.step('node: a rollout with maxUnavailable 2 replaces 2 pods at a time', async () => {
+      await ctx.create(sts('mu-roll', 2));
+      await ctx.waitFor<V1StatefulSet>(ref('mu-roll'), (s) => s.status?.availableReplicas === 4, {
+        timeoutSeconds: 150,
+        description: '4 available replicas',
+      });
+      await ctx.kubectl(['patch', 'statefulset', 'mu-roll', '-n', ctx.namespace, '--type=merge', '-p',
+        JSON.stringify({ spec: { template: { metadata: { annotations: { 'kindlab.io/rollout': String(Date.now()) } } } } })]);
+      let maxDown = 0;
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        const pods = (await ctx.core.listNamespacedPod({ namespace: ctx.namespace, labelSelector: 'app=mu-roll' })) as V1PodList;
+        const ready = pods.items.filter((p: V1Pod) => !p.metadata?.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+        maxDown = Math.max(maxDown, 4 - ready.length);
+        const s = await ctx.get<V1StatefulSet>(ref('mu-roll'));
+        if (s.status?.updatedReplicas === 4 && s.status?.availableReplicas === 4 && s.status.currentRevision === s.status.updateRevision) break;
+        if (Date.now() > deadline) throw new Error(`rollout did not finish: ${JSON.stringify(s.status)}`);
+        await sleep(250, ctx.signal);
+      }
+      ctx.log(`at most ${maxDown} of 4 pods were down at once`);
+      ctx.assert.ok(maxDown <= 2, `never more than maxUnavailable=2 pods down, saw ${maxDown}`);
+      ctx.assert.ok(maxDown === 2, `2 pods were replaced in parallel (with the default of 1 this would be 1), saw ${maxDown}`);
+    });
+  },
+});
