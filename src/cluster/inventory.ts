@@ -4,6 +4,7 @@ import { Docker } from '../docker/docker.js';
 import type { CliContext } from '../cli/context.js';
 import type { ClusterRecord, ImageRecord } from '../state/records.js';
 import { getProvider } from './providers.js';
+import { pidAlive } from '../util/pid.js';
 
 export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'unknown';
 
@@ -18,15 +19,6 @@ export interface ImageRow {
   observed: 'present' | 'missing' | 'unknown';
 }
 
-function pidAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function inventory(ctx: CliContext): Promise<{ clusters: ClusterRow[]; images: ImageRow[]; warnings: string[] }> {
   const warnings: string[] = [];
