@@ -1,0 +1,240 @@
+// KEP-3962: MutatingAdmissionPolicy. Mutations written in CEL and applied inside the API server — the
+// webhook-free counterpart of ValidatingAdmissionPolicy. The example is the one from the 2024 talk:
+// a "Bring Your Own CRD" parameter object (kind Sidecar) describes a sidecar, and the policy injects
+// it as an init container with restartPolicy: Always into every new pod of the bound namespace, once.
+//
+// API versions: v1alpha1 in 1.32–1.33 and v1beta1 in 1.34–1.35 (both need the gate and
+// --runtime-config), v1 from 1.36 (GA). Requirements cannot be declared per version, so the scenario
+// declares the union (gate + both runtime-config entries, which every version from 1.32 on accepts)
+// and picks the API version it talks to from the cluster version.
+//
+// Two corrections to the slide's YAML, both found by running it against kube-apiserver v1.37.2:
+// - `!object.spec.initContainers.exists(...)` fails with "no such key: initContainers" on pods that
+//   have no init containers (and failurePolicy: Fail then denies them): it needs a has() guard;
+// - `args: params.args` is refused: "invalid ApplyConfiguration: may not mutate atomic arrays, maps or
+//   structs: .spec.initContainers[0].args" (args is an atomic list), so args are left out here.
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { KubernetesObject, V1Container, V1Pod } from '@kubernetes/client-node';
+import { clusterScopedName, minor } from './_support/cluster.js';
+import { apiRequest, json } from './_support/http.js';
+
+const SIDECAR = 'mesh-proxy';
+const PAUSE = 'registry.k8s.io/pause:3.10';
+
+/** admissionregistration.k8s.io version that serves MutatingAdmissionPolicy at this minor. */
+export function mapApiVersion(m: number): string {
+  if (m >= 36) return 'admissionregistration.k8s.io/v1';
+  if (m >= 34) return 'admissionregistration.k8s.io/v1beta1';
+  return 'admissionregistration.k8s.io/v1alpha1';
+}
+
+function pod(name: string, initContainers?: V1Container[]): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      automountServiceAccountToken: false,
+      ...(initContainers ? { initContainers } : {}),
+      containers: [{ name: 'app', image: PAUSE }],
+    },
+  };
+}
+
+const podRules = [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }];
+
+export default defineScenario({
+  id: 'mutating-admission-policy',
+  title: 'MutatingAdmissionPolicy injects a sidecar described by a CRD parameter, once',
+  kep: 3962,
+  tags: ['1.32', 'sig-api-machinery', 'admission'],
+  versions: '>=1.32',
+  requires: {
+    needs: 'api',
+    featureGates: { MutatingAdmissionPolicy: { value: true, components: ['kube-apiserver'] } },
+    runtimeConfig: { 'admissionregistration.k8s.io/v1alpha1': 'true', 'admissionregistration.k8s.io/v1beta1': 'true' },
+  },
+  timeoutSeconds: 180,
+  description:
+    'Creates a CRD Sidecar (cluster-scoped, removed afterwards) and a Sidecar object {name: mesh-proxy, image, ' +
+    'restartPolicy: Always} in the scenario namespace; a MutatingAdmissionPolicy with that paramKind, a ' +
+    'matchCondition "does not already have the sidecar", reinvocationPolicy IfNeeded and an ApplyConfiguration ' +
+    'mutation; and a binding to this namespace with the Sidecar as paramRef. Once the policy is active (it is ' +
+    'eventually consistent: the scenario retries with server-side dry runs) a new pod gets exactly one mesh-proxy ' +
+    'init container with restartPolicy: Always; a pod that already has one is left as it is; a second policy ' +
+    'that labels pods with their init-container count (forcing reinvocation) sees the injected sidecar and the ' +
+    'sidecar is still not duplicated; pods in other namespaces are untouched.',
+  async run(ctx: ScenarioContext) {
+    const api = mapApiVersion(minor(ctx));
+    ctx.log(`MutatingAdmissionPolicy served as ${api} on ${ctx.cluster.gitVersion}`);
+    const group = `${ctx.namespace}.mutations.kindlab.io`.slice(0, 200);
+    const policy = clusterScopedName(ctx, 'b-sidecar');
+    const counter = clusterScopedName(ctx, 'a-count-init');
+    const initNames = (p: V1Pod) => (p.spec?.initContainers ?? []).map((c) => c.name);
+
+    await ctx.step('a CRD for the parameters, and the Sidecar parameter object', async () => {
+      const crd = `sidecars.${group}`;
+      await ctx.create<KubernetesObject>({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: crd },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural: 'sidecars', singular: 'sidecar', kind: 'Sidecar' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: {
+                      type: 'object',
+                      required: ['name', 'image'],
+                      properties: {
+                        name: { type: 'string' },
+                        image: { type: 'string' },
+                        args: { type: 'array', items: { type: 'string' } },
+                        restartPolicy: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      } as KubernetesObject);
+      await ctx.eventually(
+        async () => {
+          const r = await apiRequest(ctx, { method: 'GET', path: `/apis/${group}/v1` });
+          return r.status === 200 && r.body.includes('"sidecars"');
+        },
+        { timeoutSeconds: 60, description: `the API ${group}/v1 to be served` },
+      );
+      await ctx.create<KubernetesObject>({
+        apiVersion: `${group}/v1`,
+        kind: 'Sidecar',
+        metadata: { name: 'meshproxy' },
+        spec: { name: SIDECAR, image: PAUSE, args: ['proxy', 'sidecar'], restartPolicy: 'Always' },
+      } as KubernetesObject);
+    });
+
+    await ctx.step(`the policy and its binding (${api})`, async () => {
+      await ctx.create<KubernetesObject>({
+        apiVersion: api,
+        kind: 'MutatingAdmissionPolicy',
+        metadata: { name: policy },
+        spec: {
+          paramKind: { apiVersion: `${group}/v1`, kind: 'Sidecar' },
+          matchConstraints: { resourceRules: podRules },
+          matchConditions: [
+            {
+              name: 'does-not-already-have-sidecar',
+              expression: '!has(object.spec.initContainers) || !object.spec.initContainers.exists(ic, ic.name == params.spec.name)',
+            },
+          ],
+          failurePolicy: 'Fail',
+          reinvocationPolicy: 'IfNeeded',
+          mutations: [
+            {
+              patchType: 'ApplyConfiguration',
+              applyConfiguration: {
+                expression:
+                  'Object{ spec: Object.spec{ initContainers: [ Object.spec.initContainers{ ' +
+                  'name: params.spec.name, image: params.spec.image, restartPolicy: params.spec.restartPolicy } ] } }',
+              },
+            },
+          ],
+        },
+      } as KubernetesObject);
+      await ctx.create<KubernetesObject>({
+        apiVersion: api,
+        kind: 'MutatingAdmissionPolicyBinding',
+        metadata: { name: policy },
+        spec: {
+          policyName: policy,
+          paramRef: { name: 'meshproxy', namespace: ctx.namespace, parameterNotFoundAction: 'Deny' },
+          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.namespace } } },
+        },
+      } as KubernetesObject);
+    });
+
+    const dryRun = async (namespace: string, p: V1Pod): Promise<V1Pod> => {
+      const res = await apiRequest(ctx, { method: 'POST', path: `/api/v1/namespaces/${namespace}/pods?dryRun=All`, body: p });
+      if (res.status !== 201) throw new Error(`dry-run create of pod ${p.metadata?.name} in ${namespace}: HTTP ${res.status}: ${res.body}`);
+      return json<V1Pod>(res);
+    };
+
+    await ctx.step('the policy takes effect (eventually consistent)', async () => {
+      await ctx.eventually(async () => initNames(await dryRun(ctx.namespace, pod('probe'))).includes(SIDECAR), {
+        timeoutSeconds: 60,
+        intervalMs: 1000,
+        description: 'a dry-run pod to come back with the mesh-proxy init container',
+      });
+    });
+
+    await ctx.step('a new pod gets the sidecar exactly once, with restartPolicy: Always', async () => {
+      await ctx.create(pod('app'));
+      const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'app' });
+      ctx.assert.equal(initNames(p).join(','), SIDECAR, 'init containers after admission');
+      ctx.assert.matches(p.spec?.initContainers?.[0], { name: SIDECAR, image: PAUSE, restartPolicy: 'Always' });
+    });
+
+    await ctx.step('a pod that already has the sidecar is left as it is', async () => {
+      await ctx.create(pod('has-it', [{ name: SIDECAR, image: PAUSE, restartPolicy: 'Always', args: ['own'] }]));
+      const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'has-it' });
+      ctx.assert.equal(initNames(p).join(','), SIDECAR, 'still one mesh-proxy');
+      ctx.assert.matches(p.spec?.initContainers?.[0]?.args, ['own'], 'the pod\'s own sidecar was not replaced');
+    });
+
+    await ctx.step('with a second mutating policy (reinvocation), the sidecar is still injected once', async () => {
+      await ctx.create<KubernetesObject>({
+        apiVersion: api,
+        kind: 'MutatingAdmissionPolicy',
+        metadata: { name: counter },
+        spec: {
+          matchConstraints: { resourceRules: podRules },
+          failurePolicy: 'Fail',
+          reinvocationPolicy: 'IfNeeded',
+          mutations: [
+            {
+              patchType: 'ApplyConfiguration',
+              applyConfiguration: {
+                expression:
+                  'Object{ metadata: Object.metadata{ labels: {"mesh.kindlab.io/init-containers": ' +
+                  'string(has(object.spec.initContainers) ? size(object.spec.initContainers) : 0)} } }',
+              },
+            },
+          ],
+        },
+      } as KubernetesObject);
+      await ctx.create<KubernetesObject>({
+        apiVersion: api,
+        kind: 'MutatingAdmissionPolicyBinding',
+        metadata: { name: counter },
+        spec: {
+          policyName: counter,
+          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.namespace } } },
+        },
+      } as KubernetesObject);
+      await ctx.eventually(async () => (await dryRun(ctx.namespace, pod('probe'))).metadata?.labels?.['mesh.kindlab.io/init-containers'], {
+        timeoutSeconds: 60,
+        intervalMs: 1000,
+        description: 'the counting policy to take effect',
+      });
+      await ctx.create(pod('with-setup', [{ name: 'setup', image: PAUSE }]));
+      const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'with-setup' });
+      ctx.assert.equal(initNames(p).join(','), `setup,${SIDECAR}`, 'setup kept, mesh-proxy appended once');
+      ctx.assert.equal(p.metadata?.labels?.['mesh.kindlab.io/init-containers'], '2', 'the label reflects the final pod, sidecar included');
+    });
+
+    await ctx.step('pods in other namespaces are untouched', async () => {
+      const p = await dryRun('default', pod('elsewhere'));
+      ctx.assert.equal(initNames(p).length, 0, 'no init containers injected outside the bound namespace');
+    });
+  },
+});
