@@ -1,0 +1,207 @@
+// `npm run lab`: the binaries of a pinned Kubernetes release and of the etcd kubeadm pairs with
+// it, built from the Go module proxy into the lab cache. Idempotent: a finished set (manifest +
+// intact binaries) is reused unless forced.
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, copyFileSync, chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnvironmentError, UsageError } from '../errors.js';
+import type { ProcessRunner } from '../exec/runner.js';
+import { withLock } from '../state/lock.js';
+import { buildEtcd, buildKubernetesBinaries, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, readGoMod, type GoContext } from './build.js';
+import { binariesIntact, etcdDir, kubeDir, labCacheRoot, readManifest, writeManifest, type BuildManifest, type LabManifest } from './cache.js';
+import { ETCD_SERVER_MODULE, KUBERNETES_MODULE, parseSemVer } from './gomod.js';
+import { chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion } from './versions.js';
+
+/** The default pin: the newest Kubernetes release on the module proxy when this was written. */
+export const DEFAULT_K8S_VERSION = 'v1.37.2';
+
+export interface LabOptions {
+  k8sVersion?: string;
+  /** etcd version (default: kubeadm's for the release). */
+  etcdVersion?: string;
+  cache?: string;
+  force?: boolean;
+  components?: readonly string[];
+  /** auto (default), local, or a Go version such as 1.21.8. */
+  go?: string;
+}
+
+export interface LabResult {
+  binDir: string;
+  cacheHit: { kubernetes: boolean; etcd: boolean };
+  manifest: LabManifest;
+  /** Wall time of this run. */
+  seconds: number;
+  notes: string[];
+}
+
+export interface LabDeps {
+  runner: ProcessRunner;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  note?: (msg: string) => void;
+}
+
+export function normalizeK8sVersion(v: string): string {
+  const s = parseSemVer(v);
+  if (!s || s.major !== 1) throw new UsageError(`--k8s-version ${v} is not a Kubernetes release (vX.Y.Z)`);
+  return v.startsWith('v') ? v : `v${v}`;
+}
+
+export function normalizeEtcdVersion(v: string): string {
+  const s = parseSemVer(v);
+  if (!s || s.major !== 3) throw new UsageError(`--etcd-version ${v} is not an etcd v3 release (v3.Y.Z)`);
+  return v.startsWith('v') ? v : `v${v}`;
+}
+
+export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
+  const started = performance.now();
+  const notes: string[] = [];
+  const note = (m: string): void => {
+    notes.push(m);
+    deps.note?.(m);
+  };
+  const version = normalizeK8sVersion(o.k8sVersion ?? DEFAULT_K8S_VERSION);
+  const cache = o.cache ?? labCacheRoot(deps.env);
+  const components = o.components ?? DEFAULT_COMPONENTS;
+  const kdir = kubeDir(cache, version);
+  const binDir = join(kdir, 'bin');
+  mkdirSync(kdir, { recursive: true });
+
+  return withLock(
+    join(cache, `k8s-${version}.lock`),
+    async () => {
+      const existing = readManifest<LabManifest>(kdir);
+      const wantEtcd = o.etcdVersion ? normalizeEtcdVersion(o.etcdVersion) : undefined;
+      const kubeFresh =
+        !o.force &&
+        existing?.schema === 1 &&
+        existing.kubernetes.version === version &&
+        components.every((c) => existing.kubernetes.binaries.some((b) => b.name === c)) &&
+        binariesIntact(binDir, existing.kubernetes.binaries);
+      const etcdFresh =
+        kubeFresh &&
+        existing !== undefined &&
+        (wantEtcd === undefined || existing.etcd.version === wantEtcd) &&
+        binariesIntact(binDir, existing.etcd.binaries);
+      if (kubeFresh && etcdFresh && existing) {
+        note(`cache hit: Kubernetes ${version} and etcd ${existing.etcd.version} were built on ${existing.kubernetes.builtAt} (--force rebuilds)`);
+        return { binDir, cacheHit: { kubernetes: true, etcd: true }, manifest: existing, seconds: secs(started), notes };
+      }
+
+      const base: GoContext = { runner: deps.runner, signal: deps.signal, note, env: goUserEnv(deps.env) };
+      const localGo = await localGoVersion(base);
+      const download = await downloadModule(base, KUBERNETES_MODULE, version, cache);
+      const k8sMod = readGoMod(download);
+      const dir = download.Dir ?? '';
+      const upstreamGo = readIf(join(dir, '.go-version'))?.trim();
+      const tc = chooseToolchain(localGo, upstreamGo, k8sMod.go, o.go ?? deps.env?.KINDLAB_LAB_GO);
+      note(`Go: ${tc.reason}`);
+      const ctx: GoContext = { ...base, gotoolchain: tc.gotoolchain };
+
+      // etcd: kubeadm's pick for this release, or the nearest same-minor release on the proxy.
+      const constants = readIf(join(dir, 'cmd/kubeadm/app/constants/constants.go'));
+      const kubeadmEtcd = constants ? kubeadmEtcdVersion(constants) : undefined;
+      let etcdVersion: string;
+      let etcdReason: string;
+      if (wantEtcd) {
+        etcdVersion = wantEtcd;
+        etcdReason = '--etcd-version';
+      } else if (kubeadmEtcd) {
+        const available = await listModuleVersions(base, ETCD_SERVER_MODULE, cache);
+        const choice = chooseEtcdVersion(kubeadmEtcd, available);
+        if (!choice) {
+          throw new EnvironmentError(`kubeadm pairs Kubernetes ${version} with etcd ${kubeadmEtcd}, and the module proxy has no etcd ${kubeadmEtcd.replace(/\.\d+$/, '.x')}`, {
+            hint: 'pass --etcd-version vX.Y.Z with a version `go list -m -versions go.etcd.io/etcd/server/v3` lists',
+          });
+        }
+        etcdVersion = choice.version;
+        etcdReason = choice.reason;
+        if (!choice.exact) note(`etcd: ${choice.reason}: ${choice.version}`);
+      } else {
+        throw new UsageError(`cannot find kubeadm's etcd version in Kubernetes ${version}; pass --etcd-version`);
+      }
+      note(`etcd ${etcdVersion} (${etcdReason})`);
+
+      // Kubernetes
+      let kube: BuildManifest;
+      const kubeHit = kubeFresh && existing !== undefined;
+      if (kubeHit) {
+        kube = existing.kubernetes;
+        note(`cache hit: Kubernetes ${version}`);
+      } else {
+        const logFile = freshLog(join(kdir, 'build.log'), `kindlab lab: Kubernetes ${version} ${components.join(' ')}`);
+        kube = await buildKubernetesBinaries({ version, components, outDir: binDir, modDir: join(kdir, 'mod'), logFile, download }, ctx);
+        note(`built Kubernetes ${version} (${components.join(', ')}) in ${kube.buildSeconds}s`);
+      }
+
+      // etcd, shared between releases, hard-linked into this bin folder.
+      const edir = etcdDir(cache, etcdVersion);
+      const etcdKey = tc.gotoolchain ?? 'local';
+      const etcdDone = readManifest<BuildManifest>(edir);
+      let etcd: BuildManifest;
+      let etcdHit = false;
+      if (!o.force && etcdDone && etcdDone.version === etcdVersion && (etcdDone.gotoolchain ?? 'local') === etcdKey && binariesIntact(join(edir, 'bin'), etcdDone.binaries)) {
+        etcd = etcdDone;
+        etcdHit = true;
+        note(`cache hit: etcd ${etcdVersion}`);
+      } else {
+        const logFile = freshLog(join(edir, 'build.log'), `kindlab lab: etcd ${etcdVersion}`);
+        etcd = await withLock(join(cache, `etcd-${etcdVersion}.lock`), () =>
+          buildEtcd({ version: etcdVersion, outDir: join(edir, 'bin'), modDir: join(edir, 'mod'), logFile }, ctx),
+          { timeoutMs: 60 * 60_000, signal: deps.signal },
+        );
+        writeManifest(edir, etcd);
+        note(`built etcd ${etcdVersion} in ${etcd.buildSeconds}s`);
+      }
+      placeFile(join(edir, 'bin', 'etcd'), join(binDir, 'etcd'));
+
+      const history = [...(existing?.history ?? [])];
+      if (!kubeHit || !etcdHit) history.push({ at: new Date().toISOString(), kubernetesSeconds: kubeHit ? 0 : kube.buildSeconds, etcdSeconds: etcdHit ? 0 : etcd.buildSeconds });
+      const manifest: LabManifest = {
+        schema: 1,
+        kubernetes: kube,
+        etcd: { ...etcd, reason: etcdReason, kubeadmEtcdVersion: kubeadmEtcd },
+        binDir,
+        history,
+      };
+      writeManifest(kdir, manifest);
+      return { binDir, cacheHit: { kubernetes: kubeHit, etcd: etcdHit }, manifest, seconds: secs(started), notes };
+    },
+    { timeoutMs: 3 * 60 * 60_000, signal: deps.signal, onWait: (pid) => note(`waiting for another lab build of ${version} (pid ${pid})`) },
+  );
+}
+
+function secs(started: number): number {
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+
+function readIf(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+function freshLog(path: string, header: string): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, `# ${header}\n# started ${new Date().toISOString()}\n`);
+  return path;
+}
+
+/** Hard link (same file system) or copy, replacing the target atomically. */
+function placeFile(src: string, dst: string): void {
+  const tmp = `${dst}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  try {
+    linkSync(src, tmp);
+  } catch {
+    copyFileSync(src, tmp);
+    chmodSync(tmp, 0o755);
+  }
+  renameSync(tmp, dst);
+}
+
+/** The user's Go settings pass through; nothing else is added. */
+function goUserEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string | undefined> {
+  if (!env) return {};
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('GO')) out[k] = v;
+  return out;
+}
