@@ -38,7 +38,7 @@ export default defineScenario({
     'Creates a policy "object.spec.replicas <= 5" with a messageExpression, bound with validationActions [Deny] to ' +
     'this scenario\'s namespace only (namespaceSelector on kubernetes.io/metadata.name). Policies take effect ' +
     'eventually, so the scenario retries (server-side dry run) until a 6-replica Deployment is denied with the ' +
-    'policy\'s message (HTTP 403); a 3-replica Deployment is admitted, and the same 6-replica Deployment in ' +
+    'policy\'s message (HTTP 422, reason Invalid); a 3-replica Deployment is admitted, and the same 6-replica Deployment in ' +
     'another namespace is not affected. A policy whose CEL does not compile is rejected on create, and one ' +
     'that refers to a field Deployments do not have gets a type-checking warning in its status.',
   async run(ctx: ScenarioContext) {
@@ -99,7 +99,9 @@ export default defineScenario({
         },
         { timeoutSeconds: 60, intervalMs: 1000, description: 'the policy to deny a 6-replica Deployment' },
       );
-      ctx.assert.equal(res.status, 403, `HTTP ${res.status}: ${res.body}`);
+      // A denial without an explicit `reason` in the validation is reported as 422 Invalid.
+      ctx.assert.equal(res.status, 422, `HTTP ${res.status}: ${res.body}`);
+      ctx.assert.equal(json(res).reason, 'Invalid', 'Status reason');
       const message = String(json(res).message ?? '');
       ctx.assert.includes(message, `ValidatingAdmissionPolicy '${policy}' with binding '${policy}' denied request`);
       ctx.assert.includes(message, 'replicas must be at most 5, got 6');

@@ -221,3 +221,32 @@ function readFrame(buf: Buffer): { opcode: number; payload: Buffer; consumed: nu
   if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= buf[maskOff + (i % 4)]!;
   return { opcode, payload, consumed: off + len };
 }
+
+/**
+ * Send an upgrade request that is not a WebSocket (e.g. SPDY/3.1, which kubectl used before
+ * KEP-4006) and report the answer: 101 with the protocol, or the refusal with its body.
+ */
+export async function upgradeRequest(
+  ctx: Ctx,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  opts: { headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
+  const ro = await requestOptions(ctx, { method, path, headers: { Connection: 'Upgrade', ...headers, ...(opts.headers ?? {}) } });
+  return new Promise<HttpResult>((resolve, reject) => {
+    const req = https.request(ro);
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${method} ${path}`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('upgrade', (res, socket: Socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+    });
+    req.end();
+  });
+}

@@ -1,0 +1,86 @@
+// A minimal OIDC issuer served from the scenario process: discovery document and JWKS over HTTPS, with
+// a TEST-ONLY serving certificate (scenarios/fixtures/structured-authn). Several issuers share one
+// listener, told apart by path: https://127.0.0.1:<port>/<name>.
+import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { signingKey, type SigningKey } from './jwt.js';
+
+const FIXTURES = new URL('../fixtures/structured-authn/', import.meta.url);
+
+export function fixture(name: string): string {
+  return readFileSync(new URL(name, FIXTURES), 'utf8');
+}
+
+export interface IssuerDef {
+  /** Path segment: the issuer URL is https://127.0.0.1:<port>/<name>. */
+  name: string;
+  key: SigningKey;
+}
+
+export interface RunningIssuers {
+  url(name: string): string;
+  /** Requests served, per path, to show the API server fetched discovery and keys. */
+  hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export function issuerKey(file: string): SigningKey {
+  return signingKey(fixture(file));
+}
+
+export function issuerUrl(port: number, name: string): string {
+  return `https://127.0.0.1:${port}/${name}`;
+}
+
+/** Serve discovery + JWKS for each issuer on 127.0.0.1:<port>. Rejects if the port is taken. */
+export function serveIssuers(port: number, issuers: IssuerDef[]): Promise<RunningIssuers> {
+  const hits = new Map<string, number>();
+  const byName = new Map(issuers.map((i) => [i.name, i]));
+  const server = https.createServer(
+    { cert: fixture('test-only-issuer-serving.crt'), key: fixture('test-only-issuer-serving.key') },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      const m = /^\/([^/]+)\/(\.well-known\/openid-configuration|jwks)$/.exec(path);
+      const issuer = m ? byName.get(m[1]!) : undefined;
+      if (!m || !issuer) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+        return;
+      }
+      const base = issuerUrl(port, issuer.name);
+      const body =
+        m[2] === 'jwks'
+          ? { keys: [issuer.key.publicJwk] }
+          : {
+              issuer: base,
+              jwks_uri: `${base}/jwks`,
+              response_types_supported: ['id_token'],
+              subject_types_supported: ['public'],
+              id_token_signing_alg_values_supported: ['RS256'],
+            };
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    },
+  );
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port 127.0.0.1:${port} is already in use; the test issuer needs it (it is fixed in the API server's AuthenticationConfiguration)`)
+          : err,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const addr = server.address() as AddressInfo;
+      resolve({
+        url: (name) => issuerUrl(addr.port, name),
+        hits,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,163 @@
+// KEP-4006: exec/attach/port-forward over WebSockets instead of SPDY. SPDY/3.1 is deprecated and many
+// L7 proxies and load balancers cannot carry it. From 1.30 kubectl speaks WebSocket
+// (v5.channel.k8s.io) to the API server, and the API server terminates that WebSocket itself and talks
+// SPDY to the kubelet (StreamTranslator; gate TranslateStreamCloseWebsocketRequests, beta on 1.30);
+// from 1.36 it can speak WebSocket to capable kubelets directly (ExtendWebSocketsToKubelet).
+// From 1.35 the WebSocket upgrade (an HTTP GET) also needs RBAC `create` on pods/exec, like SPDY's POST
+// (AuthorizePodWebsocketUpgradeCreatePermission).
+//
+// What is honest without a kubelet: a pod bound to a hand-made Node whose kubelet address is a closed
+// port. The API server still accepts the WebSocket (101, v5.channel.k8s.io) and then reports, as a
+// Status on the v5 error channel (3), that it could not reach the kubelet — proof that it terminated
+// the WebSocket itself. The same request over SPDY is refused before any upgrade (500, "error dialing
+// backend") because SPDY is proxied through to the kubelet. With real nodes, a full exec round trip.
+import { defineScenario, type ScenarioContext } from 'kindlab';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { describeGate, gate } from './_support/cluster.js';
+import { createFakeNode } from './_support/fake-node.js';
+import { upgradeRequest, webSocket, type WebSocketResult } from './_support/http.js';
+
+const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+const CLOSED_PORT = 1;
+
+function execPath(ns: string, pod: string, command: string[]): string {
+  const q = new URLSearchParams([...command.map((c) => ['command', c]), ['container', 'app'], ['stdout', 'true'], ['stderr', 'true']]);
+  return `/api/v1/namespaces/${ns}/pods/${pod}/exec?${q.toString()}`;
+}
+
+function errorChannel(ws: WebSocketResult): { status?: string; message?: string } {
+  const frame = ws.frames.find((f) => f.channel === 3);
+  if (!frame) return {};
+  try {
+    return JSON.parse(frame.text) as { status?: string; message?: string };
+  } catch {
+    return { message: frame.text };
+  }
+}
+
+export default defineScenario({
+  id: 'exec-websockets',
+  title: 'pods/exec over WebSocket (v5.channel.k8s.io), terminated by the API server',
+  kep: 4006,
+  tags: ['1.30', 'sig-api-machinery', 'kubectl'],
+  versions: '>=1.30',
+  requires: {
+    needs: 'api',
+    featureGates: { TranslateStreamCloseWebsocketRequests: { value: true, components: ['kube-apiserver'] } },
+  },
+  timeoutSeconds: 180,
+  description:
+    'API part: a pod is bound to a hand-made Node whose kubelet endpoint is 127.0.0.1:1 (closed). A WebSocket ' +
+    'upgrade on its pods/exec offering v5/v4.channel.k8s.io gets 101 Switching Protocols with v5.channel.k8s.io, ' +
+    'then a Failure Status on channel 3 naming the unreachable kubelet: the API server itself terminated the ' +
+    'WebSocket. The same exec as an SPDY/3.1 upgrade is refused with HTTP 500 before any upgrade. Where ' +
+    'AuthorizePodWebsocketUpgradeCreatePermission is on (≥1.35), a user with only `get` on pods/exec is refused ' +
+    'the WebSocket (403 Forbidden) and a user with `create` is let through. Node part (only where ' +
+    'pods run): echo hello through a WebSocket exec comes back on channel 1 with a Success status.',
+  async run(ctx: ScenarioContext) {
+    const translate = await gate(ctx, 'TranslateStreamCloseWebsocketRequests', (minor) => minor >= 30);
+    ctx.log(describeGate('TranslateStreamCloseWebsocketRequests', translate));
+    if (!translate.enabled) ctx.skip('TranslateStreamCloseWebsocketRequests is off: the API server does not translate WebSocket exec');
+
+    await ctx.step('a pod bound to a node whose kubelet cannot be reached', async () => {
+      const node = await createFakeNode(ctx, 'ws', { kubeletAddress: '127.0.0.1', kubeletPort: CLOSED_PORT });
+      await ctx.create<V1Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'routed' },
+        spec: {
+          nodeName: node,
+          automountServiceAccountToken: false,
+          tolerations: [{ operator: 'Exists' }],
+          containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
+        },
+      });
+    });
+
+    await ctx.step('WebSocket exec: 101 v5.channel.k8s.io, then the kubelet error on channel 3', async () => {
+      const ws = await webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS);
+      ctx.assert.equal(ws.status, 101, `the upgrade must be accepted (HTTP ${ws.status}: ${ws.body.slice(0, 300)})`);
+      ctx.assert.equal(ws.protocol, 'v5.channel.k8s.io', 'negotiated sub-protocol');
+      const status = errorChannel(ws);
+      ctx.log(`channel 3: ${status.message ?? '(nothing)'}`);
+      ctx.assert.equal(status.status, 'Failure', 'a Status on the error channel');
+      ctx.assert.includes(status.message ?? '', `127.0.0.1:${CLOSED_PORT}`, 'the error names the kubelet endpoint the API server dialled');
+    });
+
+    await ctx.step('the same exec over SPDY/3.1 is refused before any upgrade', async () => {
+      const res = await upgradeRequest(ctx, 'POST', execPath(ctx.namespace, 'routed', ['date']), {
+        Upgrade: 'SPDY/3.1',
+        'X-Stream-Protocol-Version': 'v4.channel.k8s.io',
+      });
+      ctx.log(`SPDY: HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+      ctx.assert.ok(res.status !== 101, 'no SPDY upgrade without a kubelet: SPDY is proxied through, not terminated');
+      ctx.assert.includes(res.body, /error dialing backend|connection refused/, 'the proxy error');
+    });
+
+    const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission', (minor) => minor >= 35);
+    ctx.log(describeGate('AuthorizePodWebsocketUpgradeCreatePermission', authz));
+    await ctx.step(`RBAC: \`get\` on pods/exec is ${authz.enabled ? 'not ' : ''}enough for a WebSocket exec`, async () => {
+      const role = (name: string, verbs: string[]) =>
+        ctx.create<KubernetesObject>({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name },
+          rules: [{ apiGroups: [''], resources: ['pods', 'pods/exec'], verbs }],
+        } as KubernetesObject);
+      const bind = (name: string, user: string) =>
+        ctx.create<KubernetesObject>({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+        } as KubernetesObject);
+      const getOnly = `kindlab:${ctx.namespace}:exec-get-only`;
+      const creator = `kindlab:${ctx.namespace}:exec-create`;
+      await role('exec-get', ['get']);
+      await role('exec-create', ['get', 'create']);
+      await bind('exec-get', getOnly);
+      await bind('exec-create', creator);
+      const as = (user: string) =>
+        webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS, { headers: { 'Impersonate-User': user } });
+      // RBAC is eventually consistent; the creator's 101 marks the bindings as active.
+      await ctx.eventually(async () => (await as(creator)).status === 101, { timeoutSeconds: 30, description: 'the create binding to take effect' });
+      const ws = await as(getOnly);
+      if (authz.enabled) {
+        ctx.assert.equal(ws.status, 403, `get-only user must be refused (HTTP ${ws.status})`);
+        // The WebSocket refusal carries a terse message ('pods "routed" is forbidden: '): check the Status reason.
+        ctx.assert.includes(ws.body, '"reason":"Forbidden"');
+        ctx.log(`get-only user: HTTP 403 ${ws.body.trim().slice(0, 200)}`);
+      } else {
+        ctx.assert.equal(ws.status, 101, `before 1.35 a get-only user could open the WebSocket (HTTP ${ws.status})`);
+      }
+    });
+
+    if (!ctx.cluster.hasNodes) {
+      ctx.log('node part skipped: no kubelet runs pods here, so no command can actually execute');
+      return;
+    }
+
+    await ctx.step('node: echo hello through a WebSocket exec', async () => {
+      await ctx.create<V1Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'shell' },
+        spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sleep', '3600'] }],
+        },
+      });
+      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'shell' }, (p) => p.status?.phase === 'Running', {
+        timeoutSeconds: 150,
+        description: 'pod shell Running',
+      });
+      const ws = await webSocket(ctx, execPath(ctx.namespace, 'shell', ['echo', 'hello']), PROTOCOLS);
+      ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}`);
+      const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
+      ctx.assert.equal(stdout, 'hello\n', 'stdout on channel 1');
+      ctx.assert.equal(errorChannel(ws).status, 'Success', 'Success status on channel 3');
+    });
+  },
+});
