@@ -1,0 +1,164 @@
+// The pure parts of the scenarios: version and gate logic, JWT handling, the etcd verdict, the
+// MutatingAdmissionPolicy API version table, host checks for user namespaces, and the test issuer's
+// AuthenticationConfiguration and fixtures.
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ScenarioContext } from '../../../src/scenario/types.js';
+import { atLeast, clusterScopedName, gate, minor, parseFeatureMetric } from '../../../scenarios/_support/cluster.js';
+import { decodeClaims, fingerprint, signJwt, signingKey } from '../../../scenarios/_support/jwt.js';
+import { fixture } from '../../../scenarios/_support/oidc-issuer.js';
+import { judgeEtcd } from '../../../scenarios/etcd-version.js';
+import { mapApiVersion } from '../../../scenarios/mutating-admission-policy.js';
+import { ISSUER_PORT, authenticationConfiguration } from '../../../scenarios/structured-authn-config.js';
+import { hostProblem } from '../../../scenarios/user-namespaces.js';
+
+type GateCtx = Pick<ScenarioContext, 'cluster' | 'raw'>;
+function ctxFor(version: string, featureGates: Record<string, boolean> = {}, metrics = ''): GateCtx {
+  return {
+    cluster: { version, gitVersion: `v${version}`, provider: 'local', featureGates, hasNodes: false },
+    raw: async () => metrics,
+  };
+}
+
+describe('cluster helpers', () => {
+  it('compares versions', () => {
+    const c = ctxFor('1.35.4');
+    expect(minor(c)).toBe(35);
+    expect(atLeast(c, '1.35')).toBe(true);
+    expect(atLeast(c, '1.35.4')).toBe(true);
+    expect(atLeast(c, '1.35.5')).toBe(false);
+    expect(atLeast(c, '1.36')).toBe(false);
+  });
+
+  it('parses kube-apiserver kubernetes_feature_enabled lines', () => {
+    const gates = parseFeatureMetric(
+      '# HELP kubernetes_feature_enabled x\nkubernetes_feature_enabled{name="A",stage="BETA"} 1\nkubernetes_feature_enabled{name="B",stage=""} 0\nother 1\n',
+    );
+    expect([...gates]).toEqual([
+      ['A', true],
+      ['B', false],
+    ]);
+  });
+
+  it('takes a gate from the cluster profile first, then /metrics, then the version default', async () => {
+    const metrics = 'kubernetes_feature_enabled{name="G",stage="BETA"} 0\n';
+    expect(await gate(ctxFor('1.30.0', { G: true }, metrics), 'G', () => false)).toEqual({ enabled: true, source: 'cluster profile' });
+    expect(await gate(ctxFor('1.30.0', {}, metrics), 'G', () => true)).toEqual({ enabled: false, source: 'kube-apiserver /metrics' });
+    expect(await gate(ctxFor('1.35.4'), 'G', (m, p) => m === 35 && p <= 3)).toEqual({ enabled: false, source: 'default for this version' });
+  });
+
+  it('makes cluster-scoped names unique per namespace and valid', () => {
+    expect(clusterScopedName({ namespace: 'kl-abc' }, 'policy')).toBe('kl-abc-policy');
+    expect(clusterScopedName({ namespace: 'x'.repeat(70) }, 'p').length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('JWT helpers', () => {
+  it('signs RS256 tokens whose claims decode back, and fingerprints without the token', () => {
+    const key = signingKey(fixture('test-only-jwt-signing-team-a.key'));
+    const t = signJwt(key, { sub: 'alice', n: 1 });
+    expect(decodeClaims(t)).toEqual({ sub: 'alice', n: 1 });
+    expect(fingerprint(t)).toMatch(/^sha256:[0-9a-f]{12}$/);
+    expect(fingerprint(t)).not.toContain(t.slice(0, 12));
+  });
+
+  it('refuses what is not a JWT without echoing it', () => {
+    expect(() => decodeClaims('secret-not-a-jwt')).toThrow(/expected 3 dot-separated parts, got 1/);
+    try {
+      decodeClaims('a.b!!.c');
+    } catch (e) {
+      expect(String(e)).not.toContain('b!!');
+    }
+  });
+});
+
+describe('etcd verdict', () => {
+  it.each([
+    ['3.5.0', true],
+    ['3.5.1', true],
+    ['3.5.2', true],
+    ['3.5.3', false],
+    ['3.5.21', false],
+    ['3.6.5', false],
+    ['3.4.13', false],
+  ])('etcd %s affected: %s', (v, affected) => {
+    expect(judgeEtcd(v, false).affected).toBe(affected);
+  });
+
+  it('explains the bug and the fix', () => {
+    const v = judgeEtcd('3.5.1', false);
+    expect(v.reason).toMatch(/etcd-io\/etcd#13766/);
+    expect(v.reason).toMatch(/≥ 3\.5\.3/);
+    expect(judgeEtcd('3.5.2', true).reason).toMatch(/corrupt-check=true is set/);
+  });
+});
+
+describe('MutatingAdmissionPolicy API version per minor', () => {
+  it.each([
+    [32, 'v1alpha1'],
+    [33, 'v1alpha1'],
+    [34, 'v1beta1'],
+    [35, 'v1beta1'],
+    [36, 'v1'],
+    [37, 'v1'],
+  ])('1.%i → %s', (m, v) => {
+    expect(mapApiVersion(m)).toBe(`admissionregistration.k8s.io/${v}`);
+  });
+});
+
+describe('user namespaces host check', () => {
+  const node = (kernelVersion: string, containerRuntimeVersion: string) => ({
+    metadata: { name: 'n' },
+    status: {
+      nodeInfo: {
+        kernelVersion,
+        containerRuntimeVersion,
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        bootID: '',
+        kubeProxyVersion: '',
+        kubeletVersion: '',
+        machineID: '',
+        osImage: '',
+        systemUUID: '',
+      },
+    },
+  });
+  it('accepts Linux ≥ 6.3 with containerd ≥ 2.0', () => {
+    expect(hostProblem(node('6.8.0-45-generic', 'containerd://2.3.4'))).toBeUndefined();
+  });
+  it('names the kernel when it is too old', () => {
+    expect(hostProblem(node('5.15.0-1', 'containerd://2.0.0'))).toMatch(/Linux 5\.15\.0-1; .*≥ 6\.3/);
+  });
+  it('names the runtime when it is too old', () => {
+    expect(hostProblem(node('6.18.44', 'containerd://1.7.22'))).toMatch(/containerd ≥ 2\.0/);
+    expect(hostProblem(node('6.18.44', 'cri-o://1.24.1'))).toMatch(/CRI-O ≥ 1\.25/);
+  });
+});
+
+describe('structured authentication configuration', () => {
+  const config = parse(authenticationConfiguration) as {
+    apiVersion: string;
+    kind: string;
+    jwt: Array<{ issuer: { url: string; audiences: string[]; certificateAuthority: string } }>;
+  };
+
+  it('is an AuthenticationConfiguration with two issuers on the fixed port', () => {
+    expect(config.apiVersion).toBe('apiserver.config.k8s.io/v1beta1');
+    expect(config.kind).toBe('AuthenticationConfiguration');
+    expect(config.jwt.map((j) => j.issuer.url)).toEqual([
+      `https://127.0.0.1:${ISSUER_PORT}/team-a`,
+      `https://127.0.0.1:${ISSUER_PORT}/team-b`,
+    ]);
+  });
+
+  it('pins the test-only CA, which signed the serving certificate for 127.0.0.1', () => {
+    const ca = new X509Certificate(fixture('test-only-ca.crt'));
+    for (const j of config.jwt) expect(new X509Certificate(j.issuer.certificateAuthority).fingerprint256).toBe(ca.fingerprint256);
+    const serving = new X509Certificate(fixture('test-only-issuer-serving.crt'));
+    expect(serving.verify(ca.publicKey)).toBe(true);
+    expect(serving.subjectAltName).toContain('IP Address:127.0.0.1');
+    expect(new Date(serving.validTo).getFullYear()).toBeGreaterThan(2100);
+  });
+});
