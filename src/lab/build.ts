@@ -8,7 +8,19 @@ import { join } from 'node:path';
 import { EnvironmentError, KindlabError, ProcessError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { BinaryInfo, BuildManifest } from './cache.js';
-import { commandPackage, ETCD_SERVER_MODULE, etcdWrapper, KUBERNETES_MODULE, kubernetesWrapper, parseGoMod, type ParsedGoMod } from './gomod.js';
+import {
+  commandPackage,
+  ETCD_SERVER_MODULE,
+  etcdWrapper,
+  KUBERNETES_MODULE,
+  kubernetesWrapper,
+  lowerPatches,
+  parseGoMod,
+  splitJsonStream,
+  stagingModules,
+  stagingVersion,
+  type ParsedGoMod,
+} from './gomod.js';
 import { buildDate, etcdLdflags, kubeLdflags, parseGoVersion, parseVersionOutput } from './versions.js';
 
 /** What `go mod download -json` says about a module version. */
@@ -94,6 +106,43 @@ export async function listModuleVersions(ctx: GoContext, path: string, cwd: stri
   return out.trim().split(/\s+/).slice(1);
 }
 
+/** Which of these path@version the proxy serves (`go list -m -e -json`, .info only). */
+export async function availableModules(ctx: GoContext, specs: string[], cwd: string): Promise<Set<string>> {
+  if (!specs.length) return new Set();
+  mkdirSync(cwd, { recursive: true });
+  const out = await go(ctx, ['list', '-m', '-e', '-json', ...specs], { cwd, toolchain: false });
+  const ok = new Set<string>();
+  for (const o of splitJsonStream(out) as { Path: string; Version?: string; Error?: unknown }[]) {
+    if (!o.Error && o.Version) ok.add(`${o.Path}@${o.Version}`);
+  }
+  return ok;
+}
+
+/**
+ * The staging versions for a release. The public proxy serves every v0.Y.Z tag; a filtered
+ * proxy may lack some, and then the nearest lower patch of the same minor stands in (said so).
+ */
+export async function resolveStagingVersions(ctx: GoContext, k8sVersion: string, k8sMod: ParsedGoMod, cwd: string): Promise<Record<string, string>> {
+  const want = stagingVersion(k8sVersion);
+  const mods = stagingModules(k8sMod);
+  const ok = await availableModules(ctx, mods.map((m) => `${m}@${want}`), cwd);
+  const overrides: Record<string, string> = {};
+  for (const m of mods) {
+    if (ok.has(`${m}@${want}`)) continue;
+    const candidates = lowerPatches(want);
+    const have = await availableModules(ctx, candidates.map((v) => `${m}@${v}`), cwd);
+    const pick = candidates.find((v) => have.has(`${m}@${v}`));
+    if (!pick) {
+      throw new EnvironmentError(`the Go module proxy has no ${m} ${want} (nor an earlier ${want.replace(/\.\d+$/, '.x')})`, {
+        hint: 'check GOPROXY; the public proxy (https://proxy.golang.org) serves every staging tag',
+      });
+    }
+    overrides[m] = pick;
+    ctx.note?.(`the module proxy has no ${m}@${want}; using ${pick}, the nearest earlier patch`);
+  }
+  return overrides;
+}
+
 /** The commit and date of a module version, from the proxy's .info (Origin is only sometimes there). */
 export function moduleOrigin(d: ModuleDownload): { hash?: string; time?: string } {
   let hash = d.Origin?.Hash;
@@ -168,7 +217,8 @@ export async function buildKubernetesBinaries(req: KubeBuildRequest, ctx: GoCont
   const d = req.download ?? (await downloadModule(ctx, KUBERNETES_MODULE, req.version, join(modDir, '..')));
   const k8sMod = readGoMod(d);
   const origin = moduleOrigin(d);
-  writeWrapper(modDir, kubernetesWrapper(req.version, k8sMod, req.components));
+  const overrides = await resolveStagingVersions(ctx, req.version, k8sMod, join(modDir, '..'));
+  writeWrapper(modDir, kubernetesWrapper(req.version, k8sMod, req.components, overrides));
   const goVersion = (await go(ctx, ['env', 'GOVERSION'], { cwd: modDir })).trim().replace(/^go/, '');
   ctx.note?.(`go mod tidy (go${goVersion}${ctx.gotoolchain ? `, GOTOOLCHAIN=${ctx.gotoolchain}` : ''})`);
   await go(ctx, ['mod', 'tidy'], { cwd: modDir, logFile: req.logFile });
@@ -205,6 +255,7 @@ export async function buildKubernetesBinaries(req: KubeBuildRequest, ctx: GoCont
     builtAt: new Date().toISOString(),
     buildSeconds: Math.round((performance.now() - started) / 100) / 10,
     firstBuild: cold,
+    ...(Object.keys(overrides).length ? { substitutions: overrides } : {}),
   };
 }
 

@@ -74,6 +74,40 @@ function unquote(s: string): string {
   return s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? s.slice(1, -1) : s;
 }
 
+/** Splits the concatenated JSON objects `go list -m -json a b c` prints. */
+export function splitJsonStream(text: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (ch === '}') {
+      depth--;
+      if (depth === 0 && start >= 0) out.push(JSON.parse(text.slice(start, i + 1)));
+    }
+  }
+  return out;
+}
+
+/** Same-minor candidates below a version, nearest first: v0.26.15 → v0.26.14 … v0.26.0. */
+export function lowerPatches(version: string): string[] {
+  const v = parseSemVer(version);
+  if (!v || v.pre) return [];
+  const out: string[] = [];
+  for (let p = v.patch - 1; p >= 0; p--) out.push(`v${v.major}.${v.minor}.${p}`);
+  return out;
+}
+
 /** Staging modules: every k8s.io/<m> that k8s.io/kubernetes requires at the placeholder v0.0.0. */
 export function stagingModules(mod: ParsedGoMod): string[] {
   return mod.requires
@@ -164,7 +198,13 @@ export function commandPackage(component: string): string {
 }
 
 /** The wrapper that builds Kubernetes commands of one release. */
-export function kubernetesWrapper(k8sVersion: string, k8sMod: ParsedGoMod, components: readonly string[]): { goMod: string; toolsGo?: string } {
+export function kubernetesWrapper(
+  k8sVersion: string,
+  k8sMod: ParsedGoMod,
+  components: readonly string[],
+  /** Staging modules whose release tag the proxy lacks, with the version used instead. */
+  stagingOverrides: Record<string, string> = {},
+): { goMod: string; toolsGo?: string } {
   const goLine = k8sMod.go ?? '1.20';
   const staging = stagingVersion(k8sVersion);
   const tools = components.map(commandPackage);
@@ -174,7 +214,7 @@ export function kubernetesWrapper(k8sVersion: string, k8sMod: ParsedGoMod, compo
     goLine,
     godebug: k8sMod.godebug,
     requires: [{ path: KUBERNETES_MODULE, version: k8sVersion }],
-    replaces: stagingModules(k8sMod).map((path) => ({ path, version: staging })),
+    replaces: stagingModules(k8sMod).map((path) => ({ path, version: stagingOverrides[path] ?? staging })),
     tools: useTool ? tools : [],
   });
   return useTool ? { goMod } : { goMod, toolsGo: renderToolsGo(tools) };

@@ -1,0 +1,96 @@
+// Certificates of a local cluster: a CA, the API server's serving certificate, client
+// certificates for the admin (system:masters), the controller-manager and the scheduler, and the
+// service-account signing key pair. Keys are P-256 (node:crypto, fast); certificates are signed
+// with the openssl CLI (node 20 cannot create X.509), one process per certificate, argv only.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EnvironmentError, ProcessError } from '../../errors.js';
+import type { ProcessRunner } from '../../exec/runner.js';
+import { PKI } from './args.js';
+
+export interface Pki {
+  caPem: string;
+  adminCertPem: string;
+  adminKeyPem: string;
+  controllerManager: { certPem: string; keyPem: string };
+  scheduler: { certPem: string; keyPem: string };
+}
+
+export const API_SERVER_SANS = [
+  'IP:127.0.0.1',
+  'IP:10.96.0.1',
+  'DNS:localhost',
+  'DNS:kubernetes',
+  'DNS:kubernetes.default',
+  'DNS:kubernetes.default.svc',
+  'DNS:kubernetes.default.svc.cluster.local',
+];
+
+function writeKey(path: string): { keyPem: string; pubPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pubPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  writeFileSync(path, keyPem, { mode: 0o600 });
+  return { keyPem, pubPem };
+}
+
+/** A minimal openssl config: the extensions we ask for, nothing from the system openssl.cnf. */
+export function opensslConfig(ext: string[]): string {
+  return ['[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = ext', '[dn]', '[ext]', ...ext, ''].join('\n');
+}
+
+/** Leaf certificate extensions. */
+export function leafExtensions(usage: 'server' | 'client', sans: string[] = []): string[] {
+  return [
+    'basicConstraints = critical, CA:FALSE',
+    'keyUsage = critical, digitalSignature, keyEncipherment',
+    `extendedKeyUsage = ${usage === 'server' ? 'serverAuth' : 'clientAuth'}`,
+    'subjectKeyIdentifier = hash',
+    'authorityKeyIdentifier = keyid',
+    ...(sans.length ? [`subjectAltName = ${sans.join(', ')}`] : []),
+  ];
+}
+
+export async function createPki(dir: string, runner: ProcessRunner, signal?: AbortSignal): Promise<Pki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const p = (f: string): string => join(dir, f);
+  const openssl = async (args: string[]): Promise<void> => {
+    try {
+      await runner.run('openssl', args, { signal, cwd: dir });
+    } catch (e) {
+      if (e instanceof ProcessError && e.processExitCode === undefined) {
+        throw new EnvironmentError('openssl is needed to create the local cluster certificates', { hint: 'apt-get install openssl', cause: e });
+      }
+      throw e;
+    }
+  };
+
+  writeKey(p(PKI.caKey));
+  writeFileSync(p('ca.cnf'), opensslConfig(['basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign, digitalSignature', 'subjectKeyIdentifier = hash']));
+  await openssl(['req', '-x509', '-new', '-config', p('ca.cnf'), '-key', p(PKI.caKey), '-sha256', '-days', '3650', '-subj', '/CN=kindlab-ca', '-out', p(PKI.caCert)]);
+
+  const sa = writeKey(p(PKI.saKey));
+  writeFileSync(p(PKI.saPub), sa.pubPem);
+
+  const leaf = async (base: string, subject: string, usage: 'server' | 'client', sans: string[] = []): Promise<{ certPem: string; keyPem: string }> => {
+    const key = writeKey(p(`${base}.key`));
+    writeFileSync(p(`${base}.cnf`), opensslConfig(leafExtensions(usage, sans)));
+    await openssl(['req', '-x509', '-new', '-config', p(`${base}.cnf`), '-key', p(`${base}.key`), '-CA', p(PKI.caCert), '-CAkey', p(PKI.caKey), '-sha256', '-days', '365', '-subj', subject, '-out', p(`${base}.crt`)]);
+    return { certPem: readFileSync(p(`${base}.crt`), 'utf8'), keyPem: key.keyPem };
+  };
+
+  const [, admin, controllerManager, scheduler] = await Promise.all([
+    leaf('apiserver', '/CN=kube-apiserver', 'server', API_SERVER_SANS),
+    leaf('admin', '/O=system:masters/CN=kindlab-admin', 'client'),
+    leaf('kube-controller-manager', '/CN=system:kube-controller-manager', 'client'),
+    leaf('kube-scheduler', '/CN=system:kube-scheduler', 'client'),
+  ]);
+  return {
+    caPem: readFileSync(p(PKI.caCert), 'utf8'),
+    adminCertPem: admin.certPem,
+    adminKeyPem: admin.keyPem,
+    controllerManager,
+    scheduler,
+  };
+}
