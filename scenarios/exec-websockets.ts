@@ -53,11 +53,11 @@ export default defineScenario({
     'WebSocket. The same exec as an SPDY/3.1 upgrade is refused with HTTP 500 before any upgrade. Where ' +
     'AuthorizePodWebsocketUpgradeCreatePermission is on (≥1.35), a user with only `get` on pods/exec is refused ' +
     'the WebSocket (403 Forbidden) and a user with `create` is let through. Node part (only where ' +
-    'pods run): echo hello through a WebSocket exec comes back on channel 1 with a Success status.',
+    'pods run): echo hello through a WebSocket exec comes back on channel 1 with a Success status. With ' +
+    'TranslateStreamCloseWebsocketRequests off, the WebSocket is proxied like SPDY and refused before any upgrade.',
   async run(ctx: ScenarioContext) {
     const translate = await gate(ctx, 'TranslateStreamCloseWebsocketRequests', (minor) => minor >= 30);
     ctx.log(describeGate('TranslateStreamCloseWebsocketRequests', translate));
-    if (!translate.enabled) ctx.skip('TranslateStreamCloseWebsocketRequests is off: the API server does not translate WebSocket exec');
 
     await ctx.step('a pod bound to a node whose kubelet cannot be reached', async () => {
       const node = await createFakeNode(ctx, 'ws', { kubeletAddress: '127.0.0.1', kubeletPort: CLOSED_PORT });
@@ -73,6 +73,16 @@ export default defineScenario({
         },
       });
     });
+
+    if (!translate.enabled) {
+      await ctx.step('gate off: the WebSocket upgrade is proxied to the kubelet, not terminated by the API server', async () => {
+        const ws = await webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS);
+        ctx.log(`WebSocket: HTTP ${ws.status}: ${ws.body.slice(0, 200)}`);
+        ctx.assert.ok(ws.status !== 101, 'without translation there is no 101 without a reachable kubelet');
+        ctx.assert.includes(ws.body, 'error dialing backend', 'the proxy error, as for SPDY');
+      });
+      return;
+    }
 
     await ctx.step('WebSocket exec: 101 v5.channel.k8s.io, then the kubelet error on channel 3', async () => {
       const ws = await webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS);

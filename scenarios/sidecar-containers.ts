@@ -3,7 +3,7 @@
 // completing. Gate SidecarContainers: alpha 1.28, beta (on) 1.29, GA 1.33.
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { describeGate, gate } from './_support/cluster.js';
+import { apiServerGates, describeGate, gate, minor } from './_support/cluster.js';
 
 const PAUSE = 'registry.k8s.io/pause:3.10';
 const BUSYBOX = 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1';
@@ -37,7 +37,9 @@ export default defineScenario({
   description:
     'API part: an init container with restartPolicy: Always (and a readinessProbe) is accepted and kept; a ' +
     'readinessProbe on a regular init container is rejected ("may not be set for init containers without ' +
-    'restartPolicy=Always"); an unknown restartPolicy is rejected with the supported values. Where the gate is ' +
+    'restartPolicy=Always"). A policy other than Always on an init container is judged by KEP-5307\'s ' +
+    'ContainerRestartRules: validated against Always/Never/OnFailure where it is on, dropped where it is off, ' +
+    'only Always allowed before it existed. Where SidecarContainers is ' +
     'off (1.28 default) the field is dropped. Node part (only where pods run): a restartPolicy: Never pod whose ' +
     'app container exits succeeds although its sidecar never exits by itself.',
   async run(ctx: ScenarioContext) {
@@ -68,21 +70,32 @@ export default defineScenario({
       );
     });
 
-    await ctx.step('an unknown restartPolicy is rejected', async () => {
-      await ctx.assert.rejects(
-        ctx.create(pod('bad-policy', [{ name: 'proxy', image: PAUSE, restartPolicy: 'Sometimes' }])),
-        /initContainers\[0\]\.restartPolicy: Unsupported value: .*Sometimes.*supported values/,
-      );
-    });
+    // KEP-5307 (ContainerRestartRules, 1.34+) gives init and app containers their own restartPolicy.
+    // Its gate decides what happens to a non-"Always" policy on an init container: validated against
+    // Always/Never/OnFailure when on, silently dropped when off (seen on v1.37.2), and before the gate
+    // existed only "Always" was allowed.
+    const known = (await apiServerGates(ctx)).get('ContainerRestartRules');
+    const mode = known === true ? 'per-container rules' : known === false ? 'rules off: dropped' : minor(ctx) < 34 ? 'sidecars only' : 'per-container rules';
+    ctx.log(`ContainerRestartRules: ${known === undefined ? 'not reported by kube-apiserver' : known ? 'on' : 'off'} → ${mode}`);
 
-    await ctx.step('restartPolicy OnFailure on an init container: only with per-container restart rules', async () => {
-      const rules = await gate(ctx, 'ContainerRestartRules', (minor) => minor >= 37);
-      ctx.log(describeGate('ContainerRestartRules', rules));
-      const attempt = ctx.create(pod('onfailure-init', [{ name: 'setup', image: PAUSE, restartPolicy: 'OnFailure' }]));
-      if (rules.enabled) {
-        await attempt; // KEP-5307 allows per-container restart policies; sidecars are still only "Always".
+    await ctx.step(`restartPolicy other than Always on an init container (${mode})`, async () => {
+      const create = (name: string, restartPolicy: string) => ctx.create(pod(name, [{ name: 'setup', image: PAUSE, restartPolicy }]));
+      if (mode === 'per-container rules') {
+        await ctx.assert.rejects(
+          create('bad-policy', 'Sometimes'),
+          /initContainers\[0\]\.restartPolicy: Unsupported value: .*Sometimes.*supported values: .*Always.*Never.*OnFailure/,
+        );
+        await create('onfailure-init', 'OnFailure');
+      } else if (mode === 'sidecars only') {
+        for (const [name, rp] of [['bad-policy', 'Sometimes'], ['onfailure-init', 'OnFailure']] as const) {
+          await ctx.assert.rejects(create(name, rp), /initContainers\[0\]\.restartPolicy: Unsupported value: .*supported values: .*Always/);
+        }
       } else {
-        await ctx.assert.rejects(attempt, /initContainers\[0\]\.restartPolicy: Unsupported value: .*OnFailure.*supported values: .*Always/);
+        for (const [name, rp] of [['bad-policy', 'Sometimes'], ['onfailure-init', 'OnFailure']] as const) {
+          await create(name, rp);
+          const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name });
+          ctx.assert.equal(p.spec?.initContainers?.[0]?.restartPolicy, undefined, `restartPolicy ${rp} dropped`);
+        }
       }
     });
 
