@@ -56,6 +56,10 @@ export const PKI = {
   controllerManagerKey: 'kube-controller-manager.key',
   schedulerCert: 'kube-scheduler.crt',
   schedulerKey: 'kube-scheduler.key',
+  frontProxyCaCert: 'front-proxy-ca.crt',
+  frontProxyCaKey: 'front-proxy-ca.key',
+  frontProxyClientCert: 'front-proxy-client.crt',
+  frontProxyClientKey: 'front-proxy-client.key',
 } as const;
 
 export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -145,6 +149,14 @@ export function renderComponentCommands(input: RenderInput): ComponentCommand[] 
     ['service-account-key-file', pki(PKI.saPub)],
     ['service-account-signing-key-file', pki(PKI.saKey)],
     ['service-cluster-ip-range', SERVICE_CLUSTER_IP_RANGE],
+    // Front proxy: lets aggregated API servers (and the controllers' delegated authentication) trust the API server.
+    ['requestheader-client-ca-file', pki(PKI.frontProxyCaCert)],
+    ['requestheader-allowed-names', 'front-proxy-client'],
+    ['requestheader-username-headers', 'X-Remote-User'],
+    ['requestheader-group-headers', 'X-Remote-Group'],
+    ['requestheader-extra-headers-prefix', 'X-Remote-Extra-'],
+    ['proxy-client-cert-file', pki(PKI.frontProxyClientCert)],
+    ['proxy-client-key-file', pki(PKI.frontProxyClientKey)],
     // No kubelets: nothing would remove a loopback address from the kubernetes Endpoints.
     ['endpoint-reconciler-type', 'none'],
     ...gates(profile),

@@ -66,17 +66,20 @@ export async function createPki(dir: string, runner: ProcessRunner, signal?: Abo
     }
   };
 
-  writeKey(p(PKI.caKey));
   writeFileSync(p('ca.cnf'), opensslConfig(['basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign, digitalSignature', 'subjectKeyIdentifier = hash']));
-  await openssl(['req', '-x509', '-new', '-config', p('ca.cnf'), '-key', p(PKI.caKey), '-sha256', '-days', '3650', '-subj', '/CN=kindlab-ca', '-out', p(PKI.caCert)]);
+  const makeCa = async (key: string, cert: string, cn: string): Promise<void> => {
+    writeKey(p(key));
+    await openssl(['req', '-x509', '-new', '-config', p('ca.cnf'), '-key', p(key), '-sha256', '-days', '3650', '-subj', `/CN=${cn}`, '-out', p(cert)]);
+  };
+  await Promise.all([makeCa(PKI.caKey, PKI.caCert, 'kindlab-ca'), makeCa(PKI.frontProxyCaKey, PKI.frontProxyCaCert, 'kindlab-front-proxy-ca')]);
 
   const sa = writeKey(p(PKI.saKey));
   writeFileSync(p(PKI.saPub), sa.pubPem);
 
-  const leaf = async (base: string, subject: string, usage: 'server' | 'client', sans: string[] = []): Promise<{ certPem: string; keyPem: string }> => {
+  const leaf = async (base: string, subject: string, usage: 'server' | 'client', sans: string[] = [], ca: [string, string] = [PKI.caCert, PKI.caKey]): Promise<{ certPem: string; keyPem: string }> => {
     const key = writeKey(p(`${base}.key`));
     writeFileSync(p(`${base}.cnf`), opensslConfig(leafExtensions(usage, sans)));
-    await openssl(['req', '-x509', '-new', '-config', p(`${base}.cnf`), '-key', p(`${base}.key`), '-CA', p(PKI.caCert), '-CAkey', p(PKI.caKey), '-sha256', '-days', '365', '-subj', subject, '-out', p(`${base}.crt`)]);
+    await openssl(['req', '-x509', '-new', '-config', p(`${base}.cnf`), '-key', p(`${base}.key`), '-CA', p(ca[0]), '-CAkey', p(ca[1]), '-sha256', '-days', '365', '-subj', subject, '-out', p(`${base}.crt`)]);
     return { certPem: readFileSync(p(`${base}.crt`), 'utf8'), keyPem: key.keyPem };
   };
 
@@ -85,6 +88,7 @@ export async function createPki(dir: string, runner: ProcessRunner, signal?: Abo
     leaf('admin', '/O=system:masters/CN=kindlab-admin', 'client'),
     leaf('kube-controller-manager', '/CN=system:kube-controller-manager', 'client'),
     leaf('kube-scheduler', '/CN=system:kube-scheduler', 'client'),
+    leaf('front-proxy-client', '/CN=front-proxy-client', 'client', [], [PKI.frontProxyCaCert, PKI.frontProxyCaKey]),
   ]);
   return {
     caPem: readFileSync(p(PKI.caCert), 'utf8'),

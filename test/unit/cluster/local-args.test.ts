@@ -51,6 +51,8 @@ describe('renderComponentCommands', () => {
     expect(flag(a, 'authorization-mode')).toBe('Node,RBAC');
     expect(flag(a, 'service-cluster-ip-range')).toBe('10.96.0.0/12');
     expect(flag(a, 'allow-privileged')).toBe('true');
+    expect(flag(a, 'requestheader-client-ca-file')).toBe('/state/clusters/c1/pki/front-proxy-ca.crt');
+    expect(flag(a, 'proxy-client-cert-file')).toBe('/state/clusters/c1/pki/front-proxy-client.crt');
     expect(flag(a, 'feature-gates')).toBeUndefined();
     expect(flag(a, 'runtime-config')).toBeUndefined();
   });
