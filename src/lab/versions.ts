@@ -51,7 +51,7 @@ export function parseVersionOutput(output: string): string | undefined {
   if (e) return `v${e[1]}`;
   const c = /Client Version:\s*(v\d+\.\d+\.\d+[^\s]*)/.exec(output);
   if (c) return c[1];
-  const g = /gitVersion:"(v\d+\.\d+\.\d+[^"]*)"/.exec(output);
+  const g = /gitVersion:"(v\d+\.\d+\.\d+[^"]*)"/i.exec(output);
   return g?.[1];
 }
 

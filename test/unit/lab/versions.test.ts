@@ -40,7 +40,7 @@ describe('parseVersionOutput', () => {
     ['Kubernetes v1.37.2\n', 'v1.37.2'],
     ['etcd Version: 3.7.0\nGit SHA: unknown\nGo Version: go1.26.8\n', 'v3.7.0'],
     ['Client Version: v1.26.15\nKustomize Version: v4.5.7\n', 'v1.26.15'],
-    ['Client Version: version.Info{Major:"1", Minor:"24", GitVersion:"v1.24.17", gitVersion:"v1.24.17"}', 'v1.24.17'],
+    ['Client Version: version.Info{Major:"1", Minor:"24", GitVersion:"v1.24.17", GitCommit:"22a9682c"}', 'v1.24.17'],
     ['Kubernetes v0.0.0-master+$Format:%H$', 'v0.0.0-master+$Format:%H$'],
   ])('%j → %s', (out, v) => expect(parseVersionOutput(out)).toBe(v));
   it('returns undefined for noise', () => expect(parseVersionOutput('unknown flag')).toBeUndefined());
