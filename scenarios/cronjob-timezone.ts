@@ -84,7 +84,8 @@ export default defineScenario({
       );
       await ctx.assert.rejects(
         ctx.create(cronJob('tz-in-schedule', 'TZ=UTC 0 0 * * *', ZONE)),
-        /cannot use TZ or CRON_TZ in schedule/,
+        // 1.26: "cannot use both timeZone field and TZ or CRON_TZ in schedule"; 1.37: "cannot use TZ or CRON_TZ in schedule, use timeZone field instead".
+        /TZ or CRON_TZ in schedule/,
       );
     });
 
