@@ -17,7 +17,14 @@ export default defineScenario({
   kep: 2799,
   tags: ['1.24', 'sig-auth'],
   versions: '>=1.24',
-  requires: { needs: 'api', controllerManager: true },
+  requires: {
+    needs: 'api',
+    controllerManager: true,
+    featureGates: {
+      LegacyServiceAccountTokenNoAutoGeneration: { value: true, components: ['kube-controller-manager'] },
+      LegacyServiceAccountTokenTracking: { value: true, components: ['kube-apiserver'] },
+    },
+  },
   timeoutSeconds: 180,
   description:
     'Creates a ServiceAccount and waits: no Secret of type kubernetes.io/service-account-token appears and ' +
