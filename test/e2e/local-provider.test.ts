@@ -11,6 +11,7 @@ import { emptyProfile, type ClusterProfile } from '../../src/cluster/profile.js'
 import type { ProviderContext } from '../../src/cluster/provider.js';
 import { ProcessError } from '../../src/errors.js';
 import { ExecaRunner } from '../../src/exec/runner.js';
+import { labBinDirs } from '../../src/lab/cache.js';
 import type { ClusterRecord } from '../../src/state/records.js';
 import { StateStore } from '../../src/state/store.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -174,6 +175,30 @@ describe.skipIf(!binDir)('local provider (real binaries)', () => {
     for (const pid of seen) expect(processArgv(pid)).toBeUndefined();
     expect(existsSync(store.clusterDir('interrupted'))).toBe(false);
     expect(store.getCluster('interrupted')).toBeUndefined();
+  });
+});
+
+// Every other release the lab has built (e.g. npm run lab -- --k8s-version v1.26.15) must come up too.
+const otherReleases = labBinDirs().filter((d) => d.binDir !== binDir);
+describe.skipIf(otherReleases.length === 0)('local provider on other lab releases', () => {
+  it.each(otherReleases)('$version comes up ready and goes away', async ({ version, binDir: dir }) => {
+    const home = mkdtempSync(join(tmpdir(), 'kl-e2e-old-'));
+    const store = new StateStore(home);
+    const ctx: ProviderContext = { runner: new ExecaRunner(), store, log: silentLogger };
+    const provider = new LocalProvider();
+    try {
+      const rec = await provider.create({ name: 'old', profile: emptyProfile(), binDir: dir }, ctx);
+      expect(rec.kubernetesVersion).toBe(version);
+      const c = creds(rec);
+      expect(JSON.parse((await call(c, 'GET', '/version')).text).gitVersion).toBe(version);
+      expect((await call(c, 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status).toBe(200);
+      await provider.delete(rec, ctx);
+      for (const p of rec.local?.processes ?? []) expect(processArgv(p.pid)).toBeUndefined();
+      expect(existsSync(store.clusterDir('old'))).toBe(false);
+    } finally {
+      for (const r of store.listClusters()) await provider.delete(r, ctx).catch(() => undefined);
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 
