@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import { withLock } from '../state/lock.js';
-import { buildEtcd, buildKubernetesBinaries, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, readGoMod, type GoContext } from './build.js';
+import { availableModules, buildEtcd, buildKubernetesBinaries, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, readGoMod, type GoContext } from './build.js';
 import { binariesIntact, etcdDir, kubeDir, labCacheRoot, readManifest, writeManifest, type BuildManifest, type LabManifest } from './cache.js';
 import { ETCD_SERVER_MODULE, KUBERNETES_MODULE, parseSemVer } from './gomod.js';
 import { chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion } from './versions.js';
@@ -107,7 +107,9 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
         etcdVersion = wantEtcd;
         etcdReason = '--etcd-version';
       } else if (kubeadmEtcd) {
-        const available = await listModuleVersions(base, ETCD_SERVER_MODULE, cache);
+        // The exact version first: a proxy's version list can be incomplete while the version is served.
+        const exact = await availableModules(base, [`${ETCD_SERVER_MODULE}@${kubeadmEtcd}`], cache);
+        const available = exact.size ? [kubeadmEtcd] : await listModuleVersions(base, ETCD_SERVER_MODULE, cache);
         const choice = chooseEtcdVersion(kubeadmEtcd, available);
         if (!choice) {
           throw new EnvironmentError(`kubeadm pairs Kubernetes ${version} with etcd ${kubeadmEtcd}, and the module proxy has no etcd ${kubeadmEtcd.replace(/\.\d+$/, '.x')}`, {
