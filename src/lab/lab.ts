@@ -9,7 +9,7 @@ import { withLock } from '../state/lock.js';
 import { availableModules, buildEtcd, buildKubernetesBinaries, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, readGoMod, type GoContext } from './build.js';
 import { binariesIntact, etcdDir, kubeDir, labCacheRoot, readManifest, writeManifest, type BuildManifest, type LabManifest } from './cache.js';
 import { ETCD_SERVER_MODULE, KUBERNETES_MODULE, parseSemVer } from './gomod.js';
-import { chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion } from './versions.js';
+import { chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion, upstreamGoVersion } from './versions.js';
 
 /** The default pin: the newest Kubernetes release on the module proxy when this was written. */
 export const DEFAULT_K8S_VERSION = 'v1.37.2';
@@ -93,7 +93,7 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
       const download = await downloadModule(base, KUBERNETES_MODULE, version, cache);
       const k8sMod = readGoMod(download);
       const dir = download.Dir ?? '';
-      const upstreamGo = readIf(join(dir, '.go-version'))?.trim();
+      const upstreamGo = upstreamGoVersion(readIf(join(dir, '.go-version')), readIf(join(dir, 'build/build-image/cross/VERSION')));
       const tc = chooseToolchain(localGo, upstreamGo, k8sMod.go, o.go ?? deps.env?.KINDLAB_LAB_GO);
       note(`Go: ${tc.reason}`);
       const ctx: GoContext = { ...base, gotoolchain: tc.gotoolchain };

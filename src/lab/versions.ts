@@ -91,6 +91,13 @@ export function chooseEtcdVersion(wanted: string, available: readonly string[]):
   return { version: pick.v, reason: `kubeadm wants ${wanted}, which the module proxy does not have; nearest same-minor release`, exact: false };
 }
 
+/** Upstream's Go: `.go-version` ("1.26.10"), else build/build-image/cross/VERSION ("v1.24.0-go1.20.7-bullseye.0"). */
+export function upstreamGoVersion(goVersionFile: string | undefined, crossVersionFile: string | undefined): string | undefined {
+  const direct = goVersionFile?.trim();
+  if (direct && /^\d+\.\d+(\.\d+)?$/.test(direct)) return direct;
+  return /-go(\d+\.\d+(?:\.\d+)?)/.exec(crossVersionFile ?? '')?.[1];
+}
+
 /** `go version` output → "1.26.8". */
 export function parseGoVersion(output: string): string | undefined {
   return /go version go(\d+\.\d+(?:\.\d+)?)/.exec(output)?.[1];

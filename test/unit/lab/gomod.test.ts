@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etcdWrapper, kubernetesWrapper, parseGoMod, stagingModules, stagingVersion, supportsToolDirective } from '../../../src/lab/gomod.js';
+import { etcdWrapper, kubernetesWrapper, lowerPatches, parseGoMod, splitJsonStream, stagingModules, stagingVersion, supportsToolDirective } from '../../../src/lab/gomod.js';
 
 const K8S_MOD = `// This is a generated file. Do not edit directly.
 
@@ -93,5 +93,21 @@ describe('etcdWrapper / supportsToolDirective', () => {
     expect(supportsToolDirective('1.24.0')).toBe(true);
     expect(supportsToolDirective('1.23.4')).toBe(false);
     expect(supportsToolDirective('1.19')).toBe(false);
+  });
+});
+
+describe('splitJsonStream / lowerPatches / overrides', () => {
+  it('splits concatenated objects, braces in strings included', () => {
+    const text = '{\n\t"Path": "a",\n\t"Error": {"Err": "x } {"}\n}\n{\n\t"Path": "b\\"}",\n\t"Version": "v1"\n}\n';
+    expect(splitJsonStream(text)).toEqual([{ Path: 'a', Error: { Err: 'x } {' } }, { Path: 'b"}', Version: 'v1' }]);
+  });
+  it('lists lower patches nearest first', () => {
+    expect(lowerPatches('v0.26.3')).toEqual(['v0.26.2', 'v0.26.1', 'v0.26.0']);
+    expect(lowerPatches('v0.26.0')).toEqual([]);
+  });
+  it('replaces a staging module with a substitute version', () => {
+    const w = kubernetesWrapper('v1.37.2', parseGoMod(K8S_MOD), ['kubectl'], { 'k8s.io/kms': 'v0.37.1' });
+    expect(w.goMod).toContain('\tk8s.io/kms => k8s.io/kms v0.37.1');
+    expect(w.goMod).toContain('\tk8s.io/api => k8s.io/api v0.37.2');
   });
 });

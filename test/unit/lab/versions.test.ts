@@ -10,6 +10,7 @@ import {
   kubeVersionXFlags,
   parseGoVersion,
   parseVersionOutput,
+  upstreamGoVersion,
 } from '../../../src/lab/versions.js';
 
 describe('kubeVersionXFlags', () => {
@@ -94,5 +95,14 @@ describe('chooseToolchain', () => {
 describe('compareVersions', () => {
   it('orders releases and pre-releases', () => {
     expect(['v1.26.15', 'v1.37.2', 'v1.37.0-rc.1', 'v1.37.0'].sort(compareVersions)).toEqual(['v1.26.15', 'v1.37.0-rc.1', 'v1.37.0', 'v1.37.2']);
+  });
+});
+
+describe('upstreamGoVersion', () => {
+  it('reads .go-version, else the cross build image version', () => {
+    expect(upstreamGoVersion('1.26.10\n', undefined)).toBe('1.26.10');
+    expect(upstreamGoVersion(undefined, 'v1.24.0-go1.20.7-bullseye.0\n')).toBe('1.20.7');
+    expect(upstreamGoVersion('', 'v1.23.0-go1.17.8-bullseye.0')).toBe('1.17.8');
+    expect(upstreamGoVersion(undefined, undefined)).toBeUndefined();
   });
 });
