@@ -1,0 +1,126 @@
+// Feature-gate lifecycles per Kubernetes minor version, from ../shared/reference/feature-facts.md
+// (KEP metadata and the kubernetes/website gate pages). The planner uses this to never set a gate
+// a component would refuse ("unrecognized feature gate"), to drop gates locked on at GA, and to
+// suggest the right name for a typo.
+
+export type Stage = 'alpha' | 'beta' | 'ga' | 'deprecated';
+
+export interface StageSpan {
+  /** First minor (1.<from>) of this stage. */
+  from: number;
+  stage: Stage;
+  /** Default value in this stage. */
+  default: boolean;
+  /** Patch-level default overrides within the first minor of the span: [minPatch, default]. */
+  patches?: Array<[number, boolean]>;
+}
+
+export interface GateInfo {
+  name: string;
+  kep?: number;
+  /** Stages in order; the last one lasts until `removed`. */
+  stages: StageSpan[];
+  /** First minor where the gate name is unknown to components. */
+  removed?: number;
+  note?: string;
+}
+
+const g = (name: string, kep: number | undefined, stages: StageSpan[], removed?: number, note?: string): GateInfo => ({ name, kep, stages, removed, note });
+const s = (from: number, stage: Stage, def: boolean, patches?: Array<[number, boolean]>): StageSpan => ({ from, stage, default: def, patches });
+
+export const GATES: readonly GateInfo[] = [
+  g('DynamicKubeletConfig', 281, [s(4, 'alpha', false), s(11, 'beta', true), s(22, 'deprecated', false)], 26, 'kubelet side removed in 1.24'),
+  g('JobTrackingWithFinalizers', 2307, [s(22, 'alpha', false), s(23, 'beta', true), s(24, 'beta', false), s(25, 'beta', true), s(26, 'ga', true)], 29, 'shipped on in 1.23.0, flipped off by a 1.23 patch and in 1.24'),
+  g('LegacyServiceAccountTokenNoAutoGeneration', 2799, [s(24, 'beta', true), s(26, 'ga', true)], 29),
+  g('LegacyServiceAccountTokenTracking', 2799, [s(26, 'alpha', false), s(27, 'beta', true), s(28, 'ga', true)], 30),
+  g('LegacyServiceAccountTokenCleanUp', 2799, [s(28, 'alpha', false), s(29, 'beta', true), s(30, 'ga', true)], 32),
+  g('TokenRequest', 1205, [s(10, 'alpha', false), s(12, 'beta', true), s(20, 'ga', true)], 22),
+  g('ServiceAccountTokenNodeBinding', 4193, [s(29, 'alpha', false), s(30, 'beta', true), s(32, 'ga', true)]),
+  g('GRPCContainerProbe', 2727, [s(23, 'alpha', false), s(24, 'beta', true), s(27, 'ga', true)], 29),
+  g('CronJobTimeZone', 3140, [s(24, 'alpha', false), s(25, 'beta', true), s(27, 'ga', true)], 29),
+  g('MaxUnavailableStatefulSet', 961, [s(24, 'alpha', false), s(35, 'beta', true, [[4, false]]), s(36, 'beta', false), s(37, 'beta', true)], undefined, 'default off in 1.35.4+ and 1.36 (k/k#137409), on again in 1.37'),
+  g('UserNamespacesStatelessPodsSupport', 127, [s(25, 'alpha', false)], 28),
+  g('UserNamespacesSupport', 127, [s(28, 'alpha', false), s(30, 'beta', false), s(33, 'beta', true), s(36, 'ga', true)]),
+  g('UserNamespacesPodSecurityStandards', 127, [s(29, 'alpha', false)]),
+  g('TranslateStreamCloseWebsocketRequests', 4006, [s(29, 'alpha', false), s(30, 'beta', true)]),
+  g('PortForwardWebsockets', 4006, [s(30, 'alpha', false), s(31, 'beta', true)]),
+  g('AuthorizePodWebsocketUpgradeCreatePermission', 4006, [s(35, 'beta', true)]),
+  g('ExtendWebSocketsToKubelet', 4006, [s(36, 'beta', true)]),
+  g('StructuredAuthenticationConfiguration', 3331, [s(29, 'alpha', false), s(30, 'beta', true), s(34, 'ga', true)]),
+  g('ValidatingAdmissionPolicy', 3488, [s(26, 'alpha', false), s(28, 'beta', false), s(30, 'ga', true)], 32),
+  g('MutatingAdmissionPolicy', 3962, [s(30, 'alpha', false), s(32, 'alpha', false), s(34, 'beta', false), s(36, 'ga', true)], undefined, 'inert in 1.30/1.31'),
+  g('MultiCIDRServiceAllocator', undefined, [s(27, 'alpha', false), s(31, 'beta', false), s(33, 'ga', true)]),
+  g('DynamicResourceAllocation', undefined, [s(26, 'alpha', false), s(32, 'beta', false), s(34, 'ga', true)]),
+  g('VolumeAttributesClass', undefined, [s(29, 'alpha', false), s(31, 'beta', false), s(34, 'ga', true)]),
+  g('InPlacePodVerticalScaling', 1287, [s(27, 'alpha', false), s(33, 'beta', true), s(35, 'ga', true)]),
+  g('ContainerCheckpoint', 2008, [s(25, 'alpha', false), s(30, 'beta', true)]),
+  g('NodeLogQuery', 2258, [s(27, 'alpha', false), s(30, 'beta', false), s(36, 'ga', true)]),
+  g('MultiCIDRRangeAllocator', 2593, [s(25, 'alpha', false)], 29),
+  g('PodLevelResources', 2837, [s(32, 'alpha', false), s(34, 'beta', true)]),
+  g('SidecarContainers', 753, [s(28, 'alpha', false), s(29, 'beta', true), s(33, 'ga', true)]),
+  g('PDBUnhealthyPodEvictionPolicy', 3017, [s(26, 'alpha', false), s(27, 'beta', true), s(31, 'ga', true)], 33),
+];
+
+const BY_NAME = new Map(GATES.map((x) => [x.name, x]));
+
+export function gateInfo(name: string): GateInfo | undefined {
+  return BY_NAME.get(name);
+}
+
+export type GateStatus =
+  | { known: false }
+  | { known: true; exists: false; reason: string }
+  | { known: true; exists: true; stage: Stage; default: boolean; locked: boolean };
+
+/** What a gate is at Kubernetes 1.<minor>.<patch>. Unknown gates are `known: false` (not in the table). */
+export function gateAt(name: string, minor: number, patch = 0): GateStatus {
+  const info = BY_NAME.get(name);
+  if (!info) return { known: false };
+  const first = info.stages[0];
+  if (!first || minor < first.from) {
+    return { known: true, exists: false, reason: `${name} does not exist yet in 1.${minor} (it appears as ${first?.stage} in 1.${first?.from})` };
+  }
+  if (info.removed !== undefined && minor >= info.removed) {
+    return { known: true, exists: false, reason: `${name} was removed in 1.${info.removed} (components refuse it: unrecognized feature gate)` };
+  }
+  let span = first;
+  for (const st of info.stages) if (st.from <= minor) span = st;
+  let def = span.default;
+  if (span.from === minor && span.patches) for (const [minPatch, d] of span.patches) if (patch >= minPatch) def = d;
+  return { known: true, exists: true, stage: span.stage, default: def, locked: span.stage === 'ga' };
+}
+
+/** Closest known gate names for a misspelt one (edit distance ≤ 3, or case-insensitive match). */
+export function suggestGate(name: string, extra: Iterable<string> = []): string[] {
+  const names = new Set([...GATES.map((x) => x.name), ...extra]);
+  const lower = name.toLowerCase();
+  const scored = [...names]
+    .map((n) => ({ n, d: n.toLowerCase() === lower ? 0 : distance(lower, n.toLowerCase()) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 6)) && x.n !== name)
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return scored.slice(0, 3).map((x) => x.n);
+}
+
+export function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Gate names declared in a Kubernetes source tree's feature files (pkg/features/*.go and the
+ * staging apiserver features): lines like `GateName featuregate.Feature = "GateName"`.
+ */
+export function parseSourceGates(goSource: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of goSource.matchAll(/^\s*([A-Z][A-Za-z0-9]*)\s+(?:featuregate\.)?Feature\s*=\s*"([A-Za-z0-9]+)"/gm)) out.add(m[2]!);
+  return out;
+}

@@ -1,0 +1,43 @@
+// What a scenario may know about the cluster it runs on: version (/version), feature gates as the
+// API server reports them (kubernetes_feature_enabled, 1.26+) over what the profile set, and
+// whether nodes can run pods.
+import * as k8s from '@kubernetes/client-node';
+import semver from 'semver';
+import { EnvironmentError } from '../errors.js';
+import { rawGet } from './context.js';
+import type { ClusterInfo } from './types.js';
+
+export function parseFeatureMetric(text: string): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const m of text.matchAll(/^kubernetes_feature_enabled\{[^}]*name="([^"]+)"[^}]*\}\s+([01])\s*$/gm)) out[m[1]!] = m[2] === '1';
+  return out;
+}
+
+export async function readClusterInfo(kubeconfigPath: string, provider: ClusterInfo['provider'], profileGates: Record<string, boolean> = {}, signal?: AbortSignal): Promise<ClusterInfo> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  let versionJson: string;
+  try {
+    versionJson = await rawGet(kc, '/version', signal);
+  } catch (e) {
+    throw new EnvironmentError(`cannot reach the cluster's API server (${kc.getCurrentCluster()?.server ?? 'no server'}): ${(e as Error).message}`, {
+      hint: 'check the kubeconfig, that the cluster is up (kindlab ls), and that your credentials are valid',
+    });
+  }
+  const gitVersion = (JSON.parse(versionJson) as { gitVersion: string }).gitVersion;
+  const version = semver.coerce(gitVersion)?.version ?? gitVersion.replace(/^v/, '');
+  let reported: Record<string, boolean> = {};
+  try {
+    reported = parseFeatureMetric(await rawGet(kc, '/metrics', signal));
+  } catch {
+    /* metrics not readable with these credentials: fall back to the profile */
+  }
+  let hasNodes = false;
+  try {
+    const nodes = await kc.makeApiClient(k8s.CoreV1Api).listNode();
+    hasNodes = nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  } catch {
+    hasNodes = false;
+  }
+  return { gitVersion, version, provider, featureGates: { ...profileGates, ...reported }, hasNodes };
+}

@@ -1,0 +1,69 @@
+// Loads scenario files (.ts) at run time with jiti, built-in ones from scenarios/ and the user's
+// from --scenarios-dir. `import { defineScenario } from 'kindlab'` resolves to this package.
+// A file that does not compile or does not export a scenario is an error naming the file.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.js';
+import type { Scenario } from './types.js';
+
+/** The repository's own catalogue (dist/scenario/loader.js → ../../scenarios). */
+export const BUILTIN_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios', import.meta.url));
+const PACKAGE_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
+
+export class ScenarioLoadError extends UsageError {}
+
+/** Scenario files in a folder: *.ts at the top level, not starting with '_' or '.'. */
+export function scenarioFiles(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ScenarioLoadError(`scenarios folder ${dir} does not exist`, { hint: 'pass --scenarios-dir with a folder of .ts scenario files' });
+  }
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && !f.startsWith('.'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export function validateScenario(value: unknown, file: string): Scenario {
+  const where = basename(file);
+  if (!value || typeof value !== 'object') {
+    throw new ScenarioLoadError(`${file} does not export a scenario`, {
+      hint: `make it \`export default defineScenario({ id, title, run })\` (${where} default-exports ${value === undefined ? 'nothing' : typeof value})`,
+    });
+  }
+  const s = value as Partial<Scenario>;
+  const missing = (['id', 'title', 'run'] as const).filter((k) => s[k] === undefined);
+  if (missing.length) throw new ScenarioLoadError(`${file}: the scenario lacks ${missing.join(', ')}`);
+  if (typeof s.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.id)) throw new ScenarioLoadError(`${file}: id must be kebab-case, got ${JSON.stringify(s.id)}`);
+  if (typeof s.run !== 'function') throw new ScenarioLoadError(`${file}: run must be a function`);
+  return s as Scenario;
+}
+
+export async function loadScenarioFile(file: string): Promise<Scenario> {
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(import.meta.url, { alias: { kindlab: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, interopDefault: true });
+  let mod: unknown;
+  try {
+    mod = await jiti.import(resolve(file));
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ScenarioLoadError(`${file} does not compile or fails to load: ${msg.split('\n')[0]}`, { detail: msg, cause: e });
+  }
+  const def = mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+  return validateScenario(def, file);
+}
+
+export async function loadScenarios(dirs: string[]): Promise<Scenario[]> {
+  const out: Scenario[] = [];
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const file of scenarioFiles(dir)) {
+      const s = await loadScenarioFile(file);
+      const other = seen.get(s.id);
+      if (other) throw new ScenarioLoadError(`scenario id "${s.id}" is defined twice: ${other} and ${file}`);
+      seen.set(s.id, file);
+      out.push(s);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,215 @@
+// Runs scenarios against one cluster: each in its own labelled namespace, N at a time, each with
+// its own timeout; a throwing or hung scenario fails alone. Cleanups run in reverse; cluster-scoped
+// objects the scenario created are deleted; on failure, artifacts are collected first.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import YAML from 'yaml';
+import type { ProcessRunner } from '../exec/runner.js';
+import type { ScenarioResult } from '../report/model.js';
+import { toApiError } from './api-error.js';
+import { createContext, newRunState, refOf, ScenarioSkip, trimObject, type RunState } from './context.js';
+import { redact } from './redact.js';
+import type { ClusterInfo, Scenario } from './types.js';
+
+export interface RunTarget {
+  /** Cluster name for reports. */
+  name: string;
+  kubeconfigPath: string;
+  info: ClusterInfo;
+  kubectl: string;
+  /** kind clusters: `kind export logs` into a folder. */
+  exportLogs?: (dir: string) => Promise<void>;
+}
+
+export interface RunOptions {
+  runId: string;
+  parallel: number;
+  /** Overrides each scenario's own timeout. */
+  timeoutSeconds?: number;
+  keep: boolean;
+  artifactsDir: string;
+  runner: ProcessRunner;
+  signal: AbortSignal;
+  hooks?: {
+    onStart?: (id: string) => void;
+    onStep?: (id: string, step: string) => void;
+    onDone?: (result: ScenarioResult) => void;
+  };
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const LABEL_SCENARIO = 'kindlab.io/scenario';
+export const LABEL_RUN = 'kindlab.io/run';
+
+export function namespaceFor(id: string, runId: string): string {
+  const base = `kl-${id}`.slice(0, 63 - runId.length - 1).replace(/-+$/, '');
+  return `${base}-${runId}`;
+}
+
+/** Runs tasks with at most `limit` at once, in order of the list. */
+export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export async function runScenarios(scenarios: readonly Scenario[], target: RunTarget, opts: RunOptions): Promise<ScenarioResult[]> {
+  return pool(scenarios, opts.parallel, (s) => runOne(s, target, opts));
+}
+
+export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const state = newRunState();
+  const namespace = namespaceFor(s.id, opts.runId);
+  const timeoutSeconds = opts.timeoutSeconds ?? s.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(target.kubeconfigPath);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const scenarioAbort = new AbortController();
+  const onOuterAbort = (): void => scenarioAbort.abort(opts.signal.reason);
+  opts.signal.addEventListener('abort', onOuterAbort, { once: true });
+  let currentStep: string | undefined;
+  opts.hooks?.onStart?.(s.id);
+
+  const result: ScenarioResult = { id: s.id, title: s.title, kep: s.kep, cluster: target.name, status: 'passed', steps: state.steps, logs: state.logs, durationMs: 0, namespace };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: s.id, [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
+    const ctx = createContext({
+      kubeconfigPath: target.kubeconfigPath,
+      namespace,
+      cluster: target.info,
+      signal: scenarioAbort.signal,
+      runner: opts.runner,
+      kubectl: target.kubectl,
+      state,
+      hooks: {
+        onStep: (n) => {
+          currentStep = n;
+          opts.hooks?.onStep?.(s.id, n);
+        },
+      },
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new Error(`timed out after ${timeoutSeconds}s${currentStep ? ` in step "${currentStep}"` : ''}`);
+        (err as Error & { timedOut?: boolean }).timedOut = true;
+        scenarioAbort.abort(err);
+        reject(err);
+      }, timeoutSeconds * 1000);
+    });
+    const aborted = new Promise<never>((_, reject) => {
+      if (opts.signal.aborted) reject(opts.signal.reason);
+      opts.signal.addEventListener('abort', () => reject(opts.signal.reason), { once: true });
+    });
+    await Promise.race([s.run(ctx), timeout, aborted]);
+  } catch (e) {
+    if (e instanceof ScenarioSkip) {
+      result.status = 'skipped';
+      result.message = redact(e.reason);
+    } else {
+      const err = toApiError(e);
+      result.status = 'failed';
+      result.message = redact(err instanceof Error ? err.message : String(err));
+      result.timedOut = Boolean((e as { timedOut?: boolean }).timedOut);
+      result.failedStep = [...state.steps].reverse().find((st) => st.status === 'failed')?.name ?? currentStep;
+    }
+  } finally {
+    clearTimeout(timer);
+    opts.signal.removeEventListener('abort', onOuterAbort);
+  }
+
+  if (result.status === 'failed') {
+    result.artifactsDir = join(opts.artifactsDir, s.id);
+    await collectArtifacts(kc, namespace, state, target, result.artifactsDir, result).catch((e: unknown) => {
+      state.logs.push(`artifact collection failed: ${(e as Error).message}`);
+    });
+  }
+  await cleanUp(kc, namespace, state, opts.keep);
+  result.durationMs = performance.now() - started;
+  opts.hooks?.onDone?.(result);
+  return result;
+}
+
+async function cleanUp(kc: k8s.KubeConfig, namespace: string, state: RunState, keep: boolean): Promise<void> {
+  for (const fn of [...state.cleanups].reverse()) {
+    try {
+      await fn();
+    } catch (e) {
+      state.logs.push(`cleanup failed: ${(e as Error).message}`);
+    }
+  }
+  if (keep) {
+    state.logs.push(`--keep: namespace ${namespace} and cluster-scoped objects left in place`);
+    return;
+  }
+  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  for (const ref of [...state.created].reverse()) {
+    if (ref.namespace) continue; // goes with the namespace
+    try {
+      await objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } });
+    } catch (e) {
+      const err = toApiError(e) as { code?: number; message?: string };
+      if (err.code !== 404) state.logs.push(`could not delete ${ref.kind} ${ref.name}: ${err.message}`);
+    }
+  }
+  try {
+    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace, propagationPolicy: 'Background' });
+  } catch (e) {
+    const err = toApiError(e) as { code?: number; message?: string };
+    if (err.code !== 404) state.logs.push(`could not delete namespace ${namespace}: ${err.message}`);
+  }
+}
+
+/** Events, object YAML, pod logs (incl. previous containers), node conditions, kind logs. */
+async function collectArtifacts(kc: k8s.KubeConfig, namespace: string, state: RunState, target: RunTarget, dir: string, result: ScenarioResult): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const write = (name: string, content: string): void => writeFileSync(join(dir, name), redact(content));
+  write('result.yaml', YAML.stringify({ id: result.id, status: result.status, failedStep: result.failedStep, message: result.message, steps: state.steps, logs: state.logs }));
+  const events = await core.listNamespacedEvent({ namespace }).catch(() => undefined);
+  if (events) {
+    const lines = events.items
+      .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')))
+      .map((e) => `${e.lastTimestamp ?? e.eventTime ?? ''} ${e.type} ${e.reason} ${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`);
+    write('events.txt', lines.join('\n') + '\n');
+  }
+  const docs: string[] = [];
+  for (const ref of state.created) {
+    try {
+      const obj = await objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+      docs.push(YAML.stringify(trimObject(obj)));
+    } catch {
+      docs.push(`# ${ref.kind} ${ref.namespace ?? ''}/${ref.name}: gone\n`);
+    }
+  }
+  const pods = await core.listNamespacedPod({ namespace }).catch(() => undefined);
+  for (const pod of pods?.items ?? []) {
+    const ref = refOf({ ...pod, apiVersion: 'v1', kind: 'Pod' });
+    if (!state.created.some((r) => r.kind === 'Pod' && r.name === ref.name)) docs.push(YAML.stringify(trimObject({ ...pod, apiVersion: 'v1', kind: 'Pod' })));
+    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
+    for (const c of containers) {
+      for (const previous of [false, true]) {
+        try {
+          const text = await core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: c, previous });
+          if (text) write(`logs-${pod.metadata!.name}-${c}${previous ? '-previous' : ''}.txt`, text);
+        } catch {
+          /* no such container log (not started, or no previous instance) */
+        }
+      }
+    }
+  }
+  write('objects.yaml', docs.join('---\n'));
+  const nodes = await core.listNode().catch(() => undefined);
+  if (nodes) write('nodes.yaml', YAML.stringify(nodes.items.map((n) => ({ name: n.metadata?.name, conditions: n.status?.conditions, nodeInfo: n.status?.nodeInfo }))));
+  if (target.exportLogs) await target.exportLogs(join(dir, 'cluster-logs'));
+}
