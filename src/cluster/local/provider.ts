@@ -3,10 +3,10 @@
 // --components`). No nodes, so no pods run; it is the fast path for API-level scenarios.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../../errors.js';
 import { describe } from '../../exec/runner.js';
-import { newestLabBinDir } from '../../lab/cache.js';
+import { binariesIntact, newestLabBinDir, readManifest, type LabManifest } from '../../lab/cache.js';
 import { parseVersionOutput } from '../../lab/versions.js';
 import type { ClusterRecord, LocalProcessRecord } from '../../state/records.js';
 import { sleep } from '../../util/abort.js';
@@ -54,8 +54,13 @@ export async function checkBinaries(binDir: string, components: readonly LocalCo
     throw new EnvironmentError(`${missing.join(', ')} not found in ${binDir}`, { hint: HOW_TO_GET });
   }
   const kube = components.filter((c) => c !== 'etcd');
+  // A lab build's manifest already knows the versions (checked when built); sizes must still match.
+  const manifest = readManifest<LabManifest>(join(binDir, '..'));
+  const known = manifest?.schema === 1 && resolve(manifest.binDir) === resolve(binDir) ? manifest.kubernetes.binaries : [];
   const versions = await Promise.all(
     kube.map(async (c) => {
+      const k = known.find((b) => b.name === c);
+      if (k && binariesIntact(binDir, [k])) return { c, v: k.version };
       const r = await ctx.runner.run(join(binDir, c), ['--version'], { signal: ctx.signal, allowFailure: true, timeoutMs: 30_000 });
       const v = parseVersionOutput(`${r.stdout}\n${r.stderr}`);
       if (!v) throw new EnvironmentError(`${join(binDir, c)} --version printed no Kubernetes version`, { detail: `${r.stdout}${r.stderr}`.trim(), hint: HOW_TO_GET });
