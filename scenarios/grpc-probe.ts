@@ -35,7 +35,9 @@ export default defineScenario({
   kep: 2727,
   tags: ['1.24', 'sig-node'],
   versions: '>=1.24',
-  requires: { needs: 'api', featureGates: { GRPCContainerProbe: { value: true, components: ['kube-apiserver', 'kubelet'] } } },
+  // No gate declared: GRPCContainerProbe is on by default in every version in range (beta on 1.24,
+  // GA 1.27, gone 1.29). The gate-off branch is for clusters started with GRPCContainerProbe=false.
+  requires: { needs: 'api' },
   timeoutSeconds: 240,
   description:
     'API part (any cluster): a Pod with readinessProbe.grpc{port: 9090, service} is accepted and read back intact; ' +

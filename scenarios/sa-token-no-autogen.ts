@@ -17,14 +17,10 @@ export default defineScenario({
   kep: 2799,
   tags: ['1.24', 'sig-auth'],
   versions: '>=1.24',
-  requires: {
-    needs: 'api',
-    controllerManager: true,
-    featureGates: {
-      LegacyServiceAccountTokenNoAutoGeneration: { value: true, components: ['kube-controller-manager'] },
-      LegacyServiceAccountTokenTracking: { value: true, components: ['kube-apiserver'] },
-    },
-  },
+  // No gates declared: no-autogen is on by default from 1.24, and the tracking step is optional
+  // (run where LegacyServiceAccountTokenTracking is on). Declaring them would make the planner skip
+  // the scenario where a gate does not exist yet (Tracking before 1.26) or is gone (both, 1.29/1.30).
+  requires: { needs: 'api', controllerManager: true },
   timeoutSeconds: 180,
   description:
     'Creates a ServiceAccount and waits: no Secret of type kubernetes.io/service-account-token appears and ' +
