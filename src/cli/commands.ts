@@ -1,4 +1,9 @@
-// Commands of the scenario engine and the lab, registered after the lifecycle commands.
+// Commands of the scenario engine, registered after the lifecycle commands.
 import type { CommandModule } from './main.js';
 
-export const extraCommands: Array<() => Promise<CommandModule>> = [];
+export const extraCommands: Array<() => Promise<CommandModule>> = [
+  () => import('./plan.js'),
+  () => import('./run.js'),
+  () => import('./test.js'),
+  () => import('./new.js'),
+];

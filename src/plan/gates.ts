@@ -69,7 +69,8 @@ export function gateInfo(name: string): GateInfo | undefined {
 
 export type GateStatus =
   | { known: false }
-  | { known: true; exists: false; reason: string }
+  /** `behaviour`: what the feature does at this version when the gate name is gone (GA then removed: on). */
+  | { known: true; exists: false; reason: string; behaviour?: boolean }
   | { known: true; exists: true; stage: Stage; default: boolean; locked: boolean };
 
 /** What a gate is at Kubernetes 1.<minor>.<patch>. Unknown gates are `known: false` (not in the table). */
@@ -81,7 +82,16 @@ export function gateAt(name: string, minor: number, patch = 0): GateStatus {
     return { known: true, exists: false, reason: `${name} does not exist yet in 1.${minor} (it appears as ${first?.stage} in 1.${first?.from})` };
   }
   if (info.removed !== undefined && minor >= info.removed) {
-    return { known: true, exists: false, reason: `${name} was removed in 1.${info.removed} (components refuse it: unrecognized feature gate)` };
+    const last = info.stages[info.stages.length - 1];
+    const gaThenRemoved = last?.stage === 'ga';
+    return {
+      known: true,
+      exists: false,
+      reason: gaThenRemoved
+        ? `${name} went GA in 1.${last.from} and was removed in 1.${info.removed}: the feature is always on, the gate name is refused`
+        : `${name} was removed in 1.${info.removed} without graduating (components refuse it: unrecognized feature gate)`,
+      behaviour: gaThenRemoved ? true : undefined,
+    };
   }
   let span = first;
   for (const st of info.stages) if (st.from <= minor) span = st;

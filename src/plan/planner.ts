@@ -86,7 +86,13 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
       profile.featureGates[name] = want;
       continue;
     }
-    if (!st.exists) return { ok: false, reason: st.reason };
+    if (!st.exists) {
+      if (st.behaviour === want) {
+        notes.push(`${s.id}: ${st.reason}; not set`);
+        continue;
+      }
+      return { ok: false, reason: st.behaviour !== undefined ? `needs ${name}=${want}, but ${st.reason}` : st.reason };
+    }
     if (st.locked) {
       if (!want) return { ok: false, reason: `needs ${name}=false, but ${name} is GA and locked on in 1.${minor}` };
       notes.push(`${s.id}: ${name} is GA and locked on in 1.${minor}; not set`);
@@ -105,7 +111,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     for (const [name, want] of Object.entries(profile.featureGates)) {
       const have = target.existing.featureGates[name] ?? (() => {
         const st = gateAt(name, minor, patch);
-        return st.known && st.exists ? st.default : undefined;
+        return st.known ? (st.exists ? st.default : st.behaviour) : undefined;
       })();
       if (have !== undefined && have !== want) {
         return { ok: false, reason: `needs feature gate ${name}=${want}; the cluster has it ${have ? 'on' : 'off'} (existing clusters cannot be reconfigured)` };

@@ -1,0 +1,119 @@
+// Orchestration shared by `run`, `plan` and `test`: load and select scenarios, work out the
+// target, run per cluster with progress, and write the reports. The pure parts live in
+// src/plan (planner, selectors) and src/report (model, writers).
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CliContext } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../state/atomic.js';
+import type { ClusterRecord } from '../state/records.js';
+import type { RunReport, ScenarioResult } from '../report/model.js';
+import { BUILTIN_SCENARIOS_DIR, loadScenarios } from './loader.js';
+import { select } from '../plan/select.js';
+import type { PlanSkip } from '../plan/planner.js';
+import type { ClusterInfo, Scenario } from './types.js';
+import type { RunTarget } from './runner.js';
+
+export interface ScenarioSource {
+  scenariosDir?: string[];
+  /** Include the built-in catalogue (default true unless only --scenarios-dir is wanted). */
+  builtin?: boolean;
+}
+
+export async function selectScenarios(ctx: CliContext, src: ScenarioSource, selectors: string[]): Promise<Scenario[]> {
+  const dirs = [...(src.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...(src.scenariosDir ?? []).map((d) => resolve(ctx.cwd, d))];
+  return select(await loadScenarios(dirs), selectors);
+}
+
+export function newRunId(): string {
+  return randomBytes(3).toString('hex');
+}
+
+/** The kubectl a run uses: $KINDLAB_KUBECTL, then one next to the cluster's binaries, then PATH. */
+export function kubectlFor(env: NodeJS.ProcessEnv, binDir?: string): string {
+  if (env.KINDLAB_KUBECTL) return env.KINDLAB_KUBECTL;
+  if (binDir && existsSync(join(binDir, 'kubectl'))) return join(binDir, 'kubectl');
+  return 'kubectl';
+}
+
+export async function targetFromRecord(ctx: CliContext, rec: ClusterRecord): Promise<RunTarget> {
+  const { readClusterInfo } = await import('./cluster-info.js');
+  const info = await readClusterInfo(rec.kubeconfig, rec.provider, rec.profile.featureGates, ctx.signal);
+  if (rec.provider === 'local') info.hasNodes = false;
+  const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(ctx.env, rec.local?.binDir) };
+  if (rec.provider === 'kind') {
+    const { Kind } = await import('../kind/driver.js');
+    target.exportLogs = (dir) => new Kind(ctx.runner).exportLogs(rec.name, dir);
+  }
+  return target;
+}
+
+export async function targetFromKubeconfig(ctx: CliContext, path: string): Promise<RunTarget> {
+  if (!existsSync(path)) throw new UsageError(`kubeconfig ${path} does not exist`, { hint: 'pass --kubeconfig, set KUBECONFIG, or use --cluster NAME for a kindlab cluster' });
+  const { readClusterInfo } = await import('./cluster-info.js');
+  const info: ClusterInfo = await readClusterInfo(path, 'existing', {}, ctx.signal);
+  return { name: 'existing', kubeconfigPath: path, info, kubectl: kubectlFor(ctx.env) };
+}
+
+export interface ExecuteOptions {
+  runId: string;
+  parallel: number;
+  timeoutSeconds?: number;
+  keep: boolean;
+  artifactsDir: string;
+  junit?: string;
+  json?: string;
+}
+
+export async function executeOnTarget(ctx: CliContext, scenarios: Scenario[], target: RunTarget, o: ExecuteOptions): Promise<ScenarioResult[]> {
+  const { runOne } = await import('./runner.js');
+  const { runWithProgress, plainProgress } = await import('../report/progress.js');
+  const plain = plainProgress(ctx.env, Boolean(process.stdout.isTTY));
+  return runWithProgress(
+    scenarios.map((s) => ({
+      id: s.id,
+      cluster: target.name,
+      run: (onStep) =>
+        runOne(s, target, {
+          runId: o.runId,
+          parallel: o.parallel,
+          timeoutSeconds: o.timeoutSeconds,
+          keep: o.keep,
+          artifactsDir: o.artifactsDir,
+          runner: ctx.runner,
+          signal: ctx.signal,
+          hooks: { onStep: (_id, step) => onStep(step) },
+        }),
+    })),
+    o.parallel,
+    plain,
+  );
+}
+
+export function skippedResults(skips: PlanSkip[], scenarios: Scenario[], cluster: string): ScenarioResult[] {
+  return skips.map((sk) => {
+    const s = scenarios.find((x) => x.id === sk.id);
+    return { id: sk.id, title: s?.title ?? sk.id, kep: s?.kep, cluster, status: 'skipped', message: sk.reason, steps: [], logs: [], durationMs: 0 };
+  });
+}
+
+/** Writes JUnit/JSON reports (and always the JSON into the run folder), prints the summary. */
+export async function finishReport(ctx: CliContext, report: RunReport, o: ExecuteOptions): Promise<number> {
+  const { toJUnit } = await import('../report/junit.js');
+  const { summary } = await import('../report/summary.js');
+  const json = JSON.stringify(report, null, 2) + '\n';
+  const runDir = join(ctx.store.paths.runs, report.runId);
+  mkdirSync(runDir, { recursive: true });
+  writeFileAtomic(join(runDir, 'report.json'), json);
+  if (o.json) writeFileAtomic(resolve(ctx.cwd, o.json), json);
+  if (o.junit) {
+    mkdirSync(dirname(resolve(ctx.cwd, o.junit)), { recursive: true });
+    writeFileAtomic(resolve(ctx.cwd, o.junit), toJUnit(report));
+  }
+  ctx.io.stdout('\n' + summary(report));
+  const failed = report.results.filter((r) => r.status === 'failed');
+  if (failed.some((r) => r.artifactsDir)) ctx.io.stdout(`artifacts of failed scenarios: ${o.artifactsDir}\n`);
+  ctx.io.stdout(`report: ${join(runDir, 'report.json')}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
