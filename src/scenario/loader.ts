@@ -9,7 +9,11 @@ import type { Scenario } from './types.js';
 
 /** The repository's own catalogue (dist/scenario/loader.js → ../../scenarios). */
 export const BUILTIN_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios', import.meta.url));
-const PACKAGE_ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
+/** `kindlab` in user files: dist/index.js when built, src/index.ts when running from source (tests). */
+const PACKAGE_ENTRY = ((): string => {
+  const js = fileURLToPath(new URL('../index.js', import.meta.url));
+  return existsSync(js) ? js : fileURLToPath(new URL('../index.ts', import.meta.url));
+})();
 
 export class ScenarioLoadError extends UsageError {}
 
