@@ -132,19 +132,8 @@ const EXPECTED: Record<string, Record<V, Want>> = {
   'structured-authn-config': { '1.24.0': 'range', '1.27.0': 'range', '1.30.0': {}, '1.33.0': {}, '1.37.2': {} },
 };
 
-// The planner (deb9447) skips a scenario whose declared gate was removed after going GA ("was removed
-// in 1.29"), where the facts say the behaviour is permanently on and the gate must only be dropped.
-// These cases are expected to fail until the planner drops such gates; remove them from this list then.
-const KNOWN_PLANNER_GAPS = new Set([
-  'job-tracking-finalizer@1.30.0',
-  'job-tracking-finalizer@1.33.0',
-  'job-tracking-finalizer@1.37.2',
-  'cronjob-timezone@1.30.0',
-  'cronjob-timezone@1.33.0',
-  'cronjob-timezone@1.37.2',
-  'pdb-unhealthy-pod-eviction@1.33.0',
-  'pdb-unhealthy-pod-eviction@1.37.2',
-]);
+// Gates removed after going GA are dropped by the planner (the behaviour is permanently on).
+const KNOWN_PLANNER_GAPS = new Set<string>([]);
 
 describe('scenario requirements through the planner', () => {
   it('covers every scenario', () => {

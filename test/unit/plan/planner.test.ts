@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { gateAt, parseSourceGates, suggestGate } from '../../../src/plan/gates.js';
+import { mergeProfiles, plan, type PlanTarget } from '../../../src/plan/planner.js';
+import { select } from '../../../src/plan/select.js';
+import { emptyProfile } from '../../../src/cluster/profile.js';
+import { defineScenario, type Scenario, type ScenarioRequirements } from '../../../src/scenario/types.js';
+
+const sc = (id: string, requires: ScenarioRequirements = {}, extra: Partial<Scenario> = {}): Scenario =>
+  defineScenario({ id, title: id, requires, run: async () => {}, ...extra });
+const target = (version: string, extra: Partial<PlanTarget> = {}): PlanTarget => ({ version, description: `v${version}`, providers: { local: true, kind: true }, ...extra });
+
+describe('gate lifecycle', () => {
+  it('knows stages, defaults, locks and removals', () => {
+    expect(gateAt('CronJobTimeZone', 24)).toMatchObject({ exists: true, stage: 'alpha', default: false, locked: false });
+    expect(gateAt('CronJobTimeZone', 25)).toMatchObject({ exists: true, stage: 'beta', default: true });
+    expect(gateAt('CronJobTimeZone', 27)).toMatchObject({ exists: true, stage: 'ga', locked: true });
+    expect(gateAt('CronJobTimeZone', 29)).toMatchObject({ exists: false, behaviour: true });
+    expect(gateAt('CronJobTimeZone', 23)).toMatchObject({ exists: false });
+    expect(gateAt('DynamicKubeletConfig', 26)).toMatchObject({ exists: false, behaviour: undefined });
+    expect(gateAt('JobTrackingWithFinalizers', 24)).toMatchObject({ default: false });
+    expect(gateAt('JobTrackingWithFinalizers', 25)).toMatchObject({ default: true });
+    expect(gateAt('MaxUnavailableStatefulSet', 35, 3)).toMatchObject({ default: true });
+    expect(gateAt('MaxUnavailableStatefulSet', 35, 4)).toMatchObject({ default: false });
+    expect(gateAt('MaxUnavailableStatefulSet', 37)).toMatchObject({ default: true });
+    expect(gateAt('NoSuchGate', 30)).toEqual({ known: false });
+  });
+  it('suggests names for typos', () => {
+    expect(suggestGate('CronJobTimezone')).toContain('CronJobTimeZone');
+    expect(suggestGate('UserNamespaceSupport')).toContain('UserNamespacesSupport');
+    expect(suggestGate('CompletelyDifferentThing')).toEqual([]);
+  });
+  it('reads gate names from Go source', () => {
+    const src = '\tCronJobTimeZone featuregate.Feature = "CronJobTimeZone"\n\t// comment\n\tBrandNewThing featuregate.Feature = "BrandNewThing"\n';
+    expect([...parseSourceGates(src)].sort()).toEqual(['BrandNewThing', 'CronJobTimeZone']);
+  });
+});
+
+describe('plan', () => {
+  it('skips by version range with the reason', () => {
+    const p = plan([sc('new', {}, { versions: '>=1.30' })], target('1.24.17'));
+    expect(p.skips).toEqual([{ id: 'new', reason: 'needs Kubernetes >=1.30; the target is v1.24.17' }]);
+  });
+
+  it('sets alpha gates, drops locked GA gates with a note, and refuses removed ones', () => {
+    const scenarios = [sc('a', { featureGates: { CronJobTimeZone: true } }), sc('b', { featureGates: { DynamicKubeletConfig: true } })];
+    const at24 = plan(scenarios, target('1.24.0'));
+    expect(at24.clusters[0]?.profile.featureGates).toEqual({ CronJobTimeZone: true, DynamicKubeletConfig: true });
+    const at27 = plan(scenarios, target('1.27.3'));
+    expect(at27.clusters[0]?.profile.featureGates).toEqual({});
+    expect(at27.notes.join('\n')).toMatch(/CronJobTimeZone is GA and locked on in 1.27; not set/);
+    expect(at27.skips).toEqual([{ id: 'b', reason: expect.stringMatching(/DynamicKubeletConfig was removed in 1.26 without graduating/) }]);
+    const at30 = plan(scenarios, target('1.30.0'));
+    expect(at30.clusters[0]?.scenarios).toEqual(['a']);
+    expect(at30.notes.join('\n')).toMatch(/CronJobTimeZone went GA in 1.27 and was removed in 1.29: the feature is always on/);
+    expect(plan([sc('off', { featureGates: { CronJobTimeZone: false } })], target('1.30.0')).skips[0]?.reason).toMatch(/needs CronJobTimeZone=false, but/);
+  });
+
+  it('refuses a misspelt gate with a suggestion', () => {
+    const p = plan([sc('typo', { featureGates: { CronJobTimezone: true } })], target('1.25.0'));
+    expect(p.skips[0]?.reason).toMatch(/unknown feature gate CronJobTimezone \(did you mean CronJobTimeZone\?\)/);
+  });
+
+  it('uses the gates of a source checkout for unreleased gates', () => {
+    const t = target('1.38.0', { sourceGates: new Set(['BrandNewThing']) });
+    expect(plan([sc('x', { featureGates: { BrandNewThing: true } })], t).clusters[0]?.profile.featureGates).toEqual({ BrandNewThing: true });
+    expect(plan([sc('y', { featureGates: { BrandNewThin: true } })], t).skips[0]?.reason).toMatch(/does not exist at the target commit \(did you mean BrandNewThing\?\)/);
+  });
+
+  it('shares a cluster between compatible scenarios and splits incompatible ones', () => {
+    const p = plan(
+      [
+        sc('on', { featureGates: { UserNamespacesSupport: true } }),
+        sc('off', { featureGates: { UserNamespacesSupport: false } }),
+        sc('rc', { runtimeConfig: { 'x.io/v1beta1': 'true' } }),
+        sc('flag', { apiServerFlags: { 'authentication-config': 'a' } }),
+        sc('flag2', { apiServerFlags: { 'authentication-config': 'b' } }),
+      ],
+      target('1.31.0'),
+    );
+    expect(p.clusters.map((c) => c.scenarios)).toEqual([['on', 'rc', 'flag'], ['off', 'flag2']]);
+    expect(p.clusters.every((c) => c.provider === 'local')).toBe(true);
+  });
+
+  it('sends node scenarios to kind and skips them where kind cannot run', () => {
+    const s = [sc('api'), sc('pods', { needs: 'node' })];
+    expect(plan(s, target('1.33.0')).clusters.map((c) => [c.provider, c.scenarios])).toEqual([['local', ['api']], ['kind', ['pods']]]);
+    const noKind = plan(s, target('1.33.0', { providers: { local: true, kind: 'the Docker daemon is not reachable' } }));
+    expect(noKind.skips).toEqual([{ id: 'pods', reason: 'needs running pods (a kubelet), and kind cannot run here: the Docker daemon is not reachable' }]);
+  });
+
+  it('checks an existing cluster instead of configuring it', () => {
+    const t = target('1.30.2', { existing: { featureGates: { UserNamespacesSupport: false }, hasNodes: false } });
+    const p = plan([sc('u', { featureGates: { UserNamespacesSupport: true } }), sc('n', { needs: 'node' }), sc('ok')], t);
+    expect(p.skips.map((x) => x.id)).toEqual(['u', 'n']);
+    expect(p.skips[0]?.reason).toMatch(/needs feature gate UserNamespacesSupport=true; the cluster has it off/);
+    expect(p.clusters).toEqual([expect.objectContaining({ provider: 'existing', scenarios: ['ok'] })]);
+  });
+
+  it('merges profiles only without conflicts', () => {
+    const a = { ...emptyProfile(), files: [{ name: 'f', content: '1' }], workers: 1 };
+    expect(mergeProfiles(a, { ...emptyProfile(), workers: 2 })?.workers).toBe(2);
+    expect(mergeProfiles(a, { ...emptyProfile(), files: [{ name: 'f', content: '2' }] })).toBeUndefined();
+  });
+});
+
+describe('select', () => {
+  const all = [sc('create-token', {}, { tags: ['sig-auth'] }), sc('cronjob-timezone', {}, { kep: 3140 }), sc('grpc-probe')];
+  it('selects by id, glob, tag and kep', () => {
+    expect(select(all, ['grpc-probe']).map((s) => s.id)).toEqual(['grpc-probe']);
+    expect(select(all, ['*-t*']).map((s) => s.id)).toEqual(['create-token', 'cronjob-timezone']);
+    expect(select(all, ['tag:sig-auth', 'kep:3140']).map((s) => s.id)).toEqual(['create-token', 'cronjob-timezone']);
+    expect(select(all, []).length).toBe(3);
+  });
+  it('refuses a selector that matches nothing', () => {
+    expect(() => select(all, ['nope'])).toThrow(/selector "nope" matches no scenario/);
+  });
+});
