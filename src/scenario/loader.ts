@@ -45,7 +45,7 @@ export function validateScenario(value: unknown, file: string): Scenario {
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
   const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, { alias: { kindlab: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, interopDefault: true });
+  const jiti = createJiti(import.meta.url, { alias: { kindlab: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, interopDefault: false });
   let mod: unknown;
   try {
     mod = await jiti.import(resolve(file));
@@ -53,7 +53,7 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
     const msg = e instanceof Error ? e.message : String(e);
     throw new ScenarioLoadError(`${file} does not compile or fails to load: ${msg.split('\n')[0]}`, { detail: msg, cause: e });
   }
-  const def = mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+  const def = mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : undefined;
   return validateScenario(def, file);
 }
 
