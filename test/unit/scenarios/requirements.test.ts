@@ -132,8 +132,8 @@ const EXPECTED: Record<string, Record<V, Want>> = {
   'structured-authn-config': { '1.24.0': 'range', '1.27.0': 'range', '1.30.0': {}, '1.33.0': {}, '1.37.2': {} },
 };
 
-// Gates removed after going GA are dropped by the planner (the behaviour is permanently on).
-const KNOWN_PLANNER_GAPS = new Set<string>([]);
+// Gates removed after going GA (JobTrackingWithFinalizers, CronJobTimeZone, PDBUnhealthyPodEvictionPolicy
+// from 1.29/1.33) are dropped by the planner: the behaviour is permanently on.
 
 describe('scenario requirements through the planner', () => {
   it('covers every scenario', () => {
@@ -144,8 +144,7 @@ describe('scenario requirements through the planner', () => {
     for (const v of VERSIONS) {
       const want = perVersion[v];
       const key = `${id}@${v}`;
-      const test = KNOWN_PLANNER_GAPS.has(key) ? it.fails : it;
-      test(`${key}: ${want === 'range' ? 'skipped for its version range' : `gates ${JSON.stringify(want)}`}`, () => {
+      it(`${key}: ${want === 'range' ? 'skipped for its version range' : `gates ${JSON.stringify(want)}`}`, () => {
         const d = decide(byId.get(id)!, target(v));
         if (want === 'range') {
           expect(d.ok).toBe(false);
