@@ -87,6 +87,7 @@ async function handler(ctx: CliContext, args: string[], flags: TestFlags): Promi
   try {
     for (const c of p.clusters) {
       if (c.provider === 'existing') continue;
+      if (ctx.signal.aborted) break; // Ctrl-C: create nothing more; finally{} deletes what exists
       const provider = await getProvider(c.provider);
       const rec = await phases.run(`up ${c.provider} cluster ${c.name} for ${c.scenarios.length} scenario(s)`, () =>
         provider.create(

@@ -31,6 +31,8 @@ export async function runWithProgress(items: ProgressItem[], parallel: number, p
     {
       concurrent: parallel,
       exitOnError: false,
+      // listr2's own SIGINT handler calls process.exit(127) and would skip kindlab's cleanup.
+      registerSignalListeners: false,
       renderer: plain ? 'simple' : 'default',
       rendererOptions: { timer: PRESET_TIMER, collapseSubtasks: false, collapseErrors: false, showErrorMessage: true },
       fallbackRenderer: 'simple',

@@ -127,7 +127,9 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
     opts.signal.removeEventListener('abort', onOuterAbort);
   }
 
-  if (result.status === 'failed') {
+  if (result.status === 'failed' && opts.signal.aborted) {
+    result.message = 'interrupted';
+  } else if (result.status === 'failed') {
     result.artifactsDir = join(opts.artifactsDir, s.id);
     await collectArtifacts(kc, namespace, state, target, result.artifactsDir, result).catch((e: unknown) => {
       state.logs.push(`artifact collection failed: ${(e as Error).message}`);

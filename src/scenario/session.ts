@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CliContext } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic.js';
 import type { ClusterRecord } from '../state/records.js';
 import type { RunReport, ScenarioResult } from '../report/model.js';
@@ -115,5 +115,9 @@ export async function finishReport(ctx: CliContext, report: RunReport, o: Execut
   const failed = report.results.filter((r) => r.status === 'failed');
   if (failed.some((r) => r.artifactsDir)) ctx.io.stdout(`artifacts of failed scenarios: ${o.artifactsDir}\n`);
   ctx.io.stdout(`report: ${join(runDir, 'report.json')}\n`);
-  return failed.length > 0 ? 1 : 0;
+  if (ctx.signal.aborted) {
+    ctx.io.stderr('interrupted: scenario namespaces and objects were cleaned up\n');
+    return ExitCode.interrupted;
+  }
+  return failed.length > 0 ? ExitCode.failed : ExitCode.ok;
 }
