@@ -115,7 +115,7 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
       '',
       'Use it:',
       `  export KUBECONFIG=${rec.kubeconfig}`,
-      `  kubectl get nodes`,
+      rec.provider === 'local' ? `  kubectl get namespaces      # local provider: a control plane, no nodes` : `  kubectl get nodes`,
       `Delete it: kindlab down ${rec.name}`,
       '',
     ].join('\n'),
