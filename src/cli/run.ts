@@ -1,7 +1,6 @@
 // `kindlab run [selector...]`: run scenarios against a kindlab cluster or any kubeconfig
 // (orchestration in src/scenario/session.ts, the runner in src/scenario/runner.ts).
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { table } from '../util/table.js';
 import type { CliContext } from './context.js';
@@ -96,23 +95,9 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
   const runnable = scenarios.filter((s) => p.clusters.some((c) => c.scenarios.includes(s.id)));
   const runId = session.newRunId();
   const started = performance.now();
-  const opts = {
-    runId,
-    parallel,
-    timeoutSeconds,
-    keep: Boolean(flags.keep),
-    artifactsDir: flags.artifacts ?? join(ctx.store.paths.runs, runId, 'artifacts'),
-    junit: flags.junit,
-    json: flags.json,
-  };
+  const opts = session.executeOptions(ctx, runId, { ...flags, parallel, timeoutSeconds });
   ctx.io.stderr(`run ${runId}: ${runnable.length} scenario(s) on ${target.name} (${target.info.gitVersion}), ${p.skips.length} skipped\n`);
   const results = await session.executeOnTarget(ctx, runnable, target, opts);
-  const report = {
-    runId,
-    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
-    durationMs: performance.now() - started,
-    clusters: [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }],
-    results: [...results, ...session.skippedResults(p.skips, scenarios, target.name)],
-  };
+  const report = session.buildReport(runId, started, [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }], [...results, ...session.skippedResults(p.skips, scenarios, target.name)]);
   return session.finishReport(ctx, report, opts);
 }

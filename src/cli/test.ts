@@ -1,7 +1,6 @@
 // `kindlab test [ref] [selector...]`: build (for a ref) → plan → up every planned cluster → run →
 // down. A failure or Ctrl-C at any point deletes what was created, unless --keep.
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { createPhases } from '../util/phases.js';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './main.js';
@@ -72,15 +71,7 @@ async function handler(ctx: CliContext, args: string[], flags: TestFlags): Promi
   for (const s of p.skips) ctx.io.stderr(`  skip ${s.id}: ${s.reason}\n`);
 
   const { getProvider } = await import('../cluster/providers.js');
-  const opts = {
-    runId,
-    parallel,
-    timeoutSeconds,
-    keep: Boolean(flags.keep),
-    artifactsDir: flags.artifacts ?? join(ctx.store.paths.runs, runId, 'artifacts'),
-    junit: flags.junit,
-    json: flags.json,
-  };
+  const opts = session.executeOptions(ctx, runId, { ...flags, parallel, timeoutSeconds });
   const created: ClusterRecord[] = [];
   const results: ScenarioResult[] = [];
   const clusters: Array<{ name: string; provider: string; version: string }> = [];
@@ -124,12 +115,6 @@ async function handler(ctx: CliContext, args: string[], flags: TestFlags): Promi
       ctx.log.info(`--keep: clusters left running: ${created.map((r) => r.name).join(', ')} (kindlab down ${created.map((r) => r.name).join(' ')})`);
     }
   }
-  const report = {
-    runId,
-    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
-    durationMs: performance.now() - started,
-    clusters,
-    results: [...results, ...session.skippedResults(p.skips, scenarios, '-')],
-  };
+  const report = session.buildReport(runId, started, clusters, [...results, ...session.skippedResults(p.skips, scenarios, '-')]);
   return session.finishReport(ctx, report, opts);
 }

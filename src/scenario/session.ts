@@ -66,6 +66,29 @@ export interface ExecuteOptions {
   json?: string;
 }
 
+/** Run options from the flags `run` and `test` share. */
+export function executeOptions(
+  ctx: CliContext,
+  runId: string,
+  f: { parallel: number; timeoutSeconds?: number; keep?: boolean; artifacts?: string; junit?: string; json?: string },
+): ExecuteOptions {
+  return {
+    runId,
+    parallel: f.parallel,
+    timeoutSeconds: f.timeoutSeconds,
+    keep: Boolean(f.keep),
+    artifactsDir: f.artifacts ?? join(ctx.store.paths.runs, runId, 'artifacts'),
+    junit: f.junit,
+    json: f.json,
+  };
+}
+
+/** The report of a run that started at `started` (performance.now()). */
+export function buildReport(runId: string, started: number, clusters: RunReport['clusters'], results: ScenarioResult[]): RunReport {
+  const durationMs = performance.now() - started;
+  return { runId, startedAt: new Date(Date.now() - durationMs).toISOString(), durationMs, clusters, results };
+}
+
 export async function executeOnTarget(ctx: CliContext, scenarios: Scenario[], target: RunTarget, o: ExecuteOptions): Promise<ScenarioResult[]> {
   const { runOne } = await import('./runner.js');
   const { runWithProgress, plainProgress } = await import('../report/progress.js');
