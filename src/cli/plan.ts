@@ -43,6 +43,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
   const scenarios = await session.selectScenarios(ctx, { scenariosDir: flags.scenariosDir, builtin: flags.builtin }, selectors);
   let p;
   let image: string | undefined;
+  let kindMissing: string | undefined;
   if (flags.kubeconfig) {
     if (flags.ref || flags.image || flags.k8sVersion) throw new UsageError('--kubeconfig plans against that cluster; drop --ref/--image/--k8s-version');
     const t = await session.targetFromKubeconfig(ctx, flags.kubeconfig);
@@ -56,7 +57,11 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
     const { resolveTarget } = await import('../scenario/target.js');
     const r = await resolveTarget(ctx, flags, false);
     image = r.image;
-    p = plan(scenarios, r.target);
+    // A plan has no side effects: when kind cannot run on this machine, still show what it would
+    // create (the configs are the point), and say so.
+    kindMissing = flags.provider !== 'local' && r.target.providers.kind !== true ? r.target.providers.kind : undefined;
+    p = plan(scenarios, kindMissing ? { ...r.target, providers: { ...r.target.providers, kind: true } } : r.target);
+    if (kindMissing) p.notes.unshift(`kind cannot run on this machine (${kindMissing}); kind clusters are planned as if it could, and kindlab test would skip their scenarios`);
   }
   const { renderKindConfig } = await import('../kind/config.js');
   const rendered = p.clusters.map((c) => ({
@@ -69,11 +74,11 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
           : '',
   }));
   if (flags.output === 'json') {
-    ctx.io.stdout(JSON.stringify({ target: { ...p.target, sourceGates: p.target.sourceGates ? [...p.target.sourceGates].length : undefined }, clusters: rendered, skips: p.skips, notes: p.notes }, null, 2) + '\n');
+    ctx.io.stdout(JSON.stringify({ target: { ...p.target, providers: { ...p.target.providers, kind: kindMissing ?? p.target.providers.kind }, sourceGates: p.target.sourceGates ? [...p.target.sourceGates].length : undefined }, clusters: rendered, skips: p.skips, notes: p.notes }, null, 2) + '\n');
     return 0;
   }
   ctx.io.stdout(`target: ${p.target.description}\n`);
-  ctx.io.stdout(`providers: local: ${p.target.providers.local === true ? 'available' : p.target.providers.local}; kind: ${p.target.providers.kind === true ? 'available' : p.target.providers.kind}\n`);
+  ctx.io.stdout(`providers: local: ${p.target.providers.local === true ? 'available' : p.target.providers.local}; kind: ${kindMissing ?? (p.target.providers.kind === true ? 'available' : p.target.providers.kind)}\n`);
   for (const c of rendered) {
     ctx.io.stdout(`\ncluster ${c.name} (${c.provider}): ${c.scenarios.join(', ')}\n`);
     if (c.config) ctx.io.stdout(c.config.replace(/^/gm, '    ') + '\n');
