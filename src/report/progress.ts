@@ -20,11 +20,12 @@ export async function runWithProgress(items: ProgressItem[], parallel: number, p
       title: `${item.id} (${item.cluster})`,
       task: async (_: unknown, task: { output: string; title: string; skip: (m?: string) => void }) => {
         const r = await item.run((step) => {
-          task.output = step;
+          // The plain renderer prints output lines on their own: say whose step it is.
+          task.output = plain ? `${item.id}: ${step}` : step;
         });
         results.set(item.id, r);
-        if (r.status === 'skipped') return task.skip(`${item.id}: skipped — ${r.message ?? ''}`);
-        if (r.status === 'failed') throw new Error(`${item.id}: ${r.failedStep ? `[${r.failedStep}] ` : ''}${(r.message ?? '').split('\n')[0]}`);
+        if (r.status === 'skipped') return task.skip(r.message ?? 'skipped');
+        if (r.status === 'failed') throw new Error(`${r.failedStep ? `[${r.failedStep}] ` : ''}${(r.message ?? '').split('\n')[0]}`);
         task.title = `${item.id} (${item.cluster})`;
       },
     })),
