@@ -171,6 +171,20 @@ async function cleanUp(kc: k8s.KubeConfig, namespace: string, state: RunState, k
   }
 }
 
+const UNTRACKED_KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['v1', 'ConfigMap'],
+  ['v1', 'ServiceAccount'],
+  ['v1', 'Service'],
+  ['v1', 'PersistentVolumeClaim'],
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'ReplicaSet'],
+  ['apps/v1', 'StatefulSet'],
+  ['apps/v1', 'DaemonSet'],
+  ['batch/v1', 'Job'],
+  ['batch/v1', 'CronJob'],
+  ['policy/v1', 'PodDisruptionBudget'],
+];
+
 /** Events, object YAML, pod logs (incl. previous containers), node conditions, kind logs. */
 async function collectArtifacts(kc: k8s.KubeConfig, namespace: string, state: RunState, target: RunTarget, dir: string, result: ScenarioResult): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -192,6 +206,17 @@ async function collectArtifacts(kc: k8s.KubeConfig, namespace: string, state: Ru
       docs.push(YAML.stringify(trimObject(obj)));
     } catch {
       docs.push(`# ${ref.kind} ${ref.namespace ?? ''}/${ref.name}: gone\n`);
+    }
+  }
+  // Objects in the namespace the scenario did not create itself (controllers, kubectl): the usual
+  // kinds, not Secrets (credentials); Pods follow below with their logs.
+  for (const [apiVersion, kind] of UNTRACKED_KINDS) {
+    const list = await objects.list(apiVersion, kind, namespace).catch(() => undefined);
+    for (const obj of list?.items ?? []) {
+      const name = obj.metadata?.name ?? '';
+      if (kind === 'ConfigMap' && name === 'kube-root-ca.crt') continue;
+      if (state.created.some((r) => r.kind === kind && r.name === name && r.namespace === namespace)) continue;
+      docs.push(YAML.stringify(trimObject({ ...obj, apiVersion, kind })));
     }
   }
   const pods = await core.listNamespacedPod({ namespace }).catch(() => undefined);

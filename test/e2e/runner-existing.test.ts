@@ -96,6 +96,11 @@ describe.skipIf(why !== '')(`runner against an existing cluster (real API server
     // Artifacts for the two failures, with the objects they created.
     expect(readdirSync(artifacts).sort()).toEqual(['leaks-token', 'wait-times-out']);
     expect(readFileSync(join(artifacts, 'leaks-token', 'objects.yaml'), 'utf8')).toMatch(/kind: ServiceAccount[\s\S]*name: leaky/);
+    // Objects the scenario made without ctx (kubectl) are dumped too; Secrets never are.
+    const waited = readFileSync(join(artifacts, 'wait-times-out', 'objects.yaml'), 'utf8');
+    expect(waited).toMatch(/name: w\n/);
+    expect(waited).toMatch(/name: by-kubectl\n/);
+    expect(waited).not.toMatch(/kind: Secret/);
 
     // JUnit: one suite, skips with messages, failures with the step in the message.
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
@@ -125,8 +130,8 @@ describe.skipIf(why !== '')(`runner against an existing cluster (real API server
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 150_000;
-    while (!/› sleep/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(out, 'the scenario never reached its sleep step').toMatch(/› sleep/);
+    while (!/› (\S+: )?sleep/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(out, 'the scenario never reached its sleep step').toMatch(/› (\S+: )?sleep/);
     const clusters = readdirSync(join(testHome, 'clusters'));
     expect(clusters).toHaveLength(1);
     child.kill('SIGINT');
