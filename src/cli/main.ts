@@ -1,7 +1,7 @@
 // Entry point of the kindlab CLI: wires commander to one file per command. Command modules
 // are imported lazily so `kindlab --help` stays fast.
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isKindlabError, UsageError } from '../errors.js';
+import { ExitCode, isKindlabError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
 import { createContext, realIO, type CliContext, type CliIO } from './context.js';
 import { EXIT_CODES_HELP } from './messages.js';
@@ -96,11 +96,6 @@ async function readVersion(): Promise<string> {
   const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/** Throws a UsageError; used by command files to validate arguments. */
-export function usage(message: string, hint?: string): never {
-  throw new UsageError(message, { hint });
 }
 
 export type { Handler, CommandModule };

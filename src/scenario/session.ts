@@ -42,10 +42,11 @@ export async function targetFromRecord(ctx: CliContext, rec: ClusterRecord): Pro
   const info = await readClusterInfo(rec.kubeconfig, rec.provider, rec.profile.featureGates, ctx.signal);
   if (rec.provider === 'local') info.hasNodes = false;
   const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(ctx.env, rec.local?.binDir) };
-  if (rec.provider === 'kind') {
-    const { Kind } = await import('../kind/driver.js');
-    target.exportLogs = (dir) => new Kind(ctx.runner).exportLogs(rec.name, dir);
-  }
+  // Whichever provider made the cluster collects its logs (kind export logs, local component logs).
+  const { getProvider } = await import('../cluster/providers.js');
+  const { canExportLogs } = await import('../cluster/provider.js');
+  const provider = await getProvider(rec.provider);
+  if (canExportLogs(provider)) target.exportLogs = (dir) => provider.exportLogs(rec, dir, { runner: ctx.runner, store: ctx.store, log: ctx.log });
   return target;
 }
 
