@@ -1,6 +1,7 @@
 // JUnit XML in the shape common CI reporters read: one <testsuite> per cluster, a <testcase> per
-// scenario, <skipped message>, <failure message type> carrying the failing step, <system-out>
-// with the scenario's steps and log lines.
+// scenario, <skipped message>, <failure message type> carrying the failing step (the feature did
+// not behave), <error message type> for errored (e.g. the cluster did not come up) and interrupted
+// scenarios (not a verdict on the feature), <system-out> with the scenario's steps and log lines.
 import { counts, type RunReport, type ScenarioResult } from './model.js';
 
 function esc(s: string): string {
@@ -19,10 +20,11 @@ function testcase(r: ScenarioResult): string {
   const out = [...r.steps.map((s) => `[${s.status}] ${s.name} (${secs(s.durationMs)}s)${s.error ? `: ${s.error}` : ''}`), ...r.logs].join('\n');
   const sysout = out ? `\n      <system-out>${esc(out)}</system-out>` : '';
   if (r.status === 'skipped') return `    <testcase ${attrs}>\n      <skipped message="${esc(r.message ?? '')}"/>${sysout}\n    </testcase>`;
-  if (r.status === 'failed') {
+  if (r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted') {
     const where = r.failedStep ? `step "${r.failedStep}": ` : '';
-    const type = r.timedOut ? 'Timeout' : 'ScenarioFailure';
-    return `    <testcase ${attrs}>\n      <failure message="${esc(where + (r.message ?? '').split('\n')[0])}" type="${type}">${esc(where + (r.message ?? ''))}</failure>${sysout}\n    </testcase>`;
+    const element = r.status === 'failed' ? 'failure' : 'error';
+    const type = r.status === 'interrupted' ? 'Interrupted' : r.status === 'errored' ? 'Error' : r.timedOut ? 'Timeout' : 'ScenarioFailure';
+    return `    <testcase ${attrs}>\n      <${element} message="${esc(where + (r.message ?? '').split('\n')[0])}" type="${type}">${esc(where + (r.message ?? ''))}</${element}>${sysout}\n    </testcase>`;
   }
   return `    <testcase ${attrs}>${sysout}\n    </testcase>`;
 }
@@ -34,7 +36,7 @@ export function toJUnit(report: RunReport): string {
   const suites = [...byCluster].map(([cluster, results]) => {
     const c = counts({ ...report, results });
     const time = results.reduce((a, r) => a + r.durationMs, 0);
-    return `  <testsuite name="kindlab ${esc(cluster)}" tests="${results.length}" failures="${c.failed}" errors="0" skipped="${c.skipped}" time="${secs(time)}" timestamp="${esc(report.startedAt.replace(/\.\d+Z$/, ''))}">\n${results.map(testcase).join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="kindlab ${esc(cluster)}" tests="${results.length}" failures="${c.failed}" errors="${c.errored + c.interrupted}" skipped="${c.skipped}" time="${secs(time)}" timestamp="${esc(report.startedAt.replace(/\.\d+Z$/, ''))}">\n${results.map(testcase).join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kindlab run ${esc(report.runId)}" tests="${report.results.length}" failures="${total.failed}" errors="0" skipped="${total.skipped}" time="${secs(report.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kindlab run ${esc(report.runId)}" tests="${report.results.length}" failures="${total.failed}" errors="${total.errored + total.interrupted}" skipped="${total.skipped}" time="${secs(report.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

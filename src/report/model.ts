@@ -1,7 +1,16 @@
 // The report model of a run, kept apart from the writers (JUnit, JSON, summary table).
 import type { StepRecord } from '../scenario/context.js';
 
-export type ResultStatus = 'passed' | 'failed' | 'skipped';
+/**
+ * - passed / failed: the feature did / did not behave (a failed assertion, a timeout);
+ * - skipped: the scenario does not apply (version, gates, provider) or was not run (--fail-fast);
+ * - errored: it could not be judged for a reason that is not the feature (its cluster did not
+ *   come up, the runner itself failed);
+ * - interrupted: cut short by Ctrl-C / SIGTERM (or not started because of it).
+ */
+export type ResultStatus = 'passed' | 'failed' | 'skipped' | 'errored' | 'interrupted';
+
+export const RESULT_STATUSES: readonly ResultStatus[] = ['passed', 'failed', 'errored', 'skipped', 'interrupted'];
 
 export interface ScenarioResult {
   id: string;
@@ -9,7 +18,7 @@ export interface ScenarioResult {
   kep?: number;
   cluster: string;
   status: ResultStatus;
-  /** Skip reason, or the failure message. */
+  /** Skip reason, the failure message, or the error (e.g. why the cluster did not come up). */
   message?: string;
   failedStep?: string;
   timedOut?: boolean;
@@ -24,6 +33,10 @@ export interface ClusterSummary {
   name: string;
   provider: string;
   version: string;
+  /** kind: the node image the cluster was created from. */
+  image?: string;
+  /** Set when the cluster did not come up: why (its scenarios are reported as errored). */
+  error?: string;
 }
 
 export interface RunReport {
@@ -35,7 +48,14 @@ export interface RunReport {
 }
 
 export function counts(r: RunReport): Record<ResultStatus, number> {
-  const c = { passed: 0, failed: 0, skipped: 0 };
+  const c: Record<ResultStatus, number> = { passed: 0, failed: 0, skipped: 0, errored: 0, interrupted: 0 };
   for (const x of r.results) c[x.status] += 1;
   return c;
+}
+
+/** Exit status of a run: 130 when interrupted, 1 when anything failed or errored, else 0. */
+export function runOutcome(r: RunReport, interrupted: boolean): 'ok' | 'failed' | 'interrupted' {
+  const c = counts(r);
+  if (interrupted || c.interrupted > 0) return 'interrupted';
+  return c.failed + c.errored > 0 ? 'failed' : 'ok';
 }

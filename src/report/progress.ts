@@ -25,7 +25,10 @@ export async function runWithProgress(items: ProgressItem[], parallel: number, p
         });
         results.set(item.id, r);
         if (r.status === 'skipped') return task.skip(r.message ?? 'skipped');
-        if (r.status === 'failed') throw new Error(`${r.failedStep ? `[${r.failedStep}] ` : ''}${(r.message ?? '').split('\n')[0]}`);
+        if (r.status !== 'passed') {
+          const label = r.status === 'failed' ? '' : `${r.status}: `;
+          throw new Error(`${label}${r.failedStep ? `[${r.failedStep}] ` : ''}${(r.message ?? '').split('\n')[0]}`);
+        }
         task.title = `${item.id} (${item.cluster})`;
       },
     })),

@@ -1,15 +1,27 @@
 // The summary table printed at the end of a run.
 import { table } from '../util/table.js';
-import { counts, type RunReport } from './model.js';
+import { counts, type RunReport, type ScenarioResult } from './model.js';
+
+function detail(r: ScenarioResult): string {
+  const first = (r.message ?? '').split('\n')[0] ?? '';
+  switch (r.status) {
+    case 'failed':
+    case 'interrupted':
+      return `${r.failedStep ? `[${r.failedStep}] ` : ''}${first}`;
+    case 'errored':
+    case 'skipped':
+      return first;
+    default:
+      return '';
+  }
+}
 
 export function summary(report: RunReport): string {
-  const rows = report.results.map((r) => [
-    r.id,
-    r.cluster,
-    r.status.toUpperCase(),
-    `${(r.durationMs / 1000).toFixed(1)}s`,
-    r.status === 'failed' ? `${r.failedStep ? `[${r.failedStep}] ` : ''}${(r.message ?? '').split('\n')[0]}` : r.status === 'skipped' ? (r.message ?? '') : '',
-  ]);
+  const rows = report.results.map((r) => [r.id, r.cluster, r.status.toUpperCase(), `${(r.durationMs / 1000).toFixed(1)}s`, detail(r)]);
   const c = counts(report);
-  return `${table(['SCENARIO', 'CLUSTER', 'RESULT', 'TIME', 'DETAIL'], rows)}\n${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)}s\n`;
+  // errored/interrupted only when there are any, so the usual line stays short.
+  const parts = [`${c.passed} passed`, `${c.failed} failed`, ...(c.errored ? [`${c.errored} errored`] : []), `${c.skipped} skipped`, ...(c.interrupted ? [`${c.interrupted} interrupted`] : [])];
+  const broken = report.clusters.filter((k) => k.error);
+  const clusterLines = broken.map((k) => `cluster ${k.name} (${k.provider}) did not come up: ${(k.error ?? '').split('\n')[0]}\n`).join('');
+  return `${table(['SCENARIO', 'CLUSTER', 'RESULT', 'TIME', 'DETAIL'], rows)}\n${clusterLines}${parts.join(', ')} in ${(report.durationMs / 1000).toFixed(1)}s\n`;
 }

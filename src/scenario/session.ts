@@ -8,7 +8,7 @@ import type { CliContext } from '../cli/context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic.js';
 import type { ClusterRecord } from '../state/records.js';
-import type { RunReport, ScenarioResult } from '../report/model.js';
+import { runOutcome, type RunReport, type ScenarioResult } from '../report/model.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from './loader.js';
 import { select } from '../plan/select.js';
 import type { PlanSkip } from '../plan/planner.js';
@@ -98,21 +98,38 @@ export async function executeOnTarget(ctx: CliContext, scenarios: Scenario[], ta
     scenarios.map((s) => ({
       id: s.id,
       cluster: target.name,
-      run: (onStep) =>
-        runOne(s, target, {
-          runId: o.runId,
-          parallel: o.parallel,
-          timeoutSeconds: o.timeoutSeconds,
-          keep: o.keep,
-          artifactsDir: o.artifactsDir,
-          runner: ctx.runner,
-          signal: ctx.signal,
-          hooks: { onStep: (_id, step) => onStep(step) },
-        }),
+      run: async (onStep) => {
+        const started = performance.now();
+        try {
+          const r = await runOne(s, target, {
+            runId: o.runId,
+            parallel: o.parallel,
+            timeoutSeconds: o.timeoutSeconds,
+            keep: o.keep,
+            artifactsDir: o.artifactsDir,
+            runner: ctx.runner,
+            signal: ctx.signal,
+            hooks: { onStep: (_id, step) => onStep(step) },
+          });
+          // Cut short by Ctrl-C / SIGTERM: not a verdict on the feature.
+          if (r.status === 'failed' && ctx.signal.aborted && r.message === 'interrupted') return { ...r, status: 'interrupted' };
+          return r;
+        } catch (e) {
+          // The runner itself could not run the scenario (kubeconfig unreadable, ...): an error,
+          // not a failure of the feature; reported instead of dropped.
+          const status = ctx.signal.aborted ? 'interrupted' : 'errored';
+          return { ...notRun(s, target.name, status, `could not run the scenario: ${(e as Error).message}`), durationMs: performance.now() - started };
+        }
+      },
     })),
     o.parallel,
     plain,
   );
+}
+
+/** A result for a scenario that did not run (its cluster did not come up, --fail-fast, Ctrl-C). */
+export function notRun(s: Pick<Scenario, 'id' | 'title' | 'kep'>, cluster: string, status: ScenarioResult['status'], message: string): ScenarioResult {
+  return { id: s.id, title: s.title, kep: s.kep, cluster, status, message, steps: [], logs: [], durationMs: 0 };
 }
 
 export function skippedResults(skips: PlanSkip[], scenarios: Scenario[], cluster: string): ScenarioResult[] {
@@ -139,9 +156,10 @@ export async function finishReport(ctx: CliContext, report: RunReport, o: Execut
   const failed = report.results.filter((r) => r.status === 'failed');
   if (failed.some((r) => r.artifactsDir)) ctx.io.stdout(`artifacts of failed scenarios: ${o.artifactsDir}\n`);
   ctx.io.stdout(`report: ${join(runDir, 'report.json')}\n`);
-  if (ctx.signal.aborted) {
+  const outcome = runOutcome(report, ctx.signal.aborted);
+  if (outcome === 'interrupted') {
     ctx.io.stderr('interrupted: scenario namespaces and objects were cleaned up\n');
     return ExitCode.interrupted;
   }
-  return failed.length > 0 ? ExitCode.failed : ExitCode.ok;
+  return outcome === 'failed' ? ExitCode.failed : ExitCode.ok;
 }
