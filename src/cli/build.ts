@@ -1,6 +1,7 @@
 // `kindlab build [ref]`: resolve a ref in a Kubernetes checkout and build a labelled kind node
 // image from it (work happens in src/source/build-image.ts).
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
 import { createPhases } from '../util/phases.js';
@@ -10,6 +11,10 @@ import type { CommandModule } from './main.js';
 
 interface BuildFlags {
   kubeRoot?: string;
+  builder?: string;
+  baseImage?: string;
+  images?: string[];
+  kindVersion?: string;
   components?: boolean;
   etcd?: string;
   force?: boolean;
@@ -24,6 +29,10 @@ export const register: CommandModule['register'] = (program, run) => {
     .description('build a kind node image from a Kubernetes commit (in an isolated git worktree)')
     .option('--kube-root <dir>', 'Kubernetes checkout (default: $KUBE_ROOT, else the current directory)')
     .option('--force', 'rebuild even if an image for this commit exists')
+    .option('--builder <go|source>', 'go: compile on this host with the Go the commit pins, then kind build node-image --type file (default; incremental, no build images needed); source: kind build node-image --type source (Kubernetes\' dockerized build)')
+    .option('--base-image <image>', "kind's base image for the node (default: kind's own)")
+    .option('--images <path>', 'image archives (docker save output, or a folder of *.tar) that supply every image kind fetches; nothing is pulled (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--kind-version <version>', '--dry-run without kind installed: print the command form of this kind version')
     .option('--components', 'build kube-apiserver, kube-controller-manager, kube-scheduler binaries for --provider local instead of a node image')
     .option('--etcd <path>', 'with --components: the etcd binary to use (default: PATH, then <kube-root>/third_party/etcd)')
     .option('--dry-run', 'print the commands that would run, do nothing')
@@ -36,7 +45,21 @@ Examples:
   KUBE_ROOT=~/src/kubernetes kindlab build origin/release-1.33
   kindlab build            # HEAD of the checkout in the current directory, with uncommitted changes
   kindlab build 3f2a1c9 --dry-run
+  kindlab build v1.37.2 --base-image my/base:1 --images ~/airgap/images   # no registry: every image from files
   kindlab build --components v1.34.0 --etcd /usr/local/bin/etcd   # binaries for: kindlab up --provider local --ref v1.34.0
+
+Builders: go (default) builds kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager,
+kube-scheduler and kube-proxy in the worktree with GOTOOLCHAIN=go<.go-version> (KINDLAB_GOTOOLCHAIN
+overrides), packs the control-plane images (named by the built kubeadm's \`config images list\`;
+kube-proxy on the base image, which has iptables and nft) and a server tarball, and runs
+\`kind build node-image --type file\`. source runs \`kind build node-image --type source\`.
+
+--images: kind fetches pause, etcd, CoreDNS, its CNI and storage images with ctr inside its build
+container. kindlab answers those fetches from the archives (and from images in the local docker
+daemon) through a proxy that kind forwards into the build container (HTTPS_PROXY), with a copy of
+the base image that trusts kindlab's CA; kind is not modified. An image nobody supplied fails the
+build with its name. KINDLAB_BUILDER, KINDLAB_BASE_IMAGE and KINDLAB_IMAGES (":"-separated) set
+the same for builds that up --ref and test <ref> start.
 
 The image is tagged kindlab/node:<git describe --tags --always --dirty> and labelled
 io.kindlab.commit=<sha>. A second build of the same commit is a cache hit (--force rebuilds).
@@ -59,10 +82,22 @@ async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise
     return 0;
   }
   if (flags.etcd) throw new UsageError('--etcd only applies with --components');
+  if (flags.builder && !['go', 'source'].includes(flags.builder)) {
+    throw new UsageError(`--builder ${flags.builder} is not a builder`, { hint: 'use --builder go (default) or --builder source' });
+  }
+  if (flags.kindVersion && !flags.dryRun) throw new UsageError('--kind-version only applies with --dry-run (a real build uses the installed kind)');
   const { buildNodeImage } = await import('../source/build-image.js');
   const result = await buildNodeImage(
-    { kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd), ref, force: flags.force },
-    { runner: c.runner, store: ctx.store, phases, signal: ctx.signal, dryRun: flags.dryRun },
+    {
+      kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd),
+      ref,
+      force: flags.force,
+      builder: flags.builder as 'go' | 'source' | undefined,
+      baseImage: flags.baseImage,
+      images: flags.images?.map((p) => resolve(ctx.cwd, p)),
+      kindVersion: flags.kindVersion?.replace(/^v/, ''),
+    },
+    { runner: c.runner, store: ctx.store, phases, signal: ctx.signal, dryRun: flags.dryRun, env: ctx.env },
   );
   if (flags.output === 'json') {
     ctx.io.stdout(JSON.stringify(result, null, 2) + '\n');

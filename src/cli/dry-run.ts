@@ -9,7 +9,7 @@ const READ_ONLY: Record<string, (args: readonly string[]) => boolean> = {
     return ['rev-parse', 'describe', 'status', 'diff'].includes(sub ?? '');
   },
   docker: (a) => ['info', 'inspect', 'ps'].includes(a[0] ?? '') || (a[0] === 'image' && (a[1] === 'inspect' || a[1] === 'ls')),
-  kind: (a) => a[0] === 'version' || (a[0] === 'get' && a[1] === 'clusters'),
+  kind: (a) => a[0] === 'version' || (a[0] === 'get' && a[1] === 'clusters') || (a[0] === 'build' && a.includes('--help')),
 };
 
 export function dryRunContext(ctx: CliContext): CliContext {

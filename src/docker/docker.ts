@@ -69,6 +69,54 @@ export class Docker {
     }
   }
 
+  async saveImage(ref: string, file: string): Promise<void> {
+    await this.runner.run(this.binary, ['save', '-o', file, ref], { signal: this.signal });
+  }
+
+  /**
+   * A new image from `source` with files replaced and config changes applied (`docker create` +
+   * `docker cp` + `docker commit`; nothing runs in the container).
+   */
+  async deriveImage(source: string, target: string, o: { files?: Array<{ from: string; to: string }>; changes?: string[] }): Promise<void> {
+    const created = await this.runner.run(this.binary, ['create', source], { signal: this.signal });
+    const id = created.stdout.trim() || '<container-id>'; // placeholder in --dry-run output
+    try {
+      for (const f of o.files ?? []) await this.runner.run(this.binary, ['cp', f.from, `${id}:${f.to}`], { signal: this.signal });
+      const changes = (o.changes ?? []).flatMap((c) => ['--change', c]);
+      await this.runner.run(this.binary, ['commit', ...changes, id, target], { signal: this.signal });
+    } finally {
+      await this.runner.run(this.binary, ['rm', '-f', id], { allowFailure: true });
+    }
+  }
+
+  /** Copies a file out of an image (undefined when the image does not have it). */
+  async readImageFile(image: string, path: string, to: string): Promise<boolean> {
+    const created = await this.runner.run(this.binary, ['create', image], { signal: this.signal });
+    const id = created.stdout.trim();
+    try {
+      const r = await this.runner.run(this.binary, ['cp', `${id}:${path}`, to], { signal: this.signal, allowFailure: true });
+      return r.exitCode === 0;
+    } finally {
+      await this.runner.run(this.binary, ['rm', '-f', id], { allowFailure: true });
+    }
+  }
+
+  /** The gateway address of docker's default bridge: where containers on it reach the host. */
+  async bridgeGateway(): Promise<string | undefined> {
+    const r = await this.runner.run(this.binary, ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}'], {
+      signal: this.signal,
+      allowFailure: true,
+    });
+    return r.stdout.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+  }
+
+  /** The cgroup version of the host the daemon runs containers on ("1" or "2"). */
+  async cgroupVersion(): Promise<string | undefined> {
+    const r = await this.runner.run(this.binary, ['info', '--format', '{{.CgroupVersion}}'], { signal: this.signal, allowFailure: true });
+    const v = r.stdout.trim();
+    return r.exitCode === 0 && /^[12]$/.test(v) ? v : undefined;
+  }
+
   async removeImage(ref: string): Promise<void> {
     await this.runner.run(this.binary, ['image', 'rm', '--', ref], { allowFailure: true });
   }

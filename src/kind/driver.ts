@@ -2,7 +2,7 @@
 // the installed kind version selects the right command form.
 import { EnvironmentError, ProcessError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
-import { buildNodeImageArgs, kindTooOld, MIN_KIND_VERSION, parseKindVersion } from './version.js';
+import { buildNodeImageArgs, buildNodeImageFromTarballArgs, kindTooOld, MIN_KIND_VERSION, parseDefaultBaseImage, parseKindVersion } from './version.js';
 
 export class Kind {
   private cachedVersion?: string;
@@ -38,9 +38,20 @@ export class Kind {
     return v;
   }
 
-  async buildNodeImage(sourceDir: string, image: string, logFile: string): Promise<void> {
-    const v = await this.requireVersion();
-    await this.runner.run(this.binary, buildNodeImageArgs(v, sourceDir, image), { signal: this.signal, logFile });
+  /**
+   * `kind build node-image` from a source tree (`--type source`) or a server tarball (`--type
+   * file`). `env` reaches kind's build container only through the proxy variables kind forwards.
+   */
+  async buildNodeImage(o: { source: { tree: string } | { tarball: string }; image: string; baseImage?: string; logFile: string; env?: Record<string, string>; kindVersion?: string }): Promise<void> {
+    const v = o.kindVersion ?? (await this.requireVersion());
+    const args = 'tree' in o.source ? buildNodeImageArgs(v, o.source.tree, o.image, o.baseImage) : buildNodeImageFromTarballArgs(v, o.source.tarball, o.image, o.baseImage);
+    await this.runner.run(this.binary, args, { signal: this.signal, logFile: o.logFile, env: o.env });
+  }
+
+  /** The base image `kind build node-image` uses when none is given. */
+  async defaultBaseImage(): Promise<string | undefined> {
+    const r = await this.runner.run(this.binary, ['build', 'node-image', '--help'], { signal: this.signal, allowFailure: true });
+    return parseDefaultBaseImage(r.stdout + r.stderr);
   }
 
   async createCluster(opts: { name: string; configFile: string; kubeconfig: string; waitSeconds?: number; logFile: string }): Promise<void> {

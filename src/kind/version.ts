@@ -22,14 +22,15 @@ export function kindTooOld(version: string): boolean {
  * - 0.19 to 0.29: the source is a positional argument and `--type` is refused;
  * - 0.30 and later: `--type` is back and means the source kind; say `source` explicitly.
  */
-export function buildNodeImageArgs(kindVersion: string, sourceDir: string, image: string): string[] {
+export function buildNodeImageArgs(kindVersion: string, sourceDir: string, image: string, baseImage?: string): string[] {
+  const base = baseImage ? ['--base-image', baseImage] : [];
   if (semver.lt(kindVersion, '0.19.0')) {
-    return ['build', 'node-image', '--type', 'docker', '--kube-root', sourceDir, '--image', image];
+    return ['build', 'node-image', '--type', 'docker', '--kube-root', sourceDir, '--image', image, ...base];
   }
   if (semver.lt(kindVersion, '0.30.0')) {
-    return ['build', 'node-image', '--image', image, sourceDir];
+    return ['build', 'node-image', '--image', image, ...base, sourceDir];
   }
-  return ['build', 'node-image', '--type', 'source', '--image', image, sourceDir];
+  return ['build', 'node-image', '--type', 'source', '--image', image, ...base, sourceDir];
 }
 
 /**
@@ -43,3 +44,21 @@ export function kubeadmApiVersion(kubernetesVersion: string | undefined, kindVer
   if (kindVersion && semver.lt(kindVersion, '0.32.0')) return 'v1beta3';
   return semver.gte(k, '1.36.0') ? 'v1beta4' : 'v1beta3';
 }
+
+/**
+ * argv for `kind build node-image` of a server tarball (what `kindlab build --builder go` writes):
+ * kind 0.20–0.29 take a local `.tar.gz` as the positional source; from 0.30 `--type file` says so.
+ */
+export function buildNodeImageFromTarballArgs(kindVersion: string, tarball: string, image: string, baseImage?: string): string[] {
+  const base = baseImage ? ['--base-image', baseImage] : [];
+  if (semver.lt(kindVersion, '0.30.0')) return ['build', 'node-image', '--image', image, ...base, tarball];
+  return ['build', 'node-image', '--type', 'file', '--image', image, ...base, tarball];
+}
+
+/** kind's default base image, as its `build node-image --help` states it. */
+export function parseDefaultBaseImage(help: string): string | undefined {
+  return /--base-image\b[^\n]*\(default "([^"]+)"\)/.exec(help)?.[1];
+}
+
+/** The kind version `--dry-run` assumes when kind is not installed (the one CI installs). */
+export const PINNED_KIND_VERSION = '0.33.0';

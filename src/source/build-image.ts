@@ -1,11 +1,17 @@
 // `kindlab build`: a Kubernetes ref → a labelled kind node image, built in a detached worktree in
 // kindlab's state folder so the user's checkout is never touched. Same commit again = cache hit.
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
 import { LABEL_COMMIT, LABEL_DESCRIBE, LABEL_KUBE_ROOT, LABEL_MANAGED } from '../docker/labels.js';
+import { EnvironmentError, ProcessError, UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
+import { prepareOfflineBuild, type OfflineBuild } from '../images/offline-build.js';
+import { PINNED_KIND_VERSION } from '../kind/version.js';
+import { buildServerTarball } from './go-builder.js';
+import { kubeGitVersion } from './kube-version.js';
+import { GO_BUILT } from './release-layout.js';
 import { Kind } from '../kind/driver.js';
 import type { StateStore } from '../state/store.js';
 import type { ImageRecord } from '../state/records.js';
@@ -15,14 +21,31 @@ import { withLock } from '../state/lock.js';
 import { validateKubeRoot } from './kube-root.js';
 import { nodeImageName } from './ref.js';
 
+export type Builder = 'go' | 'source';
+export const BUILDERS: readonly Builder[] = ['go', 'source'];
+/**
+ * The default builder: `go` compiles on the host with the Go build cache, so the next commit's
+ * build is incremental, and needs no build images from a registry; `source` runs Kubernetes'
+ * dockerized `make quick-release-images`, which needs the kube-cross image.
+ */
+export const DEFAULT_BUILDER: Builder = 'go';
+
 export interface BuildRequest {
   kubeRoot: { path: string; from: string };
   ref: string;
   force?: boolean;
+  builder?: Builder;
+  /** kind's --base-image (a local tag or a pullable reference). */
+  baseImage?: string;
+  /** Image archives (files or folders) that supply every image kind fetches: nothing is pulled. */
+  images?: string[];
+  /** --dry-run without kind installed: the kind version whose command form to print. */
+  kindVersion?: string;
 }
 
 export interface BuildDeps {
   runner: ProcessRunner;
+  env?: NodeJS.ProcessEnv;
   store: StateStore;
   phases: Phases;
   signal?: AbortSignal;
@@ -65,7 +88,26 @@ export async function resolveSource(req: BuildRequest, git: Git): Promise<Resolv
   return { commit, describe, patch, key, image: nodeImageName(describe) };
 }
 
-export async function buildNodeImage(req: BuildRequest, deps: BuildDeps): Promise<BuildResult> {
+/**
+ * Build settings from the environment, for builds that `up --ref` and `test <ref>` start:
+ * KINDLAB_BUILDER, KINDLAB_BASE_IMAGE, KINDLAB_IMAGES (archive paths separated by ":").
+ * Flags given to `kindlab build` win.
+ */
+export function withBuildEnv(req: BuildRequest, env: NodeJS.ProcessEnv): BuildRequest {
+  const builder = req.builder ?? (env.KINDLAB_BUILDER || undefined);
+  if (builder !== undefined && !BUILDERS.includes(builder as Builder)) {
+    throw new UsageError(`unknown builder "${builder}" (KINDLAB_BUILDER or --builder)`, { hint: `one of: ${BUILDERS.join(', ')}` });
+  }
+  return {
+    ...req,
+    builder: builder as Builder | undefined,
+    baseImage: req.baseImage ?? (env.KINDLAB_BASE_IMAGE || undefined),
+    images: req.images?.length ? req.images : env.KINDLAB_IMAGES ? env.KINDLAB_IMAGES.split(':').filter(Boolean) : undefined,
+  };
+}
+
+export async function buildNodeImage(request: BuildRequest, deps: BuildDeps): Promise<BuildResult> {
+  const req = withBuildEnv(request, deps.env ?? process.env);
   const started = performance.now();
   const { store, phases, signal } = deps;
   const git = new Git(deps.runner, req.kubeRoot.path, signal);
@@ -89,22 +131,27 @@ const BUILD_LOCK_TIMEOUT_MS = 3 * 60 * 60 * 1000;
 
 async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSource, git: Git, docker: Docker, kind: Kind, started: number): Promise<BuildResult> {
   const { store, phases } = deps;
-  const hit = await cachedImage(store, docker, src);
+  const builder = req.builder ?? DEFAULT_BUILDER;
+  const hit = await cachedImage(store, docker, src, req.baseImage);
   if (hit && !req.force) {
     phases.note(`cache hit: ${hit.tag} was built from this commit on ${hit.builtAt} (use --force to rebuild)`);
     return { image: hit.tag, commit: src.commit, describe: src.describe, cacheHit: true, seconds: (performance.now() - started) / 1000 };
   }
 
-  const kindVersion = await phases.run('check kind and docker', async () => {
-    const v = await kind.requireVersion();
-    await docker.requireDaemon();
-    return v;
-  });
+  const kindVersion = await phases.run('check kind and docker', () => kindAndDocker(req, deps, kind, docker));
+  const gitVersion = kubeGitVersion(src.describe);
+  if (builder === 'go' && !gitVersion) {
+    throw new UsageError(`${req.ref} (${src.describe}) is not on top of a Kubernetes release tag, so the go builder cannot tell which version to stamp`, {
+      hint: 'fetch the tags of the checkout (git fetch --tags), or use --builder source',
+    });
+  }
 
   const worktree = join(store.paths.worktrees, `${src.key}-${process.pid}`);
+  const workDir = join(store.paths.root, 'builds', `${src.key.slice(0, 20)}-${process.pid}`);
   const logFile = join(store.paths.logs, `build-${src.key.slice(0, 12)}-${Date.now()}.log`);
   const unlabelled = `${src.image}-kindlab-unlabelled`;
   const buildContainersBefore = new Set(await docker.containersNamed('kind-build-'));
+  let offline: OfflineBuild | undefined;
   try {
     await phases.run('check out worktree', async () => {
       if (existsSync(worktree)) await git.removeWorktree(worktree);
@@ -112,13 +159,53 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
       if (src.patch) await git.applyPatch(worktree, src.patch);
     });
     phases.note(`build log: ${logFile}`);
-    await phases.run(`kind build node-image (kind ${kindVersion})`, () => kind.buildNodeImage(worktree, unlabelled, logFile));
+    if (!deps.dryRun) mkdirSync(workDir, { recursive: true });
+    let baseImage = req.baseImage;
+    if (req.images?.length && deps.dryRun) {
+      phases.note(`--images: kindlab would serve kind's image fetches from ${req.images.join(', ')} through a proxy on docker's bridge, with a copy of the base image that trusts kindlab's CA`);
+    } else if (req.images?.length) {
+      const base = req.baseImage ?? (await kind.defaultBaseImage());
+      if (!base) throw new EnvironmentError('cannot tell which base image kind would use', { hint: 'pass --base-image' });
+      offline = await phases.run('serve --images to kind (no registry)', () =>
+        prepareOfflineBuild({ archives: req.images ?? [], baseImage: base, stateDir: store.paths.root, workDir }, deps.runner, deps.signal),
+      );
+      phases.note(`kind's image fetches go to kindlab (${offline.supply.refs.length} image reference(s) in --images, plus local docker images on request)`);
+      baseImage = offline.baseImage;
+    }
+    let source: { tree: string } | { tarball: string } = { tree: worktree };
+    if (builder === 'go') {
+      const kubeProxyBase = req.baseImage ?? (await kind.defaultBaseImage()) ?? (deps.dryRun ? "<kind's default base image>" : undefined);
+      if (!kubeProxyBase) throw new EnvironmentError('cannot tell which base image kind would use (for the kube-proxy image)', { hint: 'pass --base-image' });
+      if (deps.dryRun) {
+        phases.note(`go builder: go build ${GO_BUILT.join(' ')}; images named by \`kubeadm config images list\`; kube-proxy on ${kubeProxyBase}`);
+        source = { tarball: join(workDir, 'kubernetes-server-linux-amd64.tar.gz') };
+      } else {
+        source = {
+          tarball: await buildServerTarball(
+            { worktree, workDir, gitVersion: gitVersion ?? '', commit: src.commit, dirty: Boolean(src.patch), kubeProxyBase, logFile },
+            { runner: deps.runner, phases, env: deps.env ?? process.env, signal: deps.signal },
+          ),
+        };
+      }
+    }
+    const how = 'tree' in source ? '--type source' : '--type file';
+    await phases.run(`kind build node-image ${how} (kind ${kindVersion})`, async () => {
+      try {
+        await kind.buildNodeImage({ source, image: unlabelled, baseImage, logFile, env: offline?.env, kindVersion });
+      } catch (e) {
+        const missing = e instanceof ProcessError ? offline?.missingImagesError(e) : undefined;
+        throw missing ?? e;
+      }
+    });
     await phases.run('label image', async () => {
-      await docker.labelImage(unlabelled, src.image, {
-        [LABEL_MANAGED]: 'true',
-        [LABEL_COMMIT]: src.commit,
-        [LABEL_DESCRIBE]: src.describe,
-        [LABEL_KUBE_ROOT]: req.kubeRoot.path,
+      await docker.deriveImage(unlabelled, src.image, {
+        files: offline?.restoreFiles,
+        changes: Object.entries({
+          [LABEL_MANAGED]: 'true',
+          [LABEL_COMMIT]: src.commit,
+          [LABEL_DESCRIBE]: src.describe,
+          [LABEL_KUBE_ROOT]: req.kubeRoot.path,
+        }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`),
       });
       await docker.removeImage(unlabelled);
     });
@@ -129,8 +216,10 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
     await docker.removeImage(unlabelled);
     throw e;
   } finally {
+    await offline?.close();
     await git.removeWorktree(worktree);
     rmSync(worktree, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
   }
 
   const seconds = (performance.now() - started) / 1000;
@@ -144,16 +233,39 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round(seconds),
       kindVersion,
+      builder,
+      baseImage: req.baseImage,
     };
     await store.lock(() => store.saveImage(rec));
   }
   return { image: src.image, commit: src.commit, describe: src.describe, cacheHit: false, logFile, seconds };
 }
 
+/**
+ * kind's version (and docker reachable). A dry run on a machine without kind prints the command
+ * form of --kind-version, else of the kind version CI pins, and says so.
+ */
+async function kindAndDocker(req: BuildRequest, deps: BuildDeps, kind: Kind, docker: Docker): Promise<string> {
+  if (deps.dryRun && req.kindVersion) {
+    deps.phases.note(`--dry-run: commands for kind ${req.kindVersion} (--kind-version)`);
+    return req.kindVersion;
+  }
+  try {
+    const v = await kind.requireVersion();
+    await docker.requireDaemon();
+    return v;
+  } catch (e) {
+    if (!deps.dryRun) throw e;
+    deps.phases.note(`--dry-run: ${(e as Error).message}; printing the commands for kind ${PINNED_KIND_VERSION} (pass --kind-version to choose another)`);
+    return PINNED_KIND_VERSION;
+  }
+}
+
 /** A recorded image still present in docker with kindlab's commit label. */
-async function cachedImage(store: StateStore, docker: Docker, src: ResolvedSource): Promise<ImageRecord | undefined> {
+async function cachedImage(store: StateStore, docker: Docker, src: ResolvedSource, baseImage?: string): Promise<ImageRecord | undefined> {
   const rec = store.getImage('node-image', src.key);
   if (!rec) return undefined;
+  if (baseImage && rec.baseImage !== baseImage) return undefined;
   const info = await docker.imageInfo(rec.tag);
   if (!info || info.labels[LABEL_COMMIT] !== src.commit) return undefined;
   return rec;

@@ -45,6 +45,9 @@ export interface ImageRecord {
   builtAt: string;
   buildSeconds: number;
   kindVersion?: string;
+  /** node-image: how it was built ('go' or 'source') and from which base image, when given. */
+  builder?: string;
+  baseImage?: string;
   /** Folder with built binaries (components). */
   binDir?: string;
 }

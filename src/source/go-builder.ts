@@ -1,0 +1,102 @@
+// `kindlab build --builder go`: compiles the node and control-plane binaries in the worktree
+// with the Go the checkout pins (the Go build cache makes the next commit incremental), packs
+// the control-plane images, and writes the server tarball `kind build node-image --type file`
+// reads. kind then assembles the node image itself.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Docker } from '../docker/docker.js';
+import type { ProcessRunner } from '../exec/runner.js';
+import type { Phases } from '../util/phases.js';
+import { versionLdflags } from './kube-version.js';
+import { componentImageRefs, GO_BUILT, goToolchain, IMAGE_COMPONENTS, NODE_BINARIES, TARBALL, type ImageComponent } from './release-layout.js';
+
+export interface GoBuildInput {
+  worktree: string;
+  /** Scratch folder for this build; removed by the caller. */
+  workDir: string;
+  gitVersion: string;
+  commit: string;
+  dirty: boolean;
+  /** kube-proxy needs iptables/nftables userspace: its image is this image plus the binary. */
+  kubeProxyBase: string;
+  logFile: string;
+}
+
+export interface GoBuildDeps {
+  runner: ProcessRunner;
+  phases: Phases;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/** Builds everything and returns the path of the server tarball. */
+export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Promise<string> {
+  const { runner, phases, signal } = deps;
+  const root = join(i.workDir, 'tarball');
+  const binDir = join(root, TARBALL.binDir);
+  const goOut = join(i.workDir, 'go-bin');
+  mkdirSync(binDir, { recursive: true });
+  mkdirSync(goOut, { recursive: true });
+
+  const pinned = existsSync(join(i.worktree, '.go-version')) ? readFileSync(join(i.worktree, '.go-version'), 'utf8') : undefined;
+  const toolchain = goToolchain(pinned, deps.env.KINDLAB_GOTOOLCHAIN);
+  const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion: i.gitVersion, gitCommit: i.commit, treeState: i.dirty ? 'dirty' : 'clean', buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })].join(' ');
+  await phases.run(`go build ${GO_BUILT.length} binaries with ${toolchain.reason}`, () =>
+    runner.run('go', ['build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', goOut + '/', ...GO_BUILT.map((c) => `./cmd/${c}`)], {
+      cwd: i.worktree,
+      env: { CGO_ENABLED: '0', ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) },
+      signal,
+      logFile: i.logFile,
+    }),
+  );
+
+  const images = await runner.run(join(goOut, 'kubeadm'), ['config', 'images', 'list', '--kubernetes-version', i.gitVersion], { signal });
+  const refs = componentImageRefs(images.stdout);
+  const docker = new Docker(runner, signal);
+  await phases.run(`pack ${IMAGE_COMPONENTS.join(', ')} images`, async () => {
+    for (const c of IMAGE_COMPONENTS) await packImage(c, refs[c], join(goOut, c), join(binDir, `${c}.tar`), i, docker, runner, signal);
+  });
+
+  const tarball = join(i.workDir, 'kubernetes-server-linux-amd64.tar.gz');
+  await phases.run('write server tarball', async () => {
+    for (const b of NODE_BINARIES) await runner.run('cp', [join(goOut, b), join(binDir, b)], { signal });
+    writeFileSync(join(root, TARBALL.version), `${i.gitVersion}\n`);
+    const tar = await import('tar');
+    // Level 1: the tarball is read once, a moment later, on this machine.
+    await tar.c({ file: tarball, cwd: root, gzip: { level: 1 }, portable: true }, ['kubernetes']);
+  });
+  rmSync(goOut, { recursive: true, force: true });
+  return tarball;
+}
+
+/**
+ * One component image as `docker save` writes it, tagged with the reference kubeadm will look
+ * for. The API server, controller manager and scheduler are static binaries on an empty root;
+ * kube-proxy runs iptables/nft, so it sits on `kubeProxyBase`. Tagging goes through the local
+ * daemon: a tag the user already had for that reference is put back afterwards.
+ */
+async function packImage(c: ImageComponent, ref: string, binary: string, out: string, i: GoBuildInput, docker: Docker, runner: ProcessRunner, signal?: AbortSignal): Promise<void> {
+  const before = await docker.imageInfo(ref);
+  try {
+    if (c === 'kube-proxy') {
+      await docker.deriveImage(i.kubeProxyBase, ref, { files: [{ from: binary, to: '/usr/local/bin/kube-proxy' }], changes: ['ENTRYPOINT []', 'CMD []'] });
+    } else {
+      const rootfs = join(i.workDir, `rootfs-${c}`);
+      mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
+      mkdirSync(join(rootfs, 'etc'), { recursive: true });
+      mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
+      await runner.run('cp', [binary, join(rootfs, 'usr/local/bin', c)], { signal });
+      writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
+      const layer = join(i.workDir, `rootfs-${c}.tar`);
+      const tar = await import('tar');
+      await tar.c({ file: layer, cwd: rootfs, portable: true }, ['usr', 'etc', 'tmp']);
+      await runner.run('docker', ['import', '--change', 'ENV PATH=/usr/local/bin:/usr/bin:/bin', layer, ref], { signal });
+      rmSync(rootfs, { recursive: true, force: true });
+      rmSync(layer, { force: true });
+    }
+    await docker.saveImage(ref, out);
+  } finally {
+    await docker.removeImage(ref);
+    if (before) await runner.run('docker', ['tag', before.id, ref], { allowFailure: true });
+  }
+}
