@@ -22,3 +22,25 @@ export function versionFromImage(image: string): string | undefined {
   const tag = image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : '';
   return versionFromDescribe(tag);
 }
+
+/** A released version (v1.37.2, v1.38.0-rc.1): kind may publish kindest/node for it; a dev build not. */
+export function isReleaseVersion(version: string): boolean {
+  return /^v?\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?$/.test(version);
+}
+
+/**
+ * Whether a node image built at `git describe` output `describe` runs exactly Kubernetes `version`
+ * (a component's gitVersion, e.g. from `kube-apiserver --version`). Kubernetes turns the describe
+ * `v1.37.2-12-gabcdef0` into the gitVersion `v1.37.2-12+abcdef0…`; anything else must be equal.
+ */
+export function describeIsVersion(describe: string, version: string): boolean {
+  const d = describe.replace(/^v/, '').replace(/-dirty$/, '');
+  const v = version.replace(/^v/, '').replace(/-dirty$/, '');
+  if (describe.endsWith('-dirty') !== version.endsWith('-dirty')) return false;
+  if (d === v) return true;
+  const dm = /^(.+)-(\d+)-g([0-9a-f]{7,40})$/.exec(d);
+  const vm = /^(.+)-(\d+)\+([0-9a-f]{7,40})$/.exec(v);
+  if (!dm || !vm || dm[1] !== vm[1] || dm[2] !== vm[2]) return false;
+  const [a, b] = [dm[3]!, vm[3]!];
+  return a.startsWith(b) || b.startsWith(a);
+}

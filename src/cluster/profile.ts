@@ -24,6 +24,10 @@ export interface ClusterProfile {
   workers: number;
   /** Whether pods must actually run (needs kubelets: kind, not local). */
   needsNodes: boolean;
+  /** KubeletConfiguration fields every node's kubelet runs with (kind). */
+  kubelet?: Record<string, unknown>;
+  /** Images the scenarios run; loaded into the nodes before they start (kind). */
+  images?: string[];
 }
 
 /** Placeholder in flag values for the folder where profile files are available to the API server. */
@@ -38,6 +42,8 @@ export function emptyProfile(): ClusterProfile {
     files: [],
     workers: 0,
     needsNodes: false,
+    kubelet: {},
+    images: [],
   };
 }
 

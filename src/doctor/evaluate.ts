@@ -77,8 +77,9 @@ export function evaluate(f: Facts): Finding[] {
     out.push({
       check: 'cgroup',
       status: 'warn',
-      detail: 'cgroup v1: Kubernetes ≥ 1.35 kubelets refuse cgroup v1 by default; user namespaces and some kind features need v2',
-      fix: 'boot with systemd.unified_cgroup_hierarchy=1, or use the local provider for API-level scenarios',
+      detail:
+        'cgroup v1: Kubernetes ≥ 1.35 kubelets refuse cgroup v1 by default (KEP-5573), so kindlab sets the kubelet\'s failCgroupV1: false in the kind clusters ≥ 1.35 it creates; scenarios that need cgroup v2 (e.g. user namespaces with kubelet ≥ 1.33) skip',
+      fix: 'nothing to do for kindlab clusters; for cgroup v2 boot with systemd.unified_cgroup_hierarchy=1',
     });
   else out.push({ check: 'cgroup', status: 'warn', detail: 'cannot tell the cgroup version' });
 

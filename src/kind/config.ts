@@ -22,6 +22,8 @@ export interface RenderKindConfigOptions {
   userConfigPath?: string;
   /** The --name given to kindlab, checked against the user config's name. */
   clusterName?: string;
+  /** KubeletConfiguration fields the host needs (see cluster/host-compat.ts). */
+  hostKubelet?: Record<string, unknown>;
 }
 
 type Obj = Record<string, unknown>;
@@ -68,9 +70,15 @@ export function renderKindConfig(opts: RenderKindConfigOptions): { config: Obj; 
   );
   checkPatchConflicts(user, nodes, apiArgs, profile.controllerManagerExtraArgs, where);
   const patch = kubeadmPatch(apiArgs, profile.controllerManagerExtraArgs, hasFiles, kubeadmApiVersion(opts.kubernetesVersion, opts.kindVersion));
-  if (patch) {
+  const kubelet = mergeKubelet(profile.kubelet ?? {}, opts.hostKubelet ?? {});
+  checkKubeletConflicts(user, nodes, kubelet, where);
+  const kubeletDoc = Object.keys(kubelet).length
+    ? YAML.stringify({ kind: 'KubeletConfiguration', apiVersion: 'kubelet.config.k8s.io/v1beta1', ...sortAny(kubelet) }, { lineWidth: 0 })
+    : undefined;
+  const ours = [patch, kubeletDoc].filter((p): p is string => Boolean(p));
+  if (ours.length) {
     const existing = Array.isArray(user.kubeadmConfigPatches) ? (user.kubeadmConfigPatches as string[]) : [];
-    config.kubeadmConfigPatches = [...existing, patch];
+    config.kubeadmConfigPatches = [...existing, ...ours];
   }
 
   return { config, yaml: YAML.stringify(config, { lineWidth: 0 }) };
@@ -201,4 +209,37 @@ function kubeadmPatch(
 
 function sortObj(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k] as string]));
+}
+
+function mergeKubelet(scenario: Record<string, unknown>, host: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(host)) {
+    if (k in scenario && JSON.stringify(scenario[k]) !== JSON.stringify(v)) {
+      throw conflict(`kubelet ${k}: the scenarios want ${JSON.stringify(scenario[k])}, this host needs ${JSON.stringify(v)}`);
+    }
+  }
+  return { ...scenario, ...host };
+}
+
+/** Kubelet fields kindlab sets must not contradict a KubeletConfiguration patch of the user's. */
+function checkKubeletConflicts(user: Obj, nodes: KindNode[], ours: Record<string, unknown>, where: string): void {
+  const patches: unknown[] = [
+    ...(Array.isArray(user.kubeadmConfigPatches) ? user.kubeadmConfigPatches : []),
+    ...nodes.flatMap((n) => n.kubeadmConfigPatches ?? []),
+  ];
+  for (const p of patches) {
+    if (typeof p !== 'string') continue;
+    for (const doc of YAML.parseAllDocuments(p)) {
+      const o = doc.toJS() as Obj | null;
+      if (!o || o.kind !== 'KubeletConfiguration') continue;
+      for (const [k, v] of Object.entries(ours)) {
+        if (k in o && JSON.stringify(o[k]) !== JSON.stringify(v)) {
+          throw conflict(`kubelet ${k}: kindlab wants ${JSON.stringify(v)}, a KubeletConfiguration patch in ${where} sets ${JSON.stringify(o[k])}`);
+        }
+      }
+    }
+  }
+}
+
+function sortAny(m: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
 }

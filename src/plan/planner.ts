@@ -106,6 +106,8 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
   profile.files = [...(req.files ?? [])];
   profile.workers = req.workers ?? 0;
   profile.needsNodes = req.needs === 'node';
+  profile.kubelet = { ...(req.kubelet ?? {}) };
+  profile.images = [...(req.images ?? [])];
 
   if (target.existing) {
     for (const [name, want] of Object.entries(profile.featureGates)) {
@@ -147,6 +149,11 @@ export function mergeProfiles(a: ClusterProfile, b: ClusterProfile): ClusterProf
   const apiServerExtraArgs = mergeMap(a.apiServerExtraArgs, b.apiServerExtraArgs);
   const controllerManagerExtraArgs = mergeMap(a.controllerManagerExtraArgs, b.controllerManagerExtraArgs);
   if (!featureGates || !runtimeConfig || !apiServerExtraArgs || !controllerManagerExtraArgs) return undefined;
+  const kubelet: Record<string, unknown> = { ...(a.kubelet ?? {}) };
+  for (const [k, v] of Object.entries(b.kubelet ?? {})) {
+    if (k in kubelet && JSON.stringify(kubelet[k]) !== JSON.stringify(v)) return undefined;
+    kubelet[k] = v;
+  }
   const files = [...a.files];
   for (const f of b.files) {
     const same = files.find((x) => x.name === f.name);
@@ -161,6 +168,8 @@ export function mergeProfiles(a: ClusterProfile, b: ClusterProfile): ClusterProf
     files,
     workers: Math.max(a.workers, b.workers),
     needsNodes: a.needsNodes || b.needsNodes,
+    kubelet,
+    images: [...new Set([...(a.images ?? []), ...(b.images ?? [])])].sort(),
   };
 }
 

@@ -22,6 +22,18 @@ export interface ScenarioRequirements {
   workers?: number;
   /** 'api' = kube-apiserver (+ controller-manager) is enough; 'node' = pods must really run. */
   needs?: 'api' | 'node';
+  /**
+   * KubeletConfiguration fields the scenario needs on every node (e.g. { enableSystemLogQuery:
+   * true }); rendered as a kubeadm patch for kind clusters, read back from the node's configz on
+   * an existing cluster.
+   */
+  kubelet?: Record<string, unknown>;
+  /**
+   * Images the scenario's pods run. kindlab loads them into the nodes of clusters it creates
+   * (from the local docker daemon) before the scenario starts; on an existing cluster a node
+   * that lacks one is a skip with the image's name, not a pull that hangs.
+   */
+  images?: string[];
   /** The controller-manager must run (Jobs, CronJobs, ServiceAccount tokens...). Default true. */
   controllerManager?: boolean;
 }

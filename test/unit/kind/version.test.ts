@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNodeImageArgs, kindTooOld, kubeadmApiVersion, parseKindVersion } from '../../../src/kind/version.js';
+import { buildNodeImageArgs, buildNodeImageFromTarballArgs, parseDefaultBaseImage, kindTooOld, kubeadmApiVersion, parseKindVersion } from '../../../src/kind/version.js';
 import { diagnoseKindFailure } from '../../../src/kind/diagnose.js';
 
 describe('kind version handling', () => {
@@ -16,6 +16,16 @@ describe('kind version handling', () => {
     expect(buildNodeImageArgs('0.17.0', '/src', 'img:t')).toEqual(['build', 'node-image', '--type', 'docker', '--kube-root', '/src', '--image', 'img:t']);
     expect(buildNodeImageArgs('0.21.0', '/src', 'img:t')).toEqual(['build', 'node-image', '--image', 'img:t', '/src']);
     expect(buildNodeImageArgs('0.33.0', '/src', 'img:t')).toEqual(['build', 'node-image', '--type', 'source', '--image', 'img:t', '/src']);
+  });
+  it('calls build node-image on a server tarball the way each kind version expects', () => {
+    expect(buildNodeImageFromTarballArgs('0.21.0', '/k.tgz', 'img:t')).toEqual(['build', 'node-image', '--image', 'img:t', '/k.tgz']);
+    expect(buildNodeImageFromTarballArgs('0.33.0', '/k.tgz', 'img:t', 'base:1')).toEqual(['build', 'node-image', '--type', 'file', '--image', 'img:t', '--base-image', 'base:1', '/k.tgz']);
+    expect(buildNodeImageArgs('0.33.0', '/src', 'img:t', 'base:1')).toEqual(['build', 'node-image', '--type', 'source', '--image', 'img:t', '--base-image', 'base:1', '/src']);
+  });
+  it('reads kind\'s default base image from its help', () => {
+    const help = '      --base-image string   name:tag of the base image to use for the build (default "some.example/kindest/base:v2026")\n      --image string';
+    expect(parseDefaultBaseImage(help)).toBe('some.example/kindest/base:v2026');
+    expect(parseDefaultBaseImage('no such flag')).toBeUndefined();
   });
   it('matches kind’s kubeadm dialect', () => {
     expect(kubeadmApiVersion('1.33.1', '0.33.0')).toBe('v1beta3');

@@ -9,5 +9,7 @@ export interface KindStepContext {
   kubeconfig: string;
   logFile: string;
   kindVersion?: string;
+  /** The cgroup version of docker's host (for kubelet settings the host needs). */
+  hostCgroup?: '1' | '2';
   kindConfigYaml?: string;
 }

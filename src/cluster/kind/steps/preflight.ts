@@ -8,7 +8,10 @@ import type { KindStepContext } from './context.js';
 export async function preflightStep(sc: KindStepContext): Promise<void> {
   const kind = new Kind(sc.ctx.runner, sc.ctx.signal);
   sc.kindVersion = await kind.requireVersion();
-  await new Docker(sc.ctx.runner, sc.ctx.signal).requireDaemon();
+  const docker = new Docker(sc.ctx.runner, sc.ctx.signal);
+  await docker.requireDaemon();
+  const cgroup = await docker.cgroupVersion();
+  if (cgroup === '1' || cgroup === '2') sc.hostCgroup = cgroup;
   const existing = await kind.clusters();
   if (existing.includes(sc.req.name)) {
     throw new ConflictError(`a kind cluster named "${sc.req.name}" already exists and kindlab did not create it`, {

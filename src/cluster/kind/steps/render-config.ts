@@ -3,12 +3,16 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../../errors.js';
 import { renderKindConfig } from '../../../kind/config.js';
+import { hostAdjustments } from '../../host-compat.js';
 import { writeFileAtomic } from '../../../state/atomic.js';
 import type { KindStepContext } from './context.js';
 
 export function renderConfigStep(sc: KindStepContext): void {
   const filesDir = join(sc.clusterDir, 'files');
+  const host = hostAdjustments(sc.req.kubernetesVersion, { cgroupVersion: sc.hostCgroup });
+  for (const note of host.notes) sc.ctx.log.info(note);
   const { yaml } = renderKindConfig({
+    hostKubelet: host.kubelet,
     profile: sc.req.profile,
     image: sc.req.image,
     kubernetesVersion: sc.req.kubernetesVersion,
