@@ -42,7 +42,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
   const { plan } = await import('../plan/planner.js');
   const scenarios = await session.selectScenarios(ctx, { scenariosDir: flags.scenariosDir, builtin: flags.builtin }, selectors);
   let p;
-  let image: string | undefined;
+  let resolved: import('../scenario/target.js').ResolvedTarget | undefined;
   let kindMissing: string | undefined;
   if (flags.kubeconfig) {
     if (flags.ref || flags.image || flags.k8sVersion) throw new UsageError('--kubeconfig plans against that cluster; drop --ref/--image/--k8s-version');
@@ -54,21 +54,34 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
       providers: { local: 'existing cluster', kind: 'existing cluster' },
     });
   } else {
-    const { resolveTarget } = await import('../scenario/target.js');
+    const { resolveTarget, planRun } = await import('../scenario/target.js');
     const r = await resolveTarget(ctx, flags, false);
-    image = r.image;
+    resolved = r;
     // A plan has no side effects: when kind cannot run on this machine, still show what it would
     // create (the configs are the point), and say so.
     kindMissing = flags.provider !== 'local' && r.target.providers.kind !== true ? r.target.providers.kind : undefined;
-    p = plan(scenarios, kindMissing ? { ...r.target, providers: { ...r.target.providers, kind: true } } : r.target);
+    p = planRun(scenarios, kindMissing ? { ...r, target: { ...r.target, providers: { ...r.target.providers, kind: true } } } : r);
     if (kindMissing) p.notes.unshift(`kind cannot run on this machine (${kindMissing}); kind clusters are planned as if it could, and kindlab test would skip their scenarios`);
   }
   const { renderKindConfig } = await import('../kind/config.js');
+  const { providerVersion } = await import('../scenario/target.js');
+  const image = resolved?.image;
+  // Every kind cluster runs the run's one node image; none of the target version is an error for
+  // kindlab test (before it creates anything), shown here.
+  const kindClusters = p.clusters.filter((c) => c.provider === 'kind');
+  let imageError: import('../errors.js').KindlabError | undefined;
+  if (kindClusters.length && !image && resolved?.imageMissing) {
+    const { missingNodeImageError } = await import('../cluster/node-image.js');
+    imageError = missingNodeImageError(resolved.imageMissing, kindClusters);
+    p.notes.unshift(`kindlab test would stop before creating any cluster: ${imageError.message}; ${imageError.hint}`);
+  }
   const rendered = p.clusters.map((c) => ({
     ...c,
+    version: c.provider === 'existing' ? undefined : `v${resolved ? providerVersion(resolved, c.provider) : p.target.version}`,
+    ...(c.provider === 'kind' ? { image: image ?? null, imageSource: resolved?.imageSource, imageError: imageError?.message } : {}),
     config:
       c.provider === 'kind'
-        ? renderKindConfig({ profile: c.profile, image, kubernetesVersion: p.target.version, filesHostDir: c.profile.files.length ? `$KINDLAB_HOME/clusters/${c.name}/files` : undefined, clusterName: c.name }).yaml
+        ? renderKindConfig({ profile: c.profile, image, kubernetesVersion: resolved ? providerVersion(resolved, 'kind') : p.target.version, filesHostDir: c.profile.files.length ? `$KINDLAB_HOME/clusters/${c.name}/files` : undefined, clusterName: c.name }).yaml
         : c.provider === 'local'
           ? YAML.stringify({ featureGates: c.profile.featureGates, runtimeConfig: c.profile.runtimeConfig, apiServerFlags: c.profile.apiServerExtraArgs, controllerManagerFlags: c.profile.controllerManagerExtraArgs, files: c.profile.files.map((f) => f.name) })
           : '',
@@ -80,7 +93,8 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
   ctx.io.stdout(`target: ${p.target.description}\n`);
   ctx.io.stdout(`providers: local: ${p.target.providers.local === true ? 'available' : p.target.providers.local}; kind: ${kindMissing ?? (p.target.providers.kind === true ? 'available' : p.target.providers.kind)}\n`);
   for (const c of rendered) {
-    ctx.io.stdout(`\ncluster ${c.name} (${c.provider}): ${c.scenarios.join(', ')}\n`);
+    ctx.io.stdout(`\ncluster ${c.name} (${c.provider}${c.version ? `, ${c.version}` : ''}): ${c.scenarios.join(', ')}\n`);
+    if (c.provider === 'kind') ctx.io.stdout(image ? `  image: ${image}${resolved?.imageSource ? ` (${resolved.imageSource})` : ''}\n` : `  image: none of ${c.version} — ${imageError?.message ?? 'kind would use its default node image'}\n`);
     if (c.config) ctx.io.stdout(c.config.replace(/^/gm, '    ') + '\n');
   }
   if (p.skips.length) {
