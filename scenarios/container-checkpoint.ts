@@ -15,6 +15,7 @@ export default defineScenario({
   tags: ['1.25', 'sig-node'],
   versions: '>=1.25',
   requires: {
+    images: ['registry.k8s.io/e2e-test-images/busybox:1.36.1-1'],
     needs: 'node',
     featureGates: { ContainerCheckpoint: { value: true, components: ['kubelet'] } },
   },

@@ -42,6 +42,7 @@ export default defineScenario({
   tags: ['1.30', 'sig-api-machinery', 'kubectl'],
   versions: '>=1.30',
   requires: {
+    images: ['registry.k8s.io/pause:3.10', 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1'],
     needs: 'api',
     featureGates: { TranslateStreamCloseWebsocketRequests: { value: true, components: ['kube-apiserver'] } },
   },

@@ -37,7 +37,7 @@ export default defineScenario({
   versions: '>=1.24',
   // No gate declared: GRPCContainerProbe is on by default in every version in range (beta on 1.24,
   // GA 1.27, gone 1.29). The gate-off branch is for clusters started with GRPCContainerProbe=false.
-  requires: { needs: 'api' },
+  requires: { images: [AGNHOST, 'registry.k8s.io/pause:3.10'], needs: 'api' },
   timeoutSeconds: 240,
   description:
     'API part (any cluster): a Pod with readinessProbe.grpc{port: 9090, service} is accepted and read back intact; ' +

@@ -15,6 +15,7 @@ export default defineScenario({
   tags: ['1.33', 'sig-node'],
   versions: '>=1.33',
   requires: {
+    images: ['registry.k8s.io/pause:3.10'],
     needs: 'api',
     featureGates: { InPlacePodVerticalScaling: { value: true, components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] } },
   },

@@ -11,7 +11,7 @@ export default defineScenario({
   title: 'kubelet exports container_oom_events_total',
   tags: ['1.24', 'sig-node', 'metrics'],
   versions: '>=1.24',
-  requires: { needs: 'node' },
+  requires: { images: ['registry.k8s.io/e2e-test-images/busybox:1.36.1-1'], needs: 'node' },
   timeoutSeconds: 300,
   description:
     'Runs a pod with a 32Mi memory limit whose shell keeps starting a child (dd with a 64Mi block) that the ' +

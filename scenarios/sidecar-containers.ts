@@ -30,6 +30,7 @@ export default defineScenario({
   tags: ['1.28', 'sig-node'],
   versions: '>=1.28',
   requires: {
+    images: [PAUSE, BUSYBOX],
     needs: 'api',
     featureGates: { SidecarContainers: { value: true, components: ['kube-apiserver', 'kubelet'] } },
   },

@@ -39,6 +39,7 @@ export default defineScenario({
   tags: ['1.24', 'sig-apps'],
   versions: '>=1.24',
   requires: {
+    images: ['registry.k8s.io/pause:3.10'],
     needs: 'api',
     featureGates: { MaxUnavailableStatefulSet: { value: true, components: ['kube-apiserver', 'kube-controller-manager'] } },
   },

@@ -54,6 +54,7 @@ export default defineScenario({
   tags: ['1.30', 'sig-node', 'security'],
   versions: '>=1.30',
   requires: {
+    images: [IMAGE],
     needs: 'node',
     featureGates: { UserNamespacesSupport: { value: true, components: ['kube-apiserver', 'kubelet'] } },
   },

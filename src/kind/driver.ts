@@ -65,6 +65,10 @@ export class Kind {
     await this.runner.run(this.binary, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { logFile });
   }
 
+  async loadImages(cluster: string, images: string[], logFile?: string): Promise<void> {
+    await this.runner.run(this.binary, ['load', 'docker-image', '--name', cluster, ...images], { signal: this.signal, logFile });
+  }
+
   async clusters(): Promise<string[]> {
     const r = await this.runner.run(this.binary, ['get', 'clusters'], { signal: this.signal });
     return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);

@@ -33,11 +33,14 @@ export async function readClusterInfo(kubeconfigPath: string, provider: ClusterI
     /* metrics not readable with these credentials: fall back to the profile */
   }
   let hasNodes = false;
+  let nodeImages: string[] | undefined;
   try {
     const nodes = await kc.makeApiClient(k8s.CoreV1Api).listNode();
-    hasNodes = nodes.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    hasNodes = ready.length > 0;
+    nodeImages = [...new Set(ready.flatMap((n) => (n.status?.images ?? []).flatMap((i) => i.names ?? [])))].sort();
   } catch {
     hasNodes = false;
   }
-  return { gitVersion, version, provider, featureGates: { ...profileGates, ...reported }, hasNodes };
+  return { gitVersion, version, provider, featureGates: { ...profileGates, ...reported }, hasNodes, nodeImages };
 }

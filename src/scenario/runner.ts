@@ -81,6 +81,14 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
 
   const result: ScenarioResult = { id: s.id, title: s.title, kep: s.kep, cluster: target.name, status: 'passed', steps: state.steps, logs: state.logs, durationMs: 0, namespace };
   let timer: NodeJS.Timeout | undefined;
+  const absent = missingImages(s.requires?.images ?? [], target.info);
+  if (absent.length) {
+    result.status = 'skipped';
+    result.message = `needs image${absent.length > 1 ? 's' : ''} ${absent.join(', ')}, which no node of the cluster has; kindlab does not wait for a pull (load ${absent.length > 1 ? 'them' : 'it'} into the nodes, e.g. kind load docker-image, or let kindlab create the cluster with ${absent.length > 1 ? 'them' : 'it'} in the local docker daemon)`;
+    result.durationMs = performance.now() - started;
+    opts.signal.removeEventListener('abort', onOuterAbort);
+    return result;
+  }
   try {
     await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: s.id, [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
     const ctx = createContext({
@@ -239,4 +247,14 @@ async function collectArtifacts(kc: k8s.KubeConfig, namespace: string, state: Ru
   const nodes = await core.listNode().catch(() => undefined);
   if (nodes) write('nodes.yaml', YAML.stringify(nodes.items.map((n) => ({ name: n.metadata?.name, conditions: n.status?.conditions, nodeInfo: n.status?.nodeInfo }))));
   if (target.exportLogs) await target.exportLogs(join(dir, 'cluster-logs'));
+}
+
+/**
+ * Images a scenario needs that the cluster's nodes do not have. Only judged where pods run and
+ * the nodes' image lists were readable; docker's short names count for their full form.
+ */
+export function missingImages(images: readonly string[], info: ClusterInfo): string[] {
+  if (!info.hasNodes || !info.nodeImages) return [];
+  const have = new Set([...info.nodeImages, ...(info.loadedImages ?? [])]);
+  return images.filter((i) => !have.has(i) && ![...have].some((h) => h.endsWith(`/${i}`)));
 }

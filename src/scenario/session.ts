@@ -41,6 +41,7 @@ export async function targetFromRecord(ctx: CliContext, rec: ClusterRecord): Pro
   const { readClusterInfo } = await import('./cluster-info.js');
   const info = await readClusterInfo(rec.kubeconfig, rec.provider, rec.profile.featureGates, ctx.signal);
   if (rec.provider === 'local') info.hasNodes = false;
+  info.loadedImages = rec.loadedImages;
   const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(ctx.env, rec.local?.binDir) };
   // Whichever provider made the cluster collects its logs (kind export logs, local component logs).
   const { getProvider } = await import('../cluster/providers.js');

@@ -86,6 +86,10 @@ export interface ClusterInfo {
   featureGates: Record<string, boolean>;
   /** Whether real nodes can run pods. */
   hasNodes: boolean;
+  /** Image names the ready nodes report (node.status.images), when the nodes could be listed. */
+  nodeImages?: string[];
+  /** Images kindlab loaded into the nodes of a cluster it created (nodes report them with a delay). */
+  loadedImages?: string[];
 }
 
 export interface ScenarioContext {

@@ -25,6 +25,8 @@ export interface ClusterRecord {
   /** The kind config kindlab rendered and passed to kind (kind provider). */
   configFile?: string;
   profile: ClusterProfile;
+  /** Images kindlab loaded into the nodes (kind). */
+  loadedImages?: string[];
   local?: {
     binDir: string;
     dataDir: string;

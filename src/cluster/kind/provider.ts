@@ -10,6 +10,7 @@ import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
 import { preflightStep } from './steps/preflight.js';
 import { renderConfigStep } from './steps/render-config.js';
+import { loadImagesStep } from './steps/load-images.js';
 
 type Step = { name: string; run: (sc: KindStepContext) => Promise<void> | void };
 
@@ -17,6 +18,7 @@ const STEPS: Step[] = [
   { name: 'preflight', run: preflightStep },
   { name: 'render kind config', run: renderConfigStep },
   { name: 'kind create cluster', run: createClusterStep },
+  { name: 'load scenario images', run: loadImagesStep },
 ];
 
 export class KindProvider implements ClusterProvider, LogCollector {
@@ -68,7 +70,7 @@ export class KindProvider implements ClusterProvider, LogCollector {
       throw e;
     }
     if (ctx.dryRun) return rec;
-    const ready: ClusterRecord = { ...rec, state: 'ready', ownerPid: undefined };
+    const ready: ClusterRecord = { ...rec, state: 'ready', ownerPid: undefined, loadedImages: sc.loadedImages };
     ctx.store.saveCluster(ready);
     return ready;
   }

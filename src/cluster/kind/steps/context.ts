@@ -12,4 +12,6 @@ export interface KindStepContext {
   /** The cgroup version of docker's host (for kubelet settings the host needs). */
   hostCgroup?: '1' | '2';
   kindConfigYaml?: string;
+  /** Images loaded into the nodes after creation. */
+  loadedImages?: string[];
 }
