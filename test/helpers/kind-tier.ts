@@ -1,0 +1,71 @@
+// Shared state of the real-kind tier: one KINDLAB_HOME for every file (the node image is built
+// once and then a cache hit), the lab's ingredients, and counts of what docker and the OS hold,
+// to show that an interrupted command left nothing behind.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dockerUp, kindAvailable, kindlab, whyNoDocker, whyNoKind, type CliRun } from './env.js';
+import { readLabNode, type LabNode } from './lab-node.js';
+
+export const tierHome = process.env.KINDLAB_KIND_TIER_HOME ?? join(tmpdir(), 'kindlab-kind-tier');
+mkdirSync(tierHome, { recursive: true });
+
+const lab = readLabNode();
+export const labNode: LabNode | undefined = typeof lab === 'string' ? undefined : lab;
+export const whyNotReady = !dockerUp ? whyNoDocker : !kindAvailable ? whyNoKind : typeof lab === 'string' ? lab : '';
+
+export const env = (extra: Record<string, string> = {}): Record<string, string> => ({ KINDLAB_HOME: tierHome, HOME: tierHome, ...extra });
+
+/** `kindlab build` of the lab's release, offline (a cache hit after the first time). */
+export function buildArgs(l: LabNode, extra: string[] = []): string[] {
+  return ['build', l.version, '--kube-root', l.kubeRoot, '--base-image', l.baseImage, '--images', l.imagesDir, ...extra];
+}
+
+export function kindlabLong(args: string[], extra: Record<string, string> = {}, timeoutMs = 45 * 60_000): CliRun {
+  const r = spawnSync(process.execPath, [join(__dirname_(), '../../bin/kindlab.js'), ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env(extra) },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function __dirname_(): string {
+  return new URL('.', import.meta.url).pathname;
+}
+
+/** The node image of the lab release, built if needed. */
+export function ensureNodeImage(l: LabNode): string {
+  const r = kindlabLong([...buildArgs(l), '-o', 'json']);
+  if (r.code !== 0) throw new Error(`kindlab build failed (${r.code}):\n${r.stderr.slice(-4000)}`);
+  return (JSON.parse(r.stdout) as { image: string }).image;
+}
+
+export interface Leftovers {
+  containers: string[];
+  volumes: string[];
+  networks: string[];
+  worktrees: string[];
+  builds: string[];
+  processes: string[];
+}
+
+const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+
+/** What exists now: docker objects, kindlab's scratch folders, and kind/go/kindlab processes. */
+export function leftovers(): Leftovers {
+  const dir = (d: string): string[] => (existsSync(d) ? readdirSync(d).sort() : []);
+  const ps = spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout;
+  return {
+    containers: lines(execFileSync('docker', ['ps', '-aq'], { encoding: 'utf8' })),
+    volumes: lines(execFileSync('docker', ['volume', 'ls', '-q'], { encoding: 'utf8' })),
+    networks: lines(execFileSync('docker', ['network', 'ls', '-q'], { encoding: 'utf8' })),
+    worktrees: dir(join(tierHome, 'worktrees')),
+    builds: dir(join(tierHome, 'builds')),
+    processes: lines(ps).filter((p) => /(^|\/)kind (create|build)|go build|bin\/kindlab\.js/.test(p) && !p.includes('vitest')),
+  };
+}
+
+export { kindlab };
