@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# The images a kind node of the release needs besides the Kubernetes components, built offline
+# and tagged with the exact references kubeadm, kind and the scenarios ask for:
+#   etcd, CoreDNS, pause (kubeadm's tag and kind's sandbox tag)       <- kubeadm config images list
+#   kind's default CNI image (the lab CNI agent, a stand-in for kindnetd) <- kind's const_cni.go
+#   kind's storage provisioner and helper images                       <- kind's const_storage.go
+#   agnhost, busybox                                                   <- scenario-images.txt
+# Each is a docker image and a `docker save` archive (one per reference) in
+# <cache>/node/images-<k8s version>/, with images.txt listing "reference<TAB>archive".
+#
+#   lab/node/aux-images.sh        prints IMAGES_DIR=<dir> on stdout
+#
+# Needs the lab build of the release (npm run lab): its etcd and kubectl binaries and its
+# wrapper module, from which kubeadm and agnhost are built into <cache>/node/bin/<version>/.
+set -euo pipefail
+LOG_TAG=images
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+KUBE_TAGS=selinux,notest,grpcnotrace # as src/lab/build.ts (shares its Go build cache)
+IMAGES_DIR=$(images_dir)
+STAMPS=$IMAGES_DIR/.stamps
+mkdir -p "$STAMPS"
+
+lab_bin() {
+  local f
+  f=$(lab_k8s_dir)/bin/$1
+  [[ -x $f ]] || die "$f is missing: run \`npm run lab -- --k8s-version $K8S_VERSION\` first"
+  echo "$f"
+}
+
+# --- Go builds ----------------------------------------------------------------------------------
+
+# kubeadm + agnhost from a copy of the lab's wrapper module with two more tool lines
+node_mod_dir() { echo "$NODE_CACHE/mod-$K8S_VERSION"; }
+kube_ldflags() {
+  local m
+  m=$(lab_k8s_dir)/manifest.json
+  if [[ -s $m ]] && jq -e '.kubernetes.ldflags' "$m" >/dev/null 2>&1; then
+    jq -r '.kubernetes.ldflags' "$m"
+    return
+  fi
+  # as src/lab/versions.ts: stamp component-base and client-go with the release
+  local v=$K8S_VERSION major minor commit date p out=(-s -w)
+  major=${v#v} && major=${major%%.*}
+  minor=${v#v*.} && minor=${minor%%.*}
+  commit=$(module_json "k8s.io/kubernetes@$v" | jq -r '.Origin.Hash // "unknown"')
+  date=$(date -u -d "$(module_time "k8s.io/kubernetes@$v")" +%Y-%m-%dT%H:%M:%SZ)
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    out+=(-X "$p.gitVersion=$v" -X "$p.gitMajor=$major" -X "$p.gitMinor=$minor" -X "$p.gitCommit=$commit"
+      -X "$p.gitTreeState=clean" -X "$p.buildDate=$date")
+  done
+  echo "${out[*]}"
+}
+
+build_kube_tools() {
+  local bin mod lab_mod tools=(k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/test/images/agnhost)
+  bin=$(node_bin_dir)
+  mod=$(node_mod_dir)
+  lab_mod=$(lab_k8s_dir)/mod
+  if [[ -x $bin/kubeadm && -x $bin/agnhost ]]; then
+    log "kubeadm, agnhost: cached in $bin"
+    return
+  fi
+  [[ -s $lab_mod/go.mod && -s $lab_mod/go.sum ]] || die "$lab_mod has no wrapper module: run \`npm run lab -- --k8s-version $K8S_VERSION\` first"
+  mkdir -p "$mod" "$bin"
+  if ! cmp -s "$lab_mod/go.mod" "$mod/lab-go.mod" || [[ ! -s $mod/go.sum ]]; then
+    log "wrapper module $mod (the lab's + kubeadm, agnhost)"
+    sed 's#^module .*#module kindlab.invalid/lab/node-kubernetes#' "$lab_mod/go.mod" >"$mod/go.mod"
+    cp "$lab_mod/go.sum" "$mod/go.sum"
+    printf 'tool (\n%s\n)\n' "$(printf '\t%s\n' "${tools[@]}")" >>"$mod/go.mod"
+    (cd "$mod" && go mod tidy) >"$LOG_DIR/kube-tools.log" 2>&1 || {
+      tail -20 "$LOG_DIR/kube-tools.log" >&2
+      die "go mod tidy failed in $mod"
+    }
+    cp "$lab_mod/go.mod" "$mod/lab-go.mod"
+  fi
+  local ld agn_version
+  ld=$(kube_ldflags)
+  agn_version=$(cat "$(k8s_dir)/test/images/agnhost/VERSION")
+  log "go build kubeadm (log: $LOG_DIR/kube-tools.log)"
+  (cd "$mod" && CGO_ENABLED=0 gobuild build -trimpath -tags "$KUBE_TAGS" -ldflags "$ld" -o "$bin/kubeadm.tmp" k8s.io/kubernetes/cmd/kubeadm) \
+    >>"$LOG_DIR/kube-tools.log" 2>&1 || {
+    tail -20 "$LOG_DIR/kube-tools.log" >&2
+    die "kubeadm build failed"
+  }
+  mv "$bin/kubeadm.tmp" "$bin/kubeadm"
+  "$bin/kubeadm" version -o short | grep -qx "$K8S_VERSION" || die "kubeadm does not report $K8S_VERSION"
+  log "go build agnhost $agn_version (log: $LOG_DIR/kube-tools.log)"
+  (cd "$mod" && CGO_ENABLED=0 gobuild build -trimpath -tags "$KUBE_TAGS" -ldflags "-s -w -X main.Version=$agn_version" -o "$bin/agnhost.tmp" k8s.io/kubernetes/test/images/agnhost) \
+    >>"$LOG_DIR/kube-tools.log" 2>&1 || {
+    tail -20 "$LOG_DIR/kube-tools.log" >&2
+    die "agnhost build failed"
+  }
+  mv "$bin/agnhost.tmp" "$bin/agnhost"
+}
+
+coredns_file() { echo "$TOOLS_DIR/coredns-$1/coredns"; }
+build_coredns() {
+  local v=$1 out pkg=github.com/coredns/coredns rev
+  out=$(coredns_file "$v")
+  if [[ -x $out ]]; then
+    log "coredns $v: cached"
+    return
+  fi
+  rev=$(module_json "$pkg@$v" | jq -r '.Origin.Hash // "unknown"')
+  log "coredns $v: go build (log: $LOG_DIR/coredns.log)"
+  CGO_ENABLED=0 go_tool_build "$pkg" "$v" "$pkg" "$out" -ldflags "-s -w -X $pkg/coremain.GitCommit=${rev:0:7}" >"$LOG_DIR/coredns.log" 2>&1 || {
+    tail -20 "$LOG_DIR/coredns.log" >&2
+    die "coredns build failed"
+  }
+}
+
+lpp_file() { echo "$TOOLS_DIR/local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION/local-path-provisioner"; }
+build_local_path_provisioner() {
+  local out
+  out=$(lpp_file)
+  if [[ -x $out ]]; then
+    log "local-path-provisioner $LOCAL_PATH_PROVISIONER_VERSION: cached"
+    return
+  fi
+  log "local-path-provisioner $LOCAL_PATH_PROVISIONER_VERSION: go build (log: $LOG_DIR/local-path-provisioner.log)"
+  CGO_ENABLED=0 go_tool_build github.com/rancher/local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" github.com/rancher/local-path-provisioner "$out" \
+    -ldflags "-s -w -X main.VERSION=$LOCAL_PATH_PROVISIONER_VERSION" >"$LOG_DIR/local-path-provisioner.log" 2>&1 || {
+    tail -20 "$LOG_DIR/local-path-provisioner.log" >&2
+    die "local-path-provisioner build failed"
+  }
+}
+
+# pause: build/pause/linux/pause.c of the release, static (as build/pause/Makefile does)
+pause_file() { echo "$TOOLS_DIR/pause-$K8S_VERSION/pause"; }
+build_pause() {
+  local out src tag
+  out=$(pause_file)
+  [[ -x $out ]] && return
+  src=$(k8s_dir)/build/pause/linux/pause.c
+  tag=$(sed -nE 's/^TAG \?= *//p' "$(k8s_dir)/build/pause/Makefile")
+  command -v gcc >/dev/null || apt-get install -y -qq gcc libc6-dev >&2
+  mkdir -p "$(dirname "$out")"
+  log "pause $tag: gcc -static"
+  gcc -Os -Wall -Werror -static -DVERSION="v$tag-$K8S_VERSION" -o "$out.tmp" "$src"
+  strip "$out.tmp"
+  mv "$out.tmp" "$out"
+}
+
+# --- images ------------------------------------------------------------------------------------
+
+# a minimal root: /etc/passwd, /etc/group, /tmp
+skeleton() {
+  local r=$1
+  mkdir -p "$r/etc" "$r/tmp" "$r/bin" "$r/usr/bin" "$r/usr/local/bin" "$r/sbin" "$r/usr/sbin"
+  chmod 1777 "$r/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/false\n' >"$r/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >"$r/etc/group"
+}
+# Debian's static busybox with its applet links (as `busybox --install -s`)
+add_busybox() {
+  local r=$1 bb a
+  bb=$(command -v busybox) || true
+  if [[ -z $bb ]] || ! file -L "$bb" 2>/dev/null | grep -q 'statically linked'; then
+    apt-get install -y -qq busybox-static >&2 || { apt-get update -qq >&2 && apt-get install -y -qq busybox-static >&2; }
+    bb=$(command -v busybox)
+  fi
+  install -m 0755 "$bb" "$r/bin/busybox"
+  for a in $("$bb" --list-full); do
+    [[ -e $r/$a || -L $r/$a ]] || { mkdir -p "$r/$(dirname "$a")" && ln -s /bin/busybox "$r/$a"; }
+  done
+}
+
+# image NAME INPUTS_HASH REF... -- builder: builds the image unless its first reference carries the
+# same inputs label; then tags every reference and saves one archive per reference.
+# The builder is called as "$builder <rootfs dir>" and prints `docker import --change` lines.
+IMAGE_INDEX=()
+image() {
+  local name=$1 hash=$2 builder=$3
+  shift 3
+  local refs=("$@") ref main=$1
+  if [[ $(docker_label "$main" kindlab.lab.inputs) != "$hash" ]]; then
+    log "$name: building ${refs[*]}"
+    local work changes=() line id
+    work=$(mktemp -d "$NODE_CACHE/img-work.XXXXXX")
+    mkdir -p "$work/root"
+    while IFS= read -r line; do [[ -n $line ]] && changes+=(--change "$line"); done < <("$builder" "$work/root")
+    changes+=(--change "LABEL kindlab.lab.inputs=$hash kindlab.lab.image=$name")
+    id=$(tar_rootfs "$work/root" | docker import "${changes[@]}" - "$main") || die "docker import of $name failed"
+    rm -rf "$work"
+    rm -f "$STAMPS/$name".*
+  fi
+  for ref in "${refs[@]}"; do
+    local file
+    file=$(archive_name "$ref")
+    [[ $ref == "$main" ]] || docker tag "$main" "$ref"
+    if [[ ! -s $IMAGES_DIR/$file || $(cat "$STAMPS/$file" 2>/dev/null) != "$hash" ]]; then
+      docker save -o "$IMAGES_DIR/$file.tmp" "$ref" && mv "$IMAGES_DIR/$file.tmp" "$IMAGES_DIR/$file"
+      echo "$hash" >"$STAMPS/$file"
+      log "$name: saved $file"
+    fi
+    IMAGE_INDEX+=("$ref	$file")
+  done
+}
+archive_name() { echo "$1.tar" | tr '/:@' '__-'; }
+
+# inputs hash: this script, lib.sh, the files given, extra words
+inputs() {
+  local files=() words=() a
+  for a in "$@"; do if [[ -f $a ]]; then files+=("$a"); else words+=("$a"); fi; done
+  { sha256sum "$0" "$LAB_NODE_DIR/lib.sh" "${files[@]}" | cut -d' ' -f1; printf '%s\n' "${words[@]}"; } | short_hash
+}
+
+b_etcd() {
+  skeleton "$1"
+  install -m 0755 "$(lab_bin etcd)" "$1/usr/local/bin/etcd"
+  mkdir -p "$1/var/lib/etcd"
+  echo 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
+}
+b_coredns() {
+  skeleton "$1"
+  install -m 0755 "$(coredns_file "$COREDNS_VERSION")" "$1/coredns"
+  # upstream: distroless, USER nonroot with a file capability; here root (the pod adds
+  # NET_BIND_SERVICE and drops the rest)
+  echo 'ENTRYPOINT ["/coredns"]'
+  echo 'EXPOSE 53 53/udp'
+}
+b_pause() {
+  install -m 0755 "$(pause_file)" "$1/pause"
+  echo 'ENTRYPOINT ["/pause"]'
+  echo 'USER 65535:65535'
+}
+b_cni() {
+  skeleton "$1"
+  add_busybox "$1"
+  install -m 0755 "$(lab_bin kubectl)" "$1/usr/local/bin/kubectl"
+  install -m 0755 "$LAB_NODE_DIR/cni-agent.sh" "$1/bin/kindnetd"
+  echo 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  echo 'ENTRYPOINT ["/bin/kindnetd"]'
+}
+b_lpp() {
+  skeleton "$1"
+  add_busybox "$1"
+  install -m 0755 "$(lpp_file)" "$1/usr/local/bin/local-path-provisioner"
+  echo 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  echo 'ENTRYPOINT ["local-path-provisioner"]'
+}
+b_busybox() {
+  skeleton "$1"
+  add_busybox "$1"
+  echo 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  echo 'CMD ["sh"]'
+}
+b_agnhost() {
+  skeleton "$1"
+  add_busybox "$1"
+  install -m 0755 "$(node_bin_dir)/agnhost" "$1/agnhost"
+  ln -s agnhost "$1/agnhost-2"
+  mkdir -p "$1/uploads"
+  echo 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  echo 'ENTRYPOINT ["/agnhost"]'
+  echo 'CMD ["pause"]'
+}
+
+main() {
+  # Go builds, one at a time (build.sh runs other steps beside this one)
+  timed kube-tools with_go_lock build_kube_tools
+
+  # references, all derived
+  local etcd_ref coredns_ref pause_ref sandbox_ref cni_ref lpp_ref helper_ref
+  etcd_ref=$(kubeadm_image etcd)
+  coredns_ref=$(kubeadm_image coredns)
+  pause_ref=$(kubeadm_image pause)
+  sandbox_ref=$(kind_sandbox_image)
+  cni_ref=$(kind_go_const kindnetdImage const_cni.go)
+  lpp_ref=$(kind_go_const storageProvisionerImage const_storage.go)
+  helper_ref=$(kind_go_const storageHelperImage const_storage.go)
+  local r
+  for r in etcd_ref coredns_ref pause_ref sandbox_ref cni_ref lpp_ref helper_ref; do
+    [[ -n ${!r} ]] || die "could not derive $r (kubeadm $(node_bin_dir)/kubeadm, kind $(kind_dir))"
+  done
+  COREDNS_VERSION=${coredns_ref##*:}
+  local agnhost_refs=() busybox_refs=() pause_refs=("$pause_ref" "$sandbox_ref") s
+  while read -r s; do
+    case $s in
+    */agnhost:*) agnhost_refs+=("$s") ;;
+    */busybox:*) busybox_refs+=("$s") ;;
+    */pause:*) [[ " ${pause_refs[*]} " == *" $s "* ]] || pause_refs+=("$s") ;;
+    *) die "scenario-images.txt: no builder for $s" ;;
+    esac
+  done < <(scenario_images)
+
+  timed coredns with_go_lock build_coredns "$COREDNS_VERSION"
+  timed local-path-provisioner with_go_lock build_local_path_provisioner
+  timed pause build_pause
+
+  local start
+  start=$(date +%s)
+  image etcd "$(inputs "$(lab_bin etcd)")" b_etcd "$etcd_ref"
+  image coredns "$(inputs "$(coredns_file "$COREDNS_VERSION")")" b_coredns "$coredns_ref"
+  image pause "$(inputs "$(pause_file)")" b_pause "${pause_refs[@]}"
+  image cni "$(inputs "$(lab_bin kubectl)" "$LAB_NODE_DIR/cni-agent.sh" "$(command -v busybox)")" b_cni "$cni_ref"
+  image local-path-provisioner "$(inputs "$(lpp_file)" "$(command -v busybox)")" b_lpp "$lpp_ref"
+  image local-path-helper "$(inputs "$(command -v busybox)" helper)" b_busybox "$helper_ref"
+  [[ ${#busybox_refs[@]} == 0 ]] || image busybox "$(inputs "$(command -v busybox)" busybox)" b_busybox "${busybox_refs[@]}"
+  [[ ${#agnhost_refs[@]} == 0 ]] || image agnhost "$(inputs "$(node_bin_dir)/agnhost")" b_agnhost "${agnhost_refs[@]}"
+  printf '%s\n' "${IMAGE_INDEX[@]}" >"$IMAGES_DIR/images.txt"
+  # archives of references no longer produced
+  local f
+  for f in "$IMAGES_DIR"/*.tar; do
+    [[ -e $f ]] || continue
+    grep -qF "	$(basename "$f")" "$IMAGES_DIR/images.txt" || { log "removing stale $(basename "$f")"; rm -f "$f" "$STAMPS/$(basename "$f")"; }
+  done
+  printf 'images\t%s\t%s\tok\n' "$(($(date +%s) - start))" "$(date -u +%FT%TZ)" >>"$NODE_CACHE/timings.tsv"
+  log "${#IMAGE_INDEX[@]} references in $IMAGES_DIR"
+  echo "IMAGES_DIR=$IMAGES_DIR"
+  echo "KUBEADM=$(node_bin_dir)/kubeadm"
+}
+
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"

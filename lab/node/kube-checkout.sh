@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# A Kubernetes source tree of the release as a git repository, assembled from the Go module
+# proxy only: the k8s.io/kubernetes@<v> module's files plus every staging module
+# k8s.io/<m>@v0.<minor>.<patch> under staging/src/k8s.io/<m>/ (the `replace k8s.io/<m> =>
+# ./staging/src/k8s.io/<m>` lines of its go.mod), committed with a fixed author and the
+# release's date (so the commit hash is reproducible) and tagged <v> (annotated).
+#
+#   lab/node/kube-checkout.sh      prints KUBE_ROOT=<dir> on stdout
+#
+# Then checks that `go build ./cmd/kubeadm` works inside it (once; the result is kept in
+# <dir>.check). The module zips carry no file modes: files that start with "#!" are made
+# executable; see docs/lab-node.md for what else differs from a git clone.
+set -euo pipefail
+LOG_TAG=checkout
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+AUTHOR_NAME="kindlab lab"
+AUTHOR_EMAIL="lab@kindlab.invalid"
+
+staging_modules() {
+  sed -nE 's#^[[:space:]]*(replace[[:space:]]+)?(k8s\.io/[^[:space:]]+)[[:space:]]+=>[[:space:]]+\./staging/src/(k8s\.io/[^[:space:]]+)[[:space:]]*$#\2#p' "$(k8s_dir)/go.mod"
+}
+staging_version() {
+  local v=${K8S_VERSION#v}
+  echo "v0.${v#*.}"
+}
+
+git_fixed() {
+  GIT_AUTHOR_NAME=$AUTHOR_NAME GIT_AUTHOR_EMAIL=$AUTHOR_EMAIL GIT_COMMITTER_NAME=$AUTHOR_NAME GIT_COMMITTER_EMAIL=$AUTHOR_EMAIL \
+    GIT_AUTHOR_DATE=$RELEASE_TIME GIT_COMMITTER_DATE=$RELEASE_TIME git -c core.autocrlf=false -c core.safecrlf=false -c core.fileMode=true \
+    -c commit.gpgsign=false -c tag.gpgsign=false -c init.defaultBranch=main "$@"
+}
+
+is_done() {
+  local d=$1
+  [[ -d $d/.git ]] && [[ $(git -C "$d" tag -l "$K8S_VERSION") == "$K8S_VERSION" ]] &&
+    [[ -z $(git -C "$d" status --porcelain 2>/dev/null | head -1) ]]
+}
+
+assemble() {
+  local dir=$1 tmp=$1.tmp sv m mdir n=0
+  sv=$(staging_version)
+  rm -rf "$tmp"
+  log "copying k8s.io/kubernetes@$K8S_VERSION"
+  cp -r "$(k8s_dir)" "$tmp"
+  chmod -R u+w "$tmp"
+  local specs=() m v ok
+  SUBSTITUTIONS=()
+  # the proxy here does not serve every staging tag (403): the nearest earlier patch stands in,
+  # as the lab does (src/lab/build.ts resolveStagingVersions)
+  ok=$(cd / && GOFLAGS=-mod=mod go list -m -e -json $(staging_modules | sed "s/\$/@$sv/") | jq -r 'select(.Error == null) | .Path')
+  while read -r m; do
+    if grep -qx "$m" <<<"$ok"; then
+      specs+=("$m@$sv")
+      continue
+    fi
+    local patch=${sv##*.} found=""
+    while ((patch > 0)); do
+      patch=$((patch - 1))
+      v=${sv%.*}.$patch
+      if (cd / && GOFLAGS=-mod=mod go list -m -e -json "$m@$v" | jq -e '.Error == null' >/dev/null); then
+        found=$v
+        break
+      fi
+    done
+    [[ -n $found ]] || die "the module proxy has no $m@$sv nor an earlier ${sv%.*}.x"
+    log "the module proxy has no $m@$sv: using $found (nearest earlier patch)"
+    specs+=("$m@$found")
+    SUBSTITUTIONS+=("$m@$found")
+  done < <(staging_modules)
+  [[ ${#specs[@]} -gt 0 ]] || die "no staging replace lines in $(k8s_dir)/go.mod"
+  log "downloading ${#specs[@]} staging modules ($sv)"
+  local json
+  json=$(cd / && GOFLAGS=-mod=mod go mod download -json "${specs[@]}") || {
+    jq -r 'select(.Error) | "\(.Path)@\(.Version): \(.Error)"' <<<"$json" >&2 || true
+    die "the module proxy lacks staging modules (see above)"
+  }
+  while IFS=$'\t' read -r m mdir; do
+    [[ -d $mdir ]] || die "no source for $m"
+    mkdir -p "$tmp/staging/src/$m"
+    cp -r "$mdir/." "$tmp/staging/src/$m/"
+    n=$((n + 1))
+  done < <(jq -r '"\(.Path)\t\(.Dir)"' <<<"$json")
+  chmod -R u+w "$tmp/staging"
+  [[ $n == "${#specs[@]}" ]] || die "placed $n of ${#specs[@]} staging modules"
+  # the module zips keep no modes: scripts ("#!") become executable, the rest 0644
+  log "file modes"
+  find "$tmp" -type f -print0 | xargs -0 chmod 0644
+  find "$tmp" -type d -print0 | xargs -0 chmod 0755
+  find "$tmp" -type f -print0 | perl -0 -ne 'chomp; open(my $f, "<", $_) or next; read($f, my $b, 2); close $f; chmod 0755, $_ if $b eq "#!"'
+
+  log "git commit and tag $K8S_VERSION ($RELEASE_TIME)"
+  (
+    cd "$tmp"
+    git_fixed init -q
+    git_fixed add -A -f .
+    git_fixed commit -q -m "Kubernetes $K8S_VERSION, assembled from the Go module proxy
+
+k8s.io/kubernetes@$K8S_VERSION plus the staging modules at $sv
+under staging/src/k8s.io/ (kindlab lab/node/kube-checkout.sh).${SUBSTITUTIONS[*]:+
+
+Not served by the module proxy at $sv, the nearest earlier patch instead:
+$(printf '  %s\n' "${SUBSTITUTIONS[@]}")}"
+    git_fixed tag -a "$K8S_VERSION" -m "Kubernetes $K8S_VERSION (from the Go module proxy)"
+  ) >&2
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+}
+
+# go build ./cmd/kubeadm inside the tree, once
+check_build() {
+  local dir=$1 stamp=$1.check head out
+  head=$(git -C "$dir" rev-parse HEAD)
+  if [[ -s $stamp ]] && grep -q "^commit=$head\$" "$stamp" && grep -q '^result=ok' "$stamp"; then
+    log "go build ./cmd/kubeadm: checked before ($(basename "$stamp"))"
+    return
+  fi
+  out=$(mktemp -d)
+  log "go build ./cmd/kubeadm inside the tree (log: $LOG_DIR/kube-checkout-build.log)"
+  local rc=0 start=$SECONDS
+  (cd "$dir" && CGO_ENABLED=0 gobuild build -trimpath -o "$out/kubeadm" ./cmd/kubeadm) >"$LOG_DIR/kube-checkout-build.log" 2>&1 || rc=$?
+  local v=""
+  [[ $rc != 0 ]] || v=$("$out/kubeadm" version -o short 2>/dev/null || true)
+  rm -rf "$out"
+  local dirty
+  dirty=$(git -C "$dir" status --porcelain | head -5)
+  {
+    echo "commit=$head"
+    echo "command=cd KUBE_ROOT && CGO_ENABLED=0 go build -trimpath ./cmd/kubeadm (GOFLAGS=$GOFLAGS, $(go env GOVERSION))"
+    echo "seconds=$((SECONDS - start))"
+    echo "kubeadm_version=$v"
+    echo "tree_clean_after=$([[ -z $dirty ]] && echo yes || echo "no: $dirty")"
+    echo "result=$([[ $rc == 0 ]] && echo ok || echo "failed rc=$rc")"
+  } >"$stamp"
+  [[ $rc == 0 ]] || {
+    tail -20 "$LOG_DIR/kube-checkout-build.log" >&2
+    die "go build ./cmd/kubeadm failed in $dir"
+  }
+  [[ -z $dirty ]] || die "the build left the tree dirty: $dirty"
+  log "kubeadm built inside the tree in $((SECONDS - start)) s (unstamped: $v)"
+}
+
+main() {
+  local dir
+  dir=$(kube_root)
+  RELEASE_TIME=$(module_time "k8s.io/kubernetes@$K8S_VERSION")
+  if is_done "$dir"; then
+    log "cached: $dir ($(git -C "$dir" rev-parse --short HEAD))"
+  else
+    timed kube-checkout assemble "$dir"
+    is_done "$dir" || die "$dir is not clean after assembling: $(git -C "$dir" status --porcelain | head -5)"
+    log "$dir at $(git -C "$dir" rev-parse --short HEAD), tag $K8S_VERSION"
+  fi
+  timed kube-checkout-build with_go_lock check_build "$dir"
+  echo "KUBE_ROOT=$dir"
+}
+
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main "$@"
