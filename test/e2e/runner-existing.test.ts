@@ -121,7 +121,8 @@ describe.skipIf(why !== '')(`runner against an existing cluster (real API server
 
   it('kindlab test --provider local: Ctrl-C mid-run deletes the cluster it created and exits 130', async () => {
     const testHome = mkdtempSync(join(tmpdir(), 'kl-e2e-test-int-'));
-    const child = spawn(process.execPath, [kindlabBin, 'test', '--provider', 'local', '--bin-dir', binDir!, '--scenarios-dir', fixtures, '--no-builtin', 'hangs-long'], {
+    const junit = join(testHome, 'j.xml');
+    const child = spawn(process.execPath, [kindlabBin, 'test', '--provider', 'local', '--bin-dir', binDir!, '--scenarios-dir', fixtures, '--no-builtin', 'hangs-long', '--junit', junit], {
       env: { ...process.env, NO_COLOR: '1', CI: 'true', KINDLAB_HOME: testHome },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -138,7 +139,14 @@ describe.skipIf(why !== '')(`runner against an existing cluster (real API server
     const code = await exited;
     expect(code, out).toBe(130);
     expect(out).toMatch(/✓ down kl-\w+-1/);
-    expect(out).toMatch(/hangs-long\s+kl-\w+-1\s+FAILED\s+\S+\s+\[sleep\] interrupted/);
+    // Interrupted is not failed: its own status in the summary, the JSON and the JUnit (<error>).
+    expect(out).toMatch(/hangs-long\s+kl-\w+-1\s+INTERRUPTED\s+\S+\s+\[sleep\] interrupted/);
+    expect(out).toMatch(/0 passed, 0 failed, 0 skipped, 1 interrupted in/);
+    const runId = readdirSync(join(testHome, 'runs'))[0]!;
+    expect(JSON.parse(readFileSync(join(testHome, 'runs', runId, 'report.json'), 'utf8')).results).toMatchObject([{ id: 'hangs-long', status: 'interrupted', failedStep: 'sleep' }]);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
+    expect(doc.testsuites).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+    expect(doc.testsuites.testsuite.testcase.error).toMatchObject({ type: 'Interrupted', message: 'step "sleep": interrupted' });
     const ls = kindlab(['ls', '-o', 'json'], { KINDLAB_HOME: testHome });
     expect(JSON.parse(ls.stdout).clusters ?? []).toEqual([]);
     // The control-plane processes are gone: their pids (recorded in state before) no longer exist.
