@@ -32,7 +32,10 @@ Examples:
   kindlab plan --k8s-version v1.33.1
   kindlab plan --provider local kep:3962
   kindlab plan --ref origin/master --kube-root ~/src/kubernetes tag:sig-auth -o json
-  kindlab plan --kubeconfig ~/.kube/config`,
+  kindlab plan --kubeconfig ~/.kube/config
+
+Each cluster shows the Kubernetes version it runs, and each kind cluster the node image it is created
+from (kindlab test --help says how the target version and that image are chosen).`,
     )
     .action(run(async () => handler));
 };

@@ -35,7 +35,7 @@ export const register: CommandModule['register'] = (program: Command, run) => {
     .option('--parallel <n>', 'scenarios at once per cluster', '4')
     .option('--timeout <seconds>', 'per-scenario timeout')
     .option('--keep', 'keep clusters and namespaces afterwards')
-    .option('--fail-fast', 'stop at the first cluster that does not come up or scenario that fails: create no further cluster (their scenarios are reported as skipped)')
+    .option('--fail-fast', 'stop at the first cluster that does not come up or scenario that fails or errors: create no further cluster (their scenarios are reported as skipped)')
     .option('--artifacts <dir>', 'where failed scenarios’ artifacts go')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report')
