@@ -23,6 +23,8 @@ const select = ['--scenarios-dir', fixtures, '--no-builtin'];
 // A tag no registry can serve (nothing can be pulled here), of another minor than the lab's.
 const ABSENT = `kindlab-e2e/node:v1.36.0-absent-${process.pid}`;
 const BUILT = `kindlab-e2e/node:${labVersion}-${process.pid}`;
+// The "no image" case needs kind's published image of the lab version to be absent from docker.
+const kindestPresent = why === '' && spawnSync('docker', ['image', 'inspect', `kindest/node:${labVersion}`]).status === 0;
 
 const homes: string[] = [];
 function home(): string {
@@ -61,14 +63,13 @@ describe.skipIf(why !== '')(`kindlab test: one target version, and a cluster tha
     // cannot boot (busybox), which is the "cluster fails to come up" case.
     docker('tag', SUBSTITUTE_NODE_IMAGE, BUILT);
     expect(spawnSync('docker', ['image', 'inspect', ABSENT]).status).not.toBe(0);
-    expect(spawnSync('docker', ['image', 'inspect', `kindest/node:${labVersion}`]).status, `kindest/node:${labVersion} is present; this test needs it absent`).not.toBe(0);
   });
   afterAll(() => {
     spawnSync('docker', ['image', 'rm', BUILT]);
     for (const h of homes) rmSync(h, { recursive: true, force: true });
   });
 
-  it('no node image of the target version: plan says so, test stops before creating anything (exit 3)', () => {
+  it.skipIf(kindestPresent)(`no node image of the target version: plan says so, test stops before creating anything (exit 3)${kindestPresent ? ` — skipped: kindest/node:${labVersion} is in docker` : ''}`, () => {
     const h = home();
     const plan = kindlab(['plan', ...select, '-o', 'json'], envOf(h));
     expect(plan.code, plan.stderr).toBe(0);
