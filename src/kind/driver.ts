@@ -50,8 +50,12 @@ export class Kind {
 
   /** The base image `kind build node-image` uses when none is given. */
   async defaultBaseImage(): Promise<string | undefined> {
-    const r = await this.runner.run(this.binary, ['build', 'node-image', '--help'], { signal: this.signal, allowFailure: true });
-    return parseDefaultBaseImage(r.stdout + r.stderr);
+    try {
+      const r = await this.runner.run(this.binary, ['build', 'node-image', '--help'], { signal: this.signal, allowFailure: true });
+      return parseDefaultBaseImage(r.stdout + r.stderr);
+    } catch {
+      return undefined; // kind missing: only a --dry-run gets this far
+    }
   }
 
   async createCluster(opts: { name: string; configFile: string; kubeconfig: string; waitSeconds?: number; logFile: string }): Promise<void> {

@@ -11,7 +11,6 @@ import { prepareOfflineBuild, type OfflineBuild } from '../images/offline-build.
 import { PINNED_KIND_VERSION } from '../kind/version.js';
 import { buildServerTarball } from './go-builder.js';
 import { kubeGitVersion } from './kube-version.js';
-import { GO_BUILT } from './release-layout.js';
 import { Kind } from '../kind/driver.js';
 import type { StateStore } from '../state/store.js';
 import type { ImageRecord } from '../state/records.js';
@@ -176,17 +175,12 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
     if (builder === 'go') {
       const kubeProxyBase = req.baseImage ?? (await kind.defaultBaseImage()) ?? (deps.dryRun ? "<kind's default base image>" : undefined);
       if (!kubeProxyBase) throw new EnvironmentError('cannot tell which base image kind would use (for the kube-proxy image)', { hint: 'pass --base-image' });
-      if (deps.dryRun) {
-        phases.note(`go builder: go build ${GO_BUILT.join(' ')}; images named by \`kubeadm config images list\`; kube-proxy on ${kubeProxyBase}`);
-        source = { tarball: join(workDir, 'kubernetes-server-linux-amd64.tar.gz') };
-      } else {
-        source = {
-          tarball: await buildServerTarball(
-            { worktree, workDir, gitVersion: gitVersion ?? '', commit: src.commit, dirty: Boolean(src.patch), kubeProxyBase, logFile },
-            { runner: deps.runner, phases, env: deps.env ?? process.env, signal: deps.signal },
-          ),
-        };
-      }
+      source = {
+        tarball: await buildServerTarball(
+          { worktree, workDir, gitVersion: gitVersion ?? '', commit: src.commit, dirty: Boolean(src.patch), kubeProxyBase, logFile },
+          { runner: deps.runner, phases, env: deps.env ?? process.env, signal: deps.signal, dryRun: deps.dryRun },
+        ),
+      };
     }
     const how = 'tree' in source ? '--type source' : '--type file';
     await phases.run(`kind build node-image ${how} (kind ${kindVersion})`, async () => {

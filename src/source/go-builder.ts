@@ -27,6 +27,8 @@ export interface GoBuildDeps {
   phases: Phases;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** --dry-run: print the go build, skip what needs its output. */
+  dryRun?: boolean;
 }
 
 /** Builds everything and returns the path of the server tarball. */
@@ -35,8 +37,10 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
   const root = join(i.workDir, 'tarball');
   const binDir = join(root, TARBALL.binDir);
   const goOut = join(i.workDir, 'go-bin');
-  mkdirSync(binDir, { recursive: true });
-  mkdirSync(goOut, { recursive: true });
+  if (!deps.dryRun) {
+    mkdirSync(binDir, { recursive: true });
+    mkdirSync(goOut, { recursive: true });
+  }
 
   const pinned = existsSync(join(i.worktree, '.go-version')) ? readFileSync(join(i.worktree, '.go-version'), 'utf8') : undefined;
   const toolchain = goToolchain(pinned, deps.env.KINDLAB_GOTOOLCHAIN);
@@ -50,6 +54,11 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
     }),
   );
 
+  const tarball = join(i.workDir, 'kubernetes-server-linux-amd64.tar.gz');
+  if (deps.dryRun) {
+    phases.note(`then: images named by \`kubeadm config images list --kubernetes-version ${i.gitVersion}\` (kube-proxy on ${i.kubeProxyBase}), and ${tarball}`);
+    return tarball;
+  }
   const images = await runner.run(join(goOut, 'kubeadm'), ['config', 'images', 'list', '--kubernetes-version', i.gitVersion], { signal });
   const refs = componentImageRefs(images.stdout);
   const docker = new Docker(runner, signal);
@@ -57,7 +66,6 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
     for (const c of IMAGE_COMPONENTS) await packImage(c, refs[c], join(goOut, c), join(binDir, `${c}.tar`), i, docker, runner, signal);
   });
 
-  const tarball = join(i.workDir, 'kubernetes-server-linux-amd64.tar.gz');
   await phases.run('write server tarball', async () => {
     for (const b of NODE_BINARIES) await runner.run('cp', [join(goOut, b), join(binDir, b)], { signal });
     writeFileSync(join(root, TARBALL.version), `${i.gitVersion}\n`);

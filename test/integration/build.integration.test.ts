@@ -25,7 +25,7 @@ const ready = dockerUp && kindAvailable;
 const d = describe.skipIf(!ready);
 if (!ready) describe('kindlab build (integration)', () => it.skip(`skipped: ${whyNoDocker || whyNoKind}`, () => {}));
 
-d('kindlab build against real git and docker (substitute kind for the image build itself)', () => {
+d('kindlab build --builder source against real git and docker (substitute kind for the image build itself)', () => {
   beforeAll(() => ensureSubstituteNodeImage());
 
   function setup() {
@@ -44,7 +44,7 @@ d('kindlab build against real git and docker (substitute kind for the image buil
     const tag = `kindlab/node:v1.33.0`;
     docker('image', 'rm', '-f', tag);
 
-    const first = kindlab(['build', 'v1.33.0', '--kube-root', repo.dir], env);
+    const first = kindlab(['build', '--builder', 'source', 'v1.33.0', '--kube-root', repo.dir], env);
     expect(first.stderr).toContain('kind build node-image');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout.trim()).toBe(tag);
@@ -60,20 +60,20 @@ d('kindlab build against real git and docker (substitute kind for the image buil
     expect(gitOut(repo.dir, 'worktree', 'list').split('\n')).toHaveLength(1);
     expect(readdirSync(join(home, 'worktrees'))).toEqual([]);
 
-    const second = kindlab(['build', 'v1.33.0', '--kube-root', repo.dir, '-o', 'json'], env);
+    const second = kindlab(['build', '--builder', 'source', 'v1.33.0', '--kube-root', repo.dir, '-o', 'json'], env);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ image: tag, cacheHit: true, commit: repo.commits.one });
     expect(second.stderr).toMatch(/cache hit/);
     expect(buildCalls()).toBe(1);
 
-    const forced = kindlab(['build', 'v1.33.0', '--kube-root', repo.dir, '--force'], env);
+    const forced = kindlab(['build', '--builder', 'source', 'v1.33.0', '--kube-root', repo.dir, '--force'], env);
     expect(forced.code, forced.stderr).toBe(0);
     expect(buildCalls()).toBe(2);
   });
 
   it('removes only images it built', () => {
     const { repo, env } = setup();
-    expect(kindlab(['build', 'v1.33.0', '--kube-root', repo.dir], env).code).toBe(0);
+    expect(kindlab(['build', '--builder', 'source', 'v1.33.0', '--kube-root', repo.dir], env).code).toBe(0);
     const foreign = kindlab(['rmi', 'kindlab-test/node:substitute'], env);
     expect(foreign.code).toBe(5);
     expect(foreign.stderr).toMatch(/was not built by kindlab/);
@@ -85,9 +85,9 @@ d('kindlab build against real git and docker (substitute kind for the image buil
 
   it('rebuilds when the cached image was removed from docker', () => {
     const { repo, env, buildCalls } = setup();
-    expect(kindlab(['build', 'release-1.33', '--kube-root', repo.dir], env).code).toBe(0);
+    expect(kindlab(['build', '--builder', 'source', 'release-1.33', '--kube-root', repo.dir], env).code).toBe(0);
     docker('image', 'rm', '-f', 'kindlab/node:v1.33.0');
-    const again = kindlab(['build', 'release-1.33', '--kube-root', repo.dir], env);
+    const again = kindlab(['build', '--builder', 'source', 'release-1.33', '--kube-root', repo.dir], env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).not.toMatch(/cache hit/);
     expect(buildCalls()).toBe(2);
@@ -95,7 +95,7 @@ d('kindlab build against real git and docker (substitute kind for the image buil
 
   it('shows the tail of the build log on failure and leaves no worktree or image behind', () => {
     const { home, repo, env } = setup();
-    const r = kindlab(['build', 'master', '--kube-root', repo.dir], { ...env, SUBSTITUTE_KIND_FAIL: '1' });
+    const r = kindlab(['build', '--builder', 'source', 'master', '--kube-root', repo.dir], { ...env, SUBSTITUTE_KIND_FAIL: '1' });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/failed with exit code 1/);
     expect(r.stderr).toContain('| build output line 40');
@@ -108,11 +108,25 @@ d('kindlab build against real git and docker (substitute kind for the image buil
 
   it('prints the exact commands on --dry-run and builds nothing', () => {
     const { home, repo, env, buildCalls } = setup();
-    const r = kindlab(['build', 'origin/feature-x', '--kube-root', repo.dir, '--dry-run'], env);
+    const r = kindlab(['build', '--builder', 'source', 'origin/feature-x', '--kube-root', repo.dir, '--dry-run'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\+ git -C .* worktree add --detach --force .*worktrees\/[0-9a-f]{40}-\d+ [0-9a-f]{40}/);
     expect(r.stdout).toMatch(/\+ .*kind build node-image --type source --image kindlab\/node:v1\.33\.0-1-g[0-9a-f]+-kindlab-unlabelled /);
     expect(buildCalls()).toBe(0);
+    expect(existsSync(join(home, 'images'))).toBe(false);
+    expect(existsSync(join(home, 'worktrees'))).toBe(false);
+  });
+
+  it('prints the go builder\'s commands on --dry-run without kind installed, for the pinned kind version, and says so', () => {
+    const { home, repo } = setup();
+    const r = kindlab(['build', 'v1.33.0', '--kube-root', repo.dir, '--dry-run'], { KINDLAB_HOME: home, KINDLAB_KIND: join(home, 'no-such-kind') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/--dry-run: kind is not installed .*printing the commands for kind 0\.33\.0/);
+    expect(r.stdout).toMatch(/\+ \(cd .*worktrees\/[0-9a-f]{40}-\d+ && go build -trimpath .* -o .*\/go-bin\/ \.\/cmd\/kubeadm \.\/cmd\/kubelet \.\/cmd\/kubectl \.\/cmd\/kube-apiserver/);
+    expect(r.stdout).toMatch(/\+ .*no-such-kind build node-image --type file --image kindlab\/node:v1\.33\.0-kindlab-unlabelled .*kubernetes-server-linux-amd64\.tar\.gz/);
+    const old = kindlab(['build', 'v1.33.0', '--kube-root', repo.dir, '--dry-run', '--kind-version', 'v0.27.0'], { KINDLAB_HOME: home, KINDLAB_KIND: join(home, 'no-such-kind') });
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stdout).toMatch(/\+ .*no-such-kind build node-image --image kindlab\/node:v1\.33\.0-kindlab-unlabelled .*kubernetes-server-linux-amd64\.tar\.gz/);
     expect(existsSync(join(home, 'images'))).toBe(false);
     expect(existsSync(join(home, 'worktrees'))).toBe(false);
   });
@@ -122,7 +136,7 @@ d('kindlab build against real git and docker (substitute kind for the image buil
     docker('image', 'rm', '-f', 'kindlab/node:v1.33.0-1-g' + repo.commits.two!.slice(0, 14));
     const runBuild = () =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawn(process.execPath, [kindlabBin, 'build', 'master', '--kube-root', repo.dir, '-o', 'json'], {
+        const c = spawn(process.execPath, [kindlabBin, 'build', '--builder', 'source', 'master', '--kube-root', repo.dir, '-o', 'json'], {
           env: { ...process.env, ...env, NO_COLOR: '1', SUBSTITUTE_KIND_SLEEP: '2' },
         });
         let out = '';
@@ -137,7 +151,7 @@ d('kindlab build against real git and docker (substitute kind for the image buil
 
   it('stops the build and removes the worktree on Ctrl-C', async () => {
     const { home, repo, env } = setup();
-    const child = spawn(process.execPath, [kindlabBin, 'build', 'master', '--kube-root', repo.dir], {
+    const child = spawn(process.execPath, [kindlabBin, 'build', '--builder', 'source', 'master', '--kube-root', repo.dir], {
       env: { ...process.env, ...env, NO_COLOR: '1', SUBSTITUTE_KIND_SLEEP: '60' },
     });
     let stderr = '';
