@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Everything a kind node of a Kubernetes release needs here, offline (see docs/lab-node.md):
+#   base-image.sh     the node base image (Debian rootfs + kind's base files, containerd, crictl)
+#   aux-images.sh     etcd, CoreDNS, pause, kind's CNI and storage images, scenario images
+#   kube-checkout.sh  a git checkout of the release assembled from the Go module proxy
+# The three run side by side; their Go builds take turns (one at a time, nice'd). Cached by
+# version under ${KINDLAB_LAB_CACHE:-~/.cache/kindlab/lab}/node/: a second run builds nothing.
+#
+#   lab/node/build.sh [--k8s-version v1.37.2] [--boot-test]
+#
+# Progress goes to stderr; stdout gets the summary as KEY=VALUE lines:
+#   BASE_IMAGE=  IMAGES_DIR=  KUBE_ROOT=  KUBEADM=  K8S_VERSION=  NODE_CACHE=
+# Needs `npm run lab -- --k8s-version <v>` first (its kubectl, etcd and wrapper module).
+set -euo pipefail
+LOG_TAG=build
+
+boot_test=""
+while [[ $# -gt 0 ]]; do
+  case $1 in
+  --k8s-version) export K8S_VERSION=${2:?--k8s-version needs a value} && shift 2 ;;
+  --k8s-version=*) export K8S_VERSION=${1#*=} && shift ;;
+  --boot-test) boot_test=1 && shift ;;
+  -h | --help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+  *)
+    echo "unknown argument: $1 (see --help)" >&2
+    exit 2
+    ;;
+  esac
+done
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+[[ $K8S_VERSION =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--k8s-version wants vX.Y.Z, not $K8S_VERSION"
+for c in go docker jq git gcc flock bc; do command -v "$c" >/dev/null || die "$c is not installed"; done
+[[ -x $(lab_k8s_dir)/bin/kubectl && -x $(lab_k8s_dir)/bin/etcd ]] ||
+  die "no lab build of $K8S_VERSION in $(lab_k8s_dir): run \`npm run lab -- --k8s-version $K8S_VERSION\` first"
+
+start=$SECONDS
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+log "Kubernetes $K8S_VERSION, cache $NODE_CACHE"
+
+"$LAB_NODE_DIR/base-image.sh" >"$out/base" &
+base_pid=$!
+"$LAB_NODE_DIR/kube-checkout.sh" >"$out/checkout" &
+checkout_pid=$!
+rc=0
+"$LAB_NODE_DIR/aux-images.sh" >"$out/images" || rc=$?
+wait "$base_pid" || rc=$?
+wait "$checkout_pid" || rc=$?
+[[ $rc == 0 ]] || die "a step failed (see above; logs in $LOG_DIR)"
+
+if [[ -n $boot_test ]]; then
+  "$LAB_NODE_DIR/boot-test.sh" "$(sed -n 's/^BASE_IMAGE=//p' "$out/base")"
+fi
+
+log "done in $((SECONDS - start)) s"
+cat "$out/base" "$out/images" "$out/checkout"
+echo "K8S_VERSION=$K8S_VERSION"
+echo "NODE_CACHE=$NODE_CACHE"
