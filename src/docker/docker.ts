@@ -103,11 +103,11 @@ export class Docker {
 
   /** The gateway address of docker's default bridge: where containers on it reach the host. */
   async bridgeGateway(): Promise<string | undefined> {
-    const r = await this.runner.run(this.binary, ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}'], {
+    const r = await this.runner.run(this.binary, ['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}}|{{.Subnet}} {{end}}'], {
       signal: this.signal,
       allowFailure: true,
     });
-    return r.stdout.split(/\s+/).find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+    return bridgeGatewayOf(r.stdout);
   }
 
   /** The cgroup version of the host the daemon runs containers on ("1" or "2"). */
@@ -168,4 +168,18 @@ export class Docker {
   async removeContainers(names: string[]): Promise<void> {
     if (names.length) await this.runner.run(this.binary, ['rm', '-f', ...names], { allowFailure: true });
   }
+}
+
+/**
+ * The bridge's gateway from `Gateway|Subnet` pairs. The default bridge often reports no gateway;
+ * docker then gives the bridge the subnet's first address, so that is where containers reach the host.
+ */
+export function bridgeGatewayOf(pairs: string): string | undefined {
+  for (const pair of pairs.trim().split(/\s+/)) {
+    const [gateway = '', subnet = ''] = pair.split('|');
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(gateway)) return gateway;
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+$/.exec(subnet);
+    if (m) return `${m[1]}.${m[2]}.${m[3]}.${Number(m[4]) + 1}`;
+  }
+  return undefined;
 }

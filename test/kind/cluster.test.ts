@@ -29,8 +29,12 @@ d('kind clusters from a kindlab node image', () => {
   it('up with a worker: nodes Ready, failCgroupV1 set on this cgroup v1 host, scenarios run on the worker, kind logs as artifacts; down removes it', () => {
     const name = uniq('up');
     created.push(name);
-    const up = kindlabLong(['up', '--name', name, '--image', image, '--workers', '1', '--wait', '180s']);
+    const up = kindlabLong(['up', '--name', name, '--image', image, '--workers', '1', '--wait', '180s', '--feature-gates', 'NodeLogQuery=true']);
     expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain(`export KUBECONFIG=${join(tierHome, 'clusters', name, 'kubeconfig')}`);
+    const again = kindlabLong(['up', '--name', name, '--image', image]);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toMatch(/a kindlab cluster named ".*" already exists/);
     expect(nodesOf(name)).toEqual([`${name}-control-plane`, `${name}-worker`]);
     const kubeconfig = join(tierHome, 'clusters', name, 'kubeconfig');
     expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
@@ -85,6 +89,21 @@ d('kind clusters from a kindlab node image', () => {
     expect(nodesOf(name)).toEqual([]);
     expect(leftovers()).toEqual(before);
     expect(existsSync(join(tierHome, 'clusters', name))).toBe(false);
+  });
+
+  it('lets exactly one of two concurrent ups of the same name win', async () => {
+    const name = uniq('race');
+    created.push(name);
+    const runUp = (): Promise<number | null> =>
+      new Promise((resolve) => {
+        const c = spawn(process.execPath, [kindlabBin, 'up', '--name', name, '--image', image], { env: { ...process.env, NO_COLOR: '1', ...env() }, stdio: 'ignore' });
+        c.on('exit', resolve);
+      });
+    const codes = await Promise.all([runUp(), runUp()]);
+    expect(codes.sort()).toEqual([0, 5]);
+    expect(nodesOf(name)).toEqual([`${name}-control-plane`]);
+    expect(kindlabLong(['down', name]).code).toBe(0);
+    expect(nodesOf(name)).toEqual([]);
   });
 
   it('ls shows a cluster deleted by hand with kind as missing, and --prune forgets it', () => {

@@ -31,3 +31,13 @@ describe('image references', () => {
     expect(requestedRef('h.example', 'pause', 'sha256:ab')).toBe('h.example/pause@sha256:ab');
   });
 });
+
+import { bridgeGatewayOf } from '../../../src/docker/docker.js';
+
+describe('docker bridge gateway', () => {
+  it('uses the reported gateway, else the first address of the subnet', () => {
+    expect(bridgeGatewayOf('10.1.0.254|10.1.0.0/24 ')).toBe('10.1.0.254');
+    expect(bridgeGatewayOf('|172.17.0.0/16 ')).toBe('172.17.0.1');
+    expect(bridgeGatewayOf('')).toBeUndefined();
+  });
+});
