@@ -191,7 +191,7 @@ image() {
     file=$(archive_name "$ref")
     [[ $ref == "$main" ]] || docker tag "$main" "$ref"
     if [[ ! -s $IMAGES_DIR/$file || $(cat "$STAMPS/$file" 2>/dev/null) != "$hash" ]]; then
-      docker save -o "$IMAGES_DIR/$file.tmp" "$ref" && mv "$IMAGES_DIR/$file.tmp" "$IMAGES_DIR/$file"
+      docker save -o "$IMAGES_DIR/$file.tmp" "$ref" && chmod 0644 "$IMAGES_DIR/$file.tmp" && mv "$IMAGES_DIR/$file.tmp" "$IMAGES_DIR/$file"
       echo "$hash" >"$STAMPS/$file"
       log "$name: saved $file"
     fi
@@ -260,7 +260,7 @@ b_agnhost() {
 
 main() {
   # Go builds, one at a time (build.sh runs other steps beside this one)
-  timed kube-tools with_go_lock build_kube_tools
+  with_go_lock timed kube-tools build_kube_tools
 
   # references, all derived
   local etcd_ref coredns_ref pause_ref sandbox_ref cni_ref lpp_ref helper_ref
@@ -286,8 +286,8 @@ main() {
     esac
   done < <(scenario_images)
 
-  timed coredns with_go_lock build_coredns "$COREDNS_VERSION"
-  timed local-path-provisioner with_go_lock build_local_path_provisioner
+  with_go_lock timed coredns build_coredns "$COREDNS_VERSION"
+  with_go_lock timed local-path-provisioner build_local_path_provisioner
   timed pause build_pause
 
   local start

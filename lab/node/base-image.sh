@@ -232,8 +232,8 @@ main() {
   # the rootfs (apt, no Go) runs beside the two Go builds
   timed rootfs build_rootfs &
   local rootfs_pid=$!
-  timed containerd with_go_lock build_containerd
-  timed crictl with_go_lock build_crictl
+  with_go_lock timed containerd build_containerd
+  with_go_lock timed crictl build_crictl
   wait "$rootfs_pid" || die "rootfs build failed"
   timed base-assemble assemble "$tag"
   log "built $tag"

@@ -152,7 +152,7 @@ main() {
     is_done "$dir" || die "$dir is not clean after assembling: $(git -C "$dir" status --porcelain | head -5)"
     log "$dir at $(git -C "$dir" rev-parse --short HEAD), tag $K8S_VERSION"
   fi
-  timed kube-checkout-build with_go_lock check_build "$dir"
+  with_go_lock timed kube-checkout-build check_build "$dir"
   echo "KUBE_ROOT=$dir"
 }
 

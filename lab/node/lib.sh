@@ -44,6 +44,8 @@ timed() {
   start=$(date +%s.%N)
   "$@" || rc=$?
   end=$(date +%s.%N)
+  # cached steps (under a second) are not recorded
+  [[ $rc != 0 || $(echo "$end - $start >= 1" | bc) == 1 ]] || return 0
   printf '%s\t%.1f\t%s\t%s\n' "$name" "$(echo "$end - $start" | bc)" "$(date -u +%FT%TZ)" "$([[ $rc == 0 ]] && echo ok || echo "rc=$rc")" >>"$NODE_CACHE/timings.tsv"
   return "$rc"
 }
