@@ -1,7 +1,7 @@
 // User-facing text shared by several commands.
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
-  1    a scenario or check failed
+  1    a scenario or check failed, or errored (e.g. its cluster did not come up)
   2    usage error (bad flag, argument or input file)
   3    environment error (docker down, kind/kubectl/binaries missing or too old)
   4    a child process failed (kind, git, docker, a Kubernetes component)

@@ -136,6 +136,8 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
   }
 
   if (result.status === 'failed' && opts.signal.aborted) {
+    // Cut short by Ctrl-C or the run's shutdown: not a verdict on the feature.
+    result.status = 'interrupted';
     result.message = 'interrupted';
   } else if (result.status === 'failed') {
     result.artifactsDir = join(opts.artifactsDir, s.id);

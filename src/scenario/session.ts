@@ -112,8 +112,6 @@ export async function executeOnTarget(ctx: CliContext, scenarios: Scenario[], ta
             signal: ctx.signal,
             hooks: { onStep: (_id, step) => onStep(step) },
           });
-          // Cut short by Ctrl-C / SIGTERM: not a verdict on the feature.
-          if (r.status === 'failed' && ctx.signal.aborted && r.message === 'interrupted') return { ...r, status: 'interrupted' };
           return r;
         } catch (e) {
           // The runner itself could not run the scenario (kubeconfig unreadable, ...): an error,
