@@ -100,13 +100,17 @@ export function gateAt(name: string, minor: number, patch = 0): GateStatus {
   return { known: true, exists: true, stage: span.stage, default: def, locked: span.stage === 'ga' };
 }
 
-/** Closest known gate names for a misspelt one (edit distance ≤ 3, or case-insensitive match). */
-export function suggestGate(name: string, extra: Iterable<string> = []): string[] {
-  const names = new Set([...GATES.map((x) => x.name), ...extra]);
+/**
+ * Closest known gate names for a misspelt one (case-insensitive edit distance ≤ max(2, length/6),
+ * or ≤ `maxDistance`). `only`: suggest from these names alone (a checkout's gates), not the table.
+ */
+export function suggestGate(name: string, extra: Iterable<string> = [], opts: { maxDistance?: number; only?: boolean } = {}): string[] {
+  const names = new Set([...(opts.only ? [] : GATES.map((x) => x.name)), ...extra]);
   const lower = name.toLowerCase();
+  const limit = opts.maxDistance ?? Math.max(2, Math.floor(name.length / 6));
   const scored = [...names]
     .map((n) => ({ n, d: n.toLowerCase() === lower ? 0 : distance(lower, n.toLowerCase()) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 6)) && x.n !== name)
+    .filter((x) => x.d <= limit && x.n !== name)
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
   return scored.slice(0, 3).map((x) => x.n);
 }
@@ -132,5 +136,101 @@ export function distance(a: string, b: string): number {
 export function parseSourceGates(goSource: string): Set<string> {
   const out = new Set<string>();
   for (const m of goSource.matchAll(/^\s*([A-Z][A-Za-z0-9]*)\s+(?:featuregate\.)?Feature\s*=\s*"([A-Za-z0-9]+)"/gm)) out.add(m[2]!);
+  return out;
+}
+
+/** A feature (named by its gate) at a Kubernetes version: its stage, or why it is not there. */
+export type FeatureState =
+  | {
+      exists: true;
+      stage: Stage;
+      defaultOn: boolean;
+      locked: boolean;
+      /** First minor where the gate name is gone (the feature stays, at GA). */
+      removed?: number;
+      /** e.g. 'beta, off by default', 'GA (gate removed in 1.29)'. */
+      summary: string;
+    }
+  | { exists: false; reason: string };
+
+const stageWord = (st: Stage): string => (st === 'ga' ? 'GA' : st);
+
+/**
+ * The stage of the feature behind `gate` at 1.<minor>.<patch>. A gate that went GA and was then
+ * removed is GA (always on, nothing to set). With `sourceGates` (a checkout's pkg/features), a
+ * gate the commit does not declare exists only if the table says it is GA by then.
+ */
+export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: Set<string>): FeatureState {
+  const info = BY_NAME.get(gate);
+  if (!info) {
+    if (sourceGates?.has(gate)) return { exists: true, stage: 'alpha', defaultOn: false, locked: false, summary: `declared at the target commit, not in kindlab's table: treated as alpha` };
+    return { exists: false, reason: `feature gate ${gate} is not in kindlab's gate-lifecycle table (src/plan/gates.ts)${sourceGates ? ' nor at the target commit' : ''}` };
+  }
+  const st = gateAt(gate, minor, patch);
+  if (!st.known) return { exists: false, reason: `unknown feature gate ${gate}` };
+  if (!st.exists) {
+    if (st.behaviour === true) {
+      const ga = [...info.stages].reverse().find((x) => x.stage === 'ga');
+      return { exists: true, stage: 'ga', defaultOn: true, locked: true, removed: info.removed, summary: `GA since 1.${ga?.from} (gate removed in 1.${info.removed})` };
+    }
+    return { exists: false, reason: st.reason };
+  }
+  if (sourceGates && !sourceGates.has(gate)) {
+    if (st.stage === 'ga') return { exists: true, stage: 'ga', defaultOn: true, locked: true, summary: 'GA (the gate is gone at the target commit)' };
+    return { exists: false, reason: `feature gate ${gate} does not exist at the target commit (kindlab's table has it ${stageWord(st.stage)} in 1.${minor})` };
+  }
+  const summary = st.stage === 'ga' ? 'GA (locked on)' : `${stageWord(st.stage)}, ${st.default ? 'on' : 'off'} by default`;
+  return { exists: true, stage: st.stage, defaultOn: st.default, locked: st.locked, removed: info.removed, summary };
+}
+
+/** The version gates typed by a user are checked against; without `minor`, names only. */
+export interface GateTarget {
+  minor?: number;
+  patch?: number;
+  /** Gates declared at the target commit (a ref): the authority on names. */
+  sourceGates?: Set<string>;
+  /** For messages: 'v1.33.1', 'origin/master (v1.38.0-alpha.0-12-gabc)'. */
+  description: string;
+}
+
+export interface GateCheck {
+  /** Each one would make a component exit or is certainly a mistake; with the fix. */
+  problems: string[];
+  /** Gates kindlab cannot judge (not in its table, no checkout to read). */
+  notes: string[];
+}
+
+/**
+ * Feature gates a user typed (up --feature-gates, featureGates of a --config), checked against
+ * the target: a misspelt name gets the right one suggested, a gate that does not exist yet or
+ * was removed says when, a GA gate locked on cannot be set false.
+ */
+export function checkGates(gates: Record<string, boolean>, at: GateTarget): GateCheck {
+  const out: GateCheck = { problems: [], notes: [] };
+  const v = at.minor !== undefined ? `1.${at.minor}` : undefined;
+  for (const [name, value] of Object.entries(gates)) {
+    const hint = (names: string[]): string => (names.length ? ` (did you mean ${names.join(' or ')}?)` : '');
+    const info = BY_NAME.get(name);
+    const st = at.minor !== undefined ? gateAt(name, at.minor, at.patch ?? 0) : undefined;
+    if (at.sourceGates && !at.sourceGates.has(name)) {
+      if (st?.known && !st.exists) out.problems.push(`${name}: ${st.reason}; drop it`);
+      else if (info && st?.known && st.exists && st.locked) out.problems.push(`${name}: the gate is gone at ${at.description} (GA in kindlab's table: the feature is always on); drop it`);
+      else out.problems.push(`${name} is not a feature gate at ${at.description}${hint(suggestGate(name, at.sourceGates, { only: true }))}`);
+      continue;
+    }
+    if (!info) {
+      if (at.sourceGates) continue; // declared at the commit; kindlab's table does not know it
+      const near = suggestGate(name, [], { maxDistance: 2 });
+      if (near.length) out.problems.push(`unknown feature gate ${name}${hint(near)}`);
+      else out.notes.push(`feature gate ${name} is not in kindlab's gate-lifecycle table; passed as given`);
+      continue;
+    }
+    if (!st || !st.known) continue; // a real name, no version to judge it against
+    if (!st.exists) {
+      out.problems.push(`${name}: ${st.reason}${/does not exist yet/.test(st.reason) ? '' : '; drop it'}`);
+      continue;
+    }
+    if (st.locked && value === false) out.problems.push(`${name} is GA and locked on in ${v}: it cannot be set to false`);
+  }
   return out;
 }

@@ -1,9 +1,12 @@
 // Pure planning: selected scenarios + a target → which scenarios apply (each skip with its exact
-// reason) and the cluster profiles to create, scenarios with compatible needs sharing a cluster.
-import semver from 'semver';
+// reason), the needs each gets at the target version (its stage, and why), and the cluster
+// profiles to create, scenarios with compatible needs sharing a cluster.
 import { emptyProfile, type ClusterProfile } from '../cluster/profile.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario, ScenarioStage } from '../scenario/types.js';
+import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, type NodeFacts } from './existing.js';
 import { gateAt, suggestGate } from './gates.js';
+import { checkHost, type HostFacts, type NeedCheck } from './host.js';
+import { resolveRequirements } from './requirements.js';
 
 export type PlanProvider = 'kind' | 'local' | 'existing';
 
@@ -14,12 +17,32 @@ export interface PlanTarget {
   description: string;
   /** Gates that exist at the target commit, read from its source (overrides the table). */
   sourceGates?: Set<string>;
-  /** An existing cluster: gates cannot be changed, only checked. */
-  existing?: { featureGates: Record<string, boolean>; hasNodes: boolean };
+  /**
+   * An existing cluster: gates cannot be changed, only checked. `nodes` (readiness, role,
+   * nodeInfo, configz) lets kubelet configuration, worker count and host needs be checked;
+   * without it they are reported as unknown.
+   */
+  existing?: {
+    featureGates: Record<string, boolean>;
+    hasNodes: boolean;
+    nodes?: NodeFacts[];
+    /** Group/versions the cluster serves (discovery: 'v1', 'admissionregistration.k8s.io/v1beta1'). */
+    servedApis?: string[];
+  };
+  /** The machine kind nodes would run on (docker info): host needs are checked before creating. */
+  host?: HostFacts;
   /** Which providers can create clusters here, with the reason when one cannot. */
   providers: { local: true | string; kind: true | string };
   /** Force every cluster onto one provider. */
   forceProvider?: 'local' | 'kind';
+}
+
+/** What the planner chose for one scenario at the target version. */
+export interface PlannedNeeds {
+  /** The feature's stage, the API version, and why (ctx.stage). */
+  stage: ScenarioStage;
+  /** Needs that could not be checked (host facts, configz): the run reports them, it does not assume them. */
+  unknown: string[];
 }
 
 export interface PlannedCluster {
@@ -27,6 +50,8 @@ export interface PlannedCluster {
   provider: PlanProvider;
   profile: ClusterProfile;
   scenarios: string[];
+  /** Per scenario id: the needs chosen for it. */
+  chosen: Record<string, PlannedNeeds>;
 }
 
 export interface PlanSkip {
@@ -47,29 +72,16 @@ interface Needs {
   provider: PlanProvider;
 }
 
-type Decision = { ok: true; needs: Needs; notes: string[] } | { ok: false; reason: string };
-
-function parseVersion(v: string): { minor: number; patch: number } {
-  const p = semver.coerce(v);
-  if (!p) throw new Error(`not a Kubernetes version: ${v}`);
-  return { minor: p.minor, patch: p.patch };
-}
-
-function gateValue(v: boolean | { value: boolean }): boolean {
-  return typeof v === 'boolean' ? v : v.value;
-}
+export type Decision = { ok: true; needs: Needs; notes: string[]; stage: ScenarioStage; unknown: string[] } | { ok: false; reason: string };
 
 export function decide(s: Scenario, target: PlanTarget): Decision {
   const notes: string[] = [];
-  const version = semver.coerce(target.version)?.version ?? target.version;
-  if (s.versions && !semver.satisfies(version, s.versions, { includePrerelease: true })) {
-    return { ok: false, reason: `needs Kubernetes ${s.versions}; the target is ${target.description}` };
-  }
-  const req = s.requires ?? {};
-  const { minor, patch } = parseVersion(version);
+  const resolved = resolveRequirements(s, { version: target.version, description: target.description, sourceGates: target.sourceGates });
+  if (!resolved.ok) return resolved;
+  const req = resolved.requirements;
+  const [minor, patch] = resolved.stage.version.split('.').slice(1).map(Number) as [number, number];
   const profile = emptyProfile();
-  for (const [name, raw] of Object.entries(req.featureGates ?? {})) {
-    const want = gateValue(raw);
+  for (const [name, want] of Object.entries(req.featureGates)) {
     if (target.sourceGates) {
       if (!target.sourceGates.has(name)) {
         const hint = suggestGate(name, target.sourceGates);
@@ -100,14 +112,26 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     }
     profile.featureGates[name] = want;
   }
-  profile.runtimeConfig = { ...(req.runtimeConfig ?? {}) };
-  profile.apiServerExtraArgs = { ...(req.apiServerFlags ?? {}) };
-  profile.controllerManagerExtraArgs = { ...(req.controllerManagerFlags ?? {}) };
-  profile.files = [...(req.files ?? [])];
-  profile.workers = req.workers ?? 0;
+  profile.runtimeConfig = { ...req.runtimeConfig };
+  profile.apiServerExtraArgs = { ...req.apiServerFlags };
+  profile.controllerManagerExtraArgs = { ...req.controllerManagerFlags };
+  profile.files = [...req.files];
+  profile.workers = req.workers;
   profile.needsNodes = req.needs === 'node';
-  profile.kubelet = { ...(req.kubelet ?? {}) };
-  profile.images = [...(req.images ?? [])];
+  profile.kubelet = { ...req.kubelet };
+  profile.images = [...req.images];
+
+  // Needs kindlab cannot configure are checked where the facts allow; a skip stops here, an
+  // unknown travels with the scenario into the run.
+  const unknown: string[] = [];
+  const verdict = (checks: NeedCheck[]): string | undefined => {
+    for (const c of checks) {
+      if (c.status === 'skip') return c.reason;
+      if (c.status === 'unknown') unknown.push(c.reason);
+    }
+    return undefined;
+  };
+  const ok = (provider: PlanProvider): Decision => ({ ok: true, needs: { profile, provider }, notes, stage: resolved.stage, unknown });
 
   if (target.existing) {
     for (const [name, want] of Object.entries(profile.featureGates)) {
@@ -120,21 +144,32 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
       }
     }
     if (profile.needsNodes && !target.existing.hasNodes) return { ok: false, reason: 'needs running pods, and the cluster has no ready nodes' };
-    return { ok: true, needs: { profile, provider: 'existing' }, notes };
+    const nodes = target.existing.nodes;
+    const skip = verdict([
+      checkServedApis(profile.runtimeConfig, target.existing.servedApis),
+      checkWorkers(profile.workers, nodes),
+      checkNodeHosts(req.host, nodes),
+      checkKubelet(profile.kubelet, nodes),
+    ]);
+    if (skip) return { ok: false, reason: skip };
+    return ok('existing');
   }
 
   const usable = (p: 'local' | 'kind'): boolean => target.providers[p] === true;
   if (profile.needsNodes) {
     if (target.forceProvider === 'local') return { ok: false, reason: 'needs running pods (a kubelet); --provider local runs no nodes' };
     if (!usable('kind')) return { ok: false, reason: `needs running pods (a kubelet), and kind cannot run here: ${String(target.providers.kind)}` };
-    return { ok: true, needs: { profile, provider: 'kind' }, notes };
+    // Before the cluster is made: the machine its nodes would run on.
+    const skip = verdict([checkHost(req.host, target.host ? [target.host] : undefined)]);
+    if (skip) return { ok: false, reason: skip };
+    return ok('kind');
   }
   if (target.forceProvider) {
     if (!usable(target.forceProvider)) return { ok: false, reason: `--provider ${target.forceProvider} cannot run here: ${String(target.providers[target.forceProvider])}` };
-    return { ok: true, needs: { profile, provider: target.forceProvider }, notes };
+    return ok(target.forceProvider);
   }
-  if (usable('local')) return { ok: true, needs: { profile, provider: 'local' }, notes };
-  if (usable('kind')) return { ok: true, needs: { profile, provider: 'kind' }, notes };
+  if (usable('local')) return ok('local');
+  if (usable('kind')) return ok('kind');
   return { ok: false, reason: `no provider can run it here: local: ${String(target.providers.local)}; kind: ${String(target.providers.kind)}` };
 }
 
@@ -191,6 +226,7 @@ export function plan(scenarios: readonly Scenario[], target: PlanTarget, namePre
       if (merged) {
         c.profile = merged;
         c.scenarios.push(s.id);
+        c.chosen[s.id] = { stage: d.stage, unknown: d.unknown };
         placed = true;
         break;
       }
@@ -201,6 +237,7 @@ export function plan(scenarios: readonly Scenario[], target: PlanTarget, namePre
         provider: d.needs.provider,
         profile: d.needs.profile,
         scenarios: [s.id],
+        chosen: { [s.id]: { stage: d.stage, unknown: d.unknown } },
       });
     }
   }

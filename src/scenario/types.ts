@@ -4,10 +4,31 @@ import type * as k8s from '@kubernetes/client-node';
 
 export type Component = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy';
 
-export interface ScenarioRequirements {
+/** The stage of a feature at a Kubernetes version, from kindlab's gate-lifecycle table (src/plan/gates.ts). */
+export type FeatureStage = 'alpha' | 'beta' | 'ga' | 'deprecated';
+
+/**
+ * What the machine the nodes run on must offer. Checked against the docker host (`docker info`)
+ * before a kind cluster is made, and against each node's `status.nodeInfo` on an existing
+ * cluster; a need that cannot be checked is reported as unknown, never assumed.
+ */
+export interface HostRequirements {
+  /** Minimum Linux kernel, e.g. '6.3'. */
+  kernel?: string;
+  /** The cgroup version the nodes must run on. */
+  cgroup?: '1' | '2';
+  /** Accepted CRI runtimes with their minimum version, e.g. { containerd: '2.0', 'cri-o': '1.25' }. */
+  runtime?: Record<string, string>;
+  /** What the host needs this for, added to the skip reason (e.g. 'idmap mounts for tmpfs volumes'). */
+  why?: string;
+}
+
+/** Needs that may change with the Kubernetes version (see ScenarioRequirements.perVersion). */
+export interface VersionedRequirements {
   /**
    * Feature gates the scenario needs, name → value. A plain value applies to every component
    * (kind applies featureGates everywhere); use `components` to document where it matters.
+   * Gates that are locked on (GA) are not passed; gates gone after GA are dropped.
    */
   featureGates?: Record<string, boolean | { value: boolean; components?: Component[] }>;
   /** kube-apiserver --runtime-config entries the scenario needs, e.g. { 'batch/v2alpha1': 'true' }. */
@@ -18,13 +39,11 @@ export interface ScenarioRequirements {
   controllerManagerFlags?: Record<string, string>;
   /** Files the API server needs, available under `${KINDLAB_FILES}`. */
   files?: Array<{ name: string; content: string }>;
-  /** Worker nodes needed (kind). */
+  /** Worker nodes needed (kind); on an existing cluster, ready nodes that are not control planes. */
   workers?: number;
-  /** 'api' = kube-apiserver (+ controller-manager) is enough; 'node' = pods must really run. */
-  needs?: 'api' | 'node';
   /**
    * KubeletConfiguration fields the scenario needs on every node (e.g. { enableSystemLogQuery:
-   * true }); rendered as a kubeadm patch for kind clusters, read back from the node's configz on
+   * true }); rendered as a kubeadm patch for kind clusters, compared with the node's configz on
    * an existing cluster.
    */
   kubelet?: Record<string, unknown>;
@@ -34,8 +53,69 @@ export interface ScenarioRequirements {
    * that lacks one is a skip with the image's name, not a pull that hangs.
    */
   images?: string[];
+  /** What the machine under the nodes must offer (kernel, cgroup version, CRI runtime). */
+  host?: HostRequirements;
+  /** The API group/version the scenario talks to (e.g. 'admissionregistration.k8s.io/v1beta1'); run() reads it as ctx.stage.apiVersion. */
+  apiVersion?: string;
+}
+
+/**
+ * One entry of `perVersion`: needs for the Kubernetes versions in `versions` and/or the stages in
+ * `stage` of the scenario's `feature`. The first entry that matches the target is chosen.
+ */
+export interface RequirementEntry extends VersionedRequirements {
+  /** semver range of Kubernetes versions this entry is for, e.g. '>=1.32'. */
+  versions?: string;
+  /** Stage(s) of `requires.feature` this entry is for. */
+  stage?: FeatureStage | FeatureStage[];
+  /** The scenario cannot run here: it is skipped with this reason. */
+  skip?: string;
+  /** Why these needs, shown by `kindlab plan` (e.g. 'v1beta1, off by default: runtime config'). */
+  note?: string;
+}
+
+export interface ScenarioRequirements extends VersionedRequirements {
+  /** 'api' = kube-apiserver (+ controller-manager) is enough; 'node' = pods must really run. */
+  needs?: 'api' | 'node';
   /** The controller-manager must run (Jobs, CronJobs, ServiceAccount tokens...). Default true. */
   controllerManager?: boolean;
+  /**
+   * The feature under test, named by its gate. Its stage at the target version comes from the
+   * gate-lifecycle table: in alpha, beta (and deprecated) the gate is set to true; at GA nothing
+   * is set (locked on, or the gate is already gone); where the gate does not exist (not yet, or
+   * removed without graduating) the scenario is skipped with the reason. `components` documents
+   * which components read the gate.
+   */
+  feature?: string | { gate: string; components?: Component[] };
+  /**
+   * Needs that follow the version. The first entry whose `versions` and `stage` both match the
+   * target is chosen and added to the needs above (maps merged with the entry winning, lists
+   * joined; `host` and `apiVersion` replaced). No matching entry: the needs above alone.
+   *
+   *   feature: 'ValidatingAdmissionPolicy',
+   *   perVersion: [
+   *     { stage: 'alpha', runtimeConfig: { 'admissionregistration.k8s.io/v1alpha1': 'true' }, apiVersion: 'admissionregistration.k8s.io/v1alpha1' },
+   *     { stage: 'beta', runtimeConfig: { 'admissionregistration.k8s.io/v1beta1': 'true' }, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
+   *     { stage: 'ga', apiVersion: 'admissionregistration.k8s.io/v1' },
+   *   ]
+   */
+  perVersion?: RequirementEntry[];
+}
+
+/** Which needs the planner chose for the target version, and why (ctx.stage, `kindlab plan`). */
+export interface ScenarioStage {
+  /** The Kubernetes version the needs were chosen for, e.g. '1.28.0'. */
+  version: string;
+  /** The feature's gate and its stage there (requires.feature). */
+  feature?: { gate: string; stage: FeatureStage; defaultOn: boolean; locked: boolean; removed?: number };
+  /** Shortcut for feature.stage. */
+  stage?: FeatureStage;
+  /** The API group/version to talk to (the chosen entry's, else the scenario's own). */
+  apiVersion?: string;
+  /** The perVersion entry chosen (its index), when one matched. */
+  entry?: number;
+  /** One line: why these needs at this version. */
+  why: string;
 }
 
 export interface ScenarioMeta {
@@ -96,6 +176,12 @@ export interface ScenarioContext {
   /** The scenario's own namespace (created and labelled by the runner). */
   namespace: string;
   cluster: ClusterInfo;
+  /**
+   * The needs the planner chose for this cluster's version: the feature's stage and the API
+   * version to talk to (e.g. ctx.stage?.apiVersion ?? 'admissionregistration.k8s.io/v1').
+   * Undefined only when the runner did not resolve it.
+   */
+  stage?: ScenarioStage;
   kubeconfigPath: string;
   kc: k8s.KubeConfig;
   core: k8s.CoreV1Api;
