@@ -9,7 +9,7 @@ import { sleep } from '../util/abort.js';
 import { toApiError } from './api-error.js';
 import { assert } from './assert.js';
 import { redact } from './redact.js';
-import type { ClusterInfo, ExecResult, KubectlResult, ObjectRef, ScenarioContext, WaitOptions } from './types.js';
+import type { ClusterInfo, ExecResult, KubectlResult, ObjectRef, ScenarioContext, ScenarioStage, WaitOptions } from './types.js';
 
 /** Thrown by ctx.skip(): the scenario is reported as skipped with the reason. */
 export class ScenarioSkip extends Error {
@@ -59,6 +59,8 @@ export interface ContextOptions {
   kubeconfigPath: string;
   namespace: string;
   cluster: ClusterInfo;
+  /** The needs the planner chose for the cluster's version (src/plan/requirements.ts stageFor). */
+  stage?: ScenarioStage;
   signal: AbortSignal;
   runner: ProcessRunner;
   kubectl: string;
@@ -120,6 +122,7 @@ export function createContext(o: ContextOptions): ScenarioContext {
   const ctx: ScenarioContext = {
     namespace: o.namespace,
     cluster: o.cluster,
+    stage: o.stage,
     kubeconfigPath: o.kubeconfigPath,
     kc,
     core,
