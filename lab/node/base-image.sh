@@ -13,8 +13,8 @@ LOG_TAG=base
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# What kind's images/base/Dockerfile installs, plus criu (container checkpoints), Debian's runc
-# and CNI plugins (host-local, loopback, ptp, portmap, bridge, ...).
+# What kind's images/base/Dockerfile installs, plus Debian's runc and CNI plugins (host-local,
+# loopback, ptp, portmap, bridge, ...), and criu for container checkpoints.
 PACKAGES=(
   systemd
   conntrack iptables nftables iproute2 ethtool util-linux mount kmod
@@ -22,8 +22,12 @@ PACKAGES=(
   nfs-common open-iscsi
   e2fsprogs
   bash ca-certificates curl jq procps
-  criu runc containernetworking-plugins
+  runc containernetworking-plugins
 )
+# criu comes from a newer suite: bookworm's 3.17 cannot dump on this kernel (6.18): "vdso:
+# Unexpected rt vDSO area bounds" in `criu check`; trixie's 4.1 passes and dumps. It brings a
+# newer libc6 along (backward compatible).
+CRIU_SUITE=${CRIU_SUITE:-trixie}
 # like debian's slim images: no manuals, docs (but copyrights) or translations
 DPKG_OPTS=(
   'path-exclude=/usr/share/man/*'
@@ -33,7 +37,7 @@ DPKG_OPTS=(
   'path-exclude=/usr/share/info/*'
 )
 
-rootfs_key() { printf '%s\n' "$DEBIAN_SUITE" minbase "${PACKAGES[@]}" "${DPKG_OPTS[@]}" | short_hash; }
+rootfs_key() { printf '%s\n' "$DEBIAN_SUITE" minbase "${PACKAGES[@]}" "${DPKG_OPTS[@]}" "criu/$CRIU_SUITE" | short_hash; }
 rootfs_tar() { echo "$NODE_CACHE/rootfs/$DEBIAN_SUITE-$(rootfs_key).tar"; }
 
 # 1. Debian rootfs (no Go; runs beside the Go builds)
@@ -53,13 +57,23 @@ build_rootfs() {
   for o in "${DPKG_OPTS[@]}"; do opts+=(--dpkgopt="$o"); done
   log "rootfs: mmdebstrap $DEBIAN_SUITE (${#PACKAGES[@]} packages; log: $LOG_DIR/mmdebstrap.log)"
   # no mirror given: mmdebstrap's default Debian mirror (+ updates and security for a stable suite)
+  # criu: the chroot's first apt line with the suite swapped (no mirror written here), only
+  # for this install
+  local criu_hook='set -e
+    grep -m1 -E "^deb .* '"$DEBIAN_SUITE"' " "$1/etc/apt/sources.list" | sed "s/ '"$DEBIAN_SUITE"' / '"$CRIU_SUITE"' /" >"$1/etc/apt/sources.list.d/criu.list"
+    chroot "$1" apt-get update -qq
+    chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t '"$CRIU_SUITE"' criu
+    rm "$1/etc/apt/sources.list.d/criu.list"
+    chroot "$1" apt-get update -qq'
   if ! nice -n 5 mmdebstrap --format=tar --variant=minbase --include="$(IFS=,; echo "${PACKAGES[*]}")" "${opts[@]}" \
-    "$DEBIAN_SUITE" "$out.tmp" >"$LOG_DIR/mmdebstrap.log" 2>&1; then
+    --customize-hook="$criu_hook" "$DEBIAN_SUITE" "$out.tmp" >"$LOG_DIR/mmdebstrap.log" 2>&1; then
     tail -20 "$LOG_DIR/mmdebstrap.log" >&2
     rm -f "$out.tmp"
     die "mmdebstrap failed"
   fi
   mv "$out.tmp" "$out"
+  # older rootfs builds of the suite (other package lists) are not needed any more
+  find "$(dirname "$out")" -maxdepth 1 -name "$DEBIAN_SUITE-*.tar" ! -name "$(basename "$out")" -delete
 }
 
 # 2. containerd (containerd, ctr, containerd-shim-runc-v2), static, from the module proxy

@@ -36,6 +36,9 @@ log "systemd: $state"
   docker logs "$name" 2>&1 | tail -20 >&2
   die "systemd did not come up"
 }
+crit=$(in_node criu check 2>&1 | tail -1)
+log "criu $(in_node criu --version | sed -n 's/^Version: //p'): $crit"
+[[ $crit == "Looks good." ]] || die "criu check failed inside the node"
 in_node ctr version | sed -n 's/^ *Version: */containerd /p' | head -2 >&2
 docker cp "$archive" "$name:/kind/sandbox.tar"
 in_node ctr -n k8s.io images import --all-platforms --no-unpack --digests /kind/sandbox.tar >/dev/null
