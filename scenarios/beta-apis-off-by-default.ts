@@ -5,8 +5,9 @@
 // The scenario needs one new beta API that it enables and one that it leaves alone, in the same
 // cluster. For ≥1.34: it enables admissionregistration.k8s.io/v1beta1 (MutatingAdmissionPolicy, beta
 // since 1.34, still off by default in 1.37) and checks that coordination.k8s.io/v1beta1
-// (LeaseCandidate, beta since 1.33) stays unserved. Runtime config cannot be declared per version and
-// kube-apiserver refuses to start with a group/version it does not know, hence versions >=1.34.
+// (LeaseCandidate, beta since 1.33) stays unserved. Both APIs are fixed in run(), and kube-apiserver
+// refuses to start with a group/version it does not know, hence versions >=1.34. (Older versions
+// would need other APIs per version: requires.perVersion and ctx.stage.apiVersion.)
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { clusterScopedName } from './_support/cluster.js';

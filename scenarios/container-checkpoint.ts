@@ -17,7 +17,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/e2e-test-images/busybox:1.36.1-1'],
     needs: 'node',
-    featureGates: { ContainerCheckpoint: { value: true, components: ['kubelet'] } },
+    feature: { gate: 'ContainerCheckpoint', components: ['kubelet'] },
   },
   timeoutSeconds: 300,
   description:

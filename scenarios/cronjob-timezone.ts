@@ -48,7 +48,7 @@ export default defineScenario({
   requires: {
     needs: 'api',
     controllerManager: true,
-    featureGates: { CronJobTimeZone: { value: true, components: ['kube-apiserver', 'kube-controller-manager'] } },
+    feature: { gate: 'CronJobTimeZone', components: ['kube-apiserver', 'kube-controller-manager'] },
   },
   timeoutSeconds: 300,
   description:

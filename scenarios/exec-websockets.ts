@@ -40,11 +40,12 @@ export default defineScenario({
   title: 'pods/exec over WebSocket (v5.channel.k8s.io), terminated by the API server',
   kep: 4006,
   tags: ['1.30', 'sig-api-machinery', 'kubectl'],
-  versions: '>=1.30',
+  // TranslateStreamCloseWebsocketRequests: alpha (off) 1.29, beta (on) 1.30.
+  versions: '>=1.29',
   requires: {
     images: ['registry.k8s.io/pause:3.10', 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1'],
     needs: 'api',
-    featureGates: { TranslateStreamCloseWebsocketRequests: { value: true, components: ['kube-apiserver'] } },
+    feature: { gate: 'TranslateStreamCloseWebsocketRequests', components: ['kube-apiserver'] },
   },
   timeoutSeconds: 180,
   description:

@@ -34,10 +34,14 @@ export default defineScenario({
   title: 'gRPC container probes: readinessProbe.grpc',
   kep: 2727,
   tags: ['1.24', 'sig-node'],
-  versions: '>=1.24',
-  // No gate declared: GRPCContainerProbe is on by default in every version in range (beta on 1.24,
-  // GA 1.27, gone 1.29). The gate-off branch is for clusters started with GRPCContainerProbe=false.
-  requires: { images: [AGNHOST, 'registry.k8s.io/pause:3.10'], needs: 'api' },
+  versions: '>=1.23',
+  // GRPCContainerProbe: alpha (off) 1.23, beta (on) 1.24, GA 1.27, gate gone 1.29 — the planner sets
+  // it where it is alpha or beta. The gate-off branch is for clusters started with it false.
+  requires: {
+    images: [AGNHOST, 'registry.k8s.io/pause:3.10'],
+    needs: 'api',
+    feature: { gate: 'GRPCContainerProbe', components: ['kube-apiserver', 'kubelet'] },
+  },
   timeoutSeconds: 240,
   description:
     'API part (any cluster): a Pod with readinessProbe.grpc{port: 9090, service} is accepted and read back intact; ' +

@@ -17,7 +17,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/pause:3.10'],
     needs: 'api',
-    featureGates: { InPlacePodVerticalScaling: { value: true, components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] } },
+    feature: { gate: 'InPlacePodVerticalScaling', components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] },
   },
   timeoutSeconds: 240,
   description:

@@ -17,7 +17,7 @@ export default defineScenario({
   requires: {
     needs: 'api',
     controllerManager: true,
-    featureGates: { JobTrackingWithFinalizers: { value: true, components: ['kube-apiserver', 'kube-controller-manager'] } },
+    feature: { gate: 'JobTrackingWithFinalizers', components: ['kube-apiserver', 'kube-controller-manager'] },
   },
   timeoutSeconds: 180,
   description:

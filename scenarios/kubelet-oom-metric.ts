@@ -11,7 +11,17 @@ export default defineScenario({
   title: 'kubelet exports container_oom_events_total',
   tags: ['1.24', 'sig-node', 'metrics'],
   versions: '>=1.24',
-  requires: { images: ['registry.k8s.io/e2e-test-images/busybox:1.36.1-1'], needs: 'node' },
+  requires: {
+    images: ['registry.k8s.io/e2e-test-images/busybox:1.36.1-1'],
+    needs: 'node',
+    perVersion: [
+      {
+        versions: '>=1.32',
+        kubelet: { singleProcessOOMKill: true },
+        note: 'from 1.32 the kubelet OOM-kills a cgroup v2 container as a whole (memory.oom.group) unless singleProcessOOMKill: true; the child alone must die',
+      },
+    ],
+  },
   timeoutSeconds: 300,
   description:
     'Runs a pod with a 32Mi memory limit whose shell keeps starting a child (dd with a 64Mi block) that the ' +

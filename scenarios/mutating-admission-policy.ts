@@ -48,11 +48,16 @@ export default defineScenario({
   title: 'MutatingAdmissionPolicy injects a sidecar described by a CRD parameter, once',
   kep: 3962,
   tags: ['1.32', 'sig-api-machinery', 'admission'],
+  // The gate exists from 1.30 but nothing serves the API before 1.32.
   versions: '>=1.32',
   requires: {
     needs: 'api',
-    featureGates: { MutatingAdmissionPolicy: { value: true, components: ['kube-apiserver'] } },
-    runtimeConfig: { 'admissionregistration.k8s.io/v1alpha1': 'true', 'admissionregistration.k8s.io/v1beta1': 'true' },
+    feature: { gate: 'MutatingAdmissionPolicy', components: ['kube-apiserver'] },
+    perVersion: [
+      { stage: 'alpha', runtimeConfig: { 'admissionregistration.k8s.io/v1alpha1': 'true' }, apiVersion: 'admissionregistration.k8s.io/v1alpha1' },
+      { stage: 'beta', runtimeConfig: { 'admissionregistration.k8s.io/v1beta1': 'true' }, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
+      { stage: 'ga', apiVersion: 'admissionregistration.k8s.io/v1' },
+    ],
   },
   timeoutSeconds: 180,
   description:

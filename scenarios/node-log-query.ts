@@ -15,7 +15,7 @@ export default defineScenario({
   versions: '>=1.27',
   requires: {
     needs: 'node',
-    featureGates: { NodeLogQuery: { value: true, components: ['kubelet'] } },
+    feature: { gate: 'NodeLogQuery', components: ['kubelet'] },
     kubelet: { enableSystemLogHandler: true, enableSystemLogQuery: true },
   },
   description:

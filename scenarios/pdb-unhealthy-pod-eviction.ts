@@ -26,7 +26,7 @@ export default defineScenario({
   requires: {
     needs: 'api',
     controllerManager: true,
-    featureGates: { PDBUnhealthyPodEvictionPolicy: { value: true, components: ['kube-apiserver'] } },
+    feature: { gate: 'PDBUnhealthyPodEvictionPolicy', components: ['kube-apiserver'] },
   },
   timeoutSeconds: 180,
   description:

@@ -31,7 +31,7 @@ export default defineScenario({
   versions: '>=1.32',
   requires: {
     needs: 'api',
-    featureGates: { PodLevelResources: { value: true, components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] } },
+    feature: { gate: 'PodLevelResources', components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] },
   },
   description:
     'A pod with only pod-level limits (cpu 500m, memory 256Mi) and two containers without resources is accepted; ' +

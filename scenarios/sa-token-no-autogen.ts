@@ -17,10 +17,20 @@ export default defineScenario({
   kep: 2799,
   tags: ['1.24', 'sig-auth'],
   versions: '>=1.24',
-  // No gates declared: no-autogen is on by default from 1.24, and the tracking step is optional
-  // (run where LegacyServiceAccountTokenTracking is on). Declaring them would make the planner skip
-  // the scenario where a gate does not exist yet (Tracking before 1.26) or is gone (both, 1.29/1.30).
-  requires: { needs: 'api', controllerManager: true },
+  // LegacyServiceAccountTokenNoAutoGeneration: beta (on) 1.24, GA 1.26, gone 1.29. The tracking step
+  // needs LegacyServiceAccountTokenTracking, which exists from 1.26 (alpha): asked for there only.
+  requires: {
+    needs: 'api',
+    controllerManager: true,
+    feature: { gate: 'LegacyServiceAccountTokenNoAutoGeneration', components: ['kube-controller-manager'] },
+    perVersion: [
+      {
+        versions: '>=1.26',
+        featureGates: { LegacyServiceAccountTokenTracking: { value: true, components: ['kube-apiserver'] } },
+        note: 'the legacy-token tracking step: LegacyServiceAccountTokenTracking (alpha 1.26, beta 1.27, GA 1.28, gone 1.30)',
+      },
+    ],
+  },
   timeoutSeconds: 180,
   description:
     'Creates a ServiceAccount and waits: no Secret of type kubernetes.io/service-account-token appears and ' +

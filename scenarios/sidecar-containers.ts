@@ -32,7 +32,7 @@ export default defineScenario({
   requires: {
     images: [PAUSE, BUSYBOX],
     needs: 'api',
-    featureGates: { SidecarContainers: { value: true, components: ['kube-apiserver', 'kubelet'] } },
+    feature: { gate: 'SidecarContainers', components: ['kube-apiserver', 'kubelet'] },
   },
   timeoutSeconds: 240,
   description:

@@ -41,7 +41,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/pause:3.10'],
     needs: 'api',
-    featureGates: { MaxUnavailableStatefulSet: { value: true, components: ['kube-apiserver', 'kube-controller-manager'] } },
+    feature: { gate: 'MaxUnavailableStatefulSet', components: ['kube-apiserver', 'kube-controller-manager'] },
   },
   timeoutSeconds: 300,
   description:

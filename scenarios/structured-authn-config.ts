@@ -1,7 +1,7 @@
 // KEP-3331: structured authentication configuration. Instead of one OIDC issuer configured by
 // --oidc-* flags, kube-apiserver reads an AuthenticationConfiguration file (--authentication-config):
 // several JWT issuers at once, claim validation in CEL, claim-to-user mappings with prefixes or CEL
-// expressions, and CEL rules over the resulting user. Beta (on) 1.30, GA 1.34; the file is reloaded
+// expressions, and CEL rules over the resulting user. Alpha 1.29, beta (on) 1.30, GA 1.34; the file is reloaded
 // without a restart.
 //
 // The scenario serves its own two issuers (discovery + JWKS over HTTPS) on a FIXED port of
@@ -31,7 +31,7 @@ function indent(text: string, spaces: number): string {
 
 const ca = fixture('test-only-ca.crt');
 
-// v1beta1 is understood from 1.30 on (v1 only from 1.34), so one file serves every version in range.
+// v1beta1 is understood from 1.30 on (v1 only from 1.34); 1.29 (alpha) reads v1alpha1, see requires.
 export const authenticationConfiguration = `apiVersion: apiserver.config.k8s.io/v1beta1
 kind: AuthenticationConfiguration
 jwt:
@@ -73,6 +73,11 @@ ${indent(ca, 6)}
     message: 'suspended users may not log in'
 `;
 
+/** The same configuration in another apiserver.config.k8s.io version (v1alpha1 is what 1.29 reads). */
+export function authenticationConfigurationAs(version: 'v1alpha1' | 'v1beta1' | 'v1'): string {
+  return authenticationConfiguration.replace(/^apiVersion: apiserver\.config\.k8s\.io\/v1beta1$/m, `apiVersion: apiserver.config.k8s.io/${version}`);
+}
+
 interface UserInfo {
   username?: string;
   uid?: string;
@@ -85,11 +90,22 @@ export default defineScenario({
   title: 'Two JWT issuers, CEL claim validation and claim mappings from an AuthenticationConfiguration',
   kep: 3331,
   tags: ['1.30', 'sig-auth', 'local-only'],
-  versions: '>=1.30',
+  // StructuredAuthenticationConfiguration: alpha (off) 1.29, beta (on) 1.30, GA 1.34. The file is
+  // v1alpha1 where the feature is alpha; v1beta1 from 1.30, also after GA (read by 1.37.2; v1 from 1.34).
+  versions: '>=1.29',
   requires: {
     needs: 'api',
-    files: [{ name: 'authn.yaml', content: authenticationConfiguration }],
+    feature: { gate: 'StructuredAuthenticationConfiguration', components: ['kube-apiserver'] },
     apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/authn.yaml' },
+    perVersion: [
+      { stage: 'alpha', files: [{ name: 'authn.yaml', content: authenticationConfigurationAs('v1alpha1') }], apiVersion: 'apiserver.config.k8s.io/v1alpha1' },
+      {
+        stage: ['beta', 'ga'],
+        files: [{ name: 'authn.yaml', content: authenticationConfiguration }],
+        apiVersion: 'apiserver.config.k8s.io/v1beta1',
+        note: 'the v1beta1 file, read from 1.30 on',
+      },
+    ],
   },
   timeoutSeconds: 180,
   description:

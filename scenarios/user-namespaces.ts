@@ -52,11 +52,14 @@ export default defineScenario({
   title: 'hostUsers: false maps the pod root to an unprivileged host UID range',
   kep: 127,
   tags: ['1.30', 'sig-node', 'security'],
-  versions: '>=1.30',
+  // UserNamespacesSupport: alpha 1.28–1.29, beta off 1.30–1.32, on 1.33, GA 1.36. (1.25–1.27 had
+  // UserNamespacesStatelessPodsSupport, stateless pods only: another gate, not this scenario.)
+  versions: '>=1.28',
   requires: {
     images: [IMAGE],
     needs: 'node',
-    featureGates: { UserNamespacesSupport: { value: true, components: ['kube-apiserver', 'kubelet'] } },
+    feature: { gate: 'UserNamespacesSupport', components: ['kube-apiserver', 'kubelet'] },
+    host: { kernel: '6.3', runtime: { containerd: '2.0', 'cri-o': '1.25' }, why: 'idmap mounts for pod volumes (tmpfs)' },
   },
   timeoutSeconds: 300,
   description:

@@ -31,8 +31,18 @@ export default defineScenario({
   title: 'ValidatingAdmissionPolicy: a CEL rule denies a Deployment with too many replicas',
   kep: 3488,
   tags: ['1.30', 'sig-api-machinery', 'admission'],
-  versions: '>=1.30',
-  requires: { needs: 'api' },
+  versions: '>=1.26',
+  // v1alpha1 (1.26–1.27) and v1beta1 (1.28–1.29) are served only with the gate and runtime config;
+  // v1 from 1.30 (GA) needs neither. run() talks to ctx.stage.apiVersion.
+  requires: {
+    needs: 'api',
+    feature: { gate: 'ValidatingAdmissionPolicy', components: ['kube-apiserver'] },
+    perVersion: [
+      { stage: 'alpha', runtimeConfig: { 'admissionregistration.k8s.io/v1alpha1': 'true' }, apiVersion: 'admissionregistration.k8s.io/v1alpha1' },
+      { stage: 'beta', runtimeConfig: { 'admissionregistration.k8s.io/v1beta1': 'true' }, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
+      { stage: 'ga', apiVersion: 'admissionregistration.k8s.io/v1' },
+    ],
+  },
   timeoutSeconds: 180,
   description:
     'Creates a policy "object.spec.replicas <= 5" with a messageExpression, bound with validationActions [Deny] to ' +

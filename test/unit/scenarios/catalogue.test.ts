@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import type { Scenario } from '../../../src/scenario/types.js';
+import { featureGateOf, requirementProblems, resolveRequirements } from '../../../src/plan/requirements.js';
+import type { Scenario, VersionedRequirements } from '../../../src/scenario/types.js';
 
 const dir = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.startsWith('_'));
@@ -70,24 +71,38 @@ describe('scenario catalogue', () => {
     }
   });
 
+  it('declares needs the planner can read (feature in the gate table, entries with a range or a stage)', async () => {
+    for (const { scenario: s } of await load()) expect(requirementProblems(s), s.id).toEqual([]);
+  });
+
   it('declares feature gates by their real (PascalCase) names and runtime config as group/version', async () => {
     for (const { scenario: s } of await load()) {
-      for (const [gate, v] of Object.entries(s.requires?.featureGates ?? {})) {
-        expect(gate, s.id).toMatch(/^[A-Z][A-Za-z0-9]+$/);
-        expect(typeof v === 'boolean' ? v : v.value, `${s.id}: ${gate}`).toBe(true);
-      }
-      for (const [gv, v] of Object.entries(s.requires?.runtimeConfig ?? {})) {
-        expect(gv, s.id).toMatch(/^[a-z0-9.-]+\/v\d+((alpha|beta)\d+)?$/);
-        expect(v, s.id).toBe('true');
+      const blocks: VersionedRequirements[] = [s.requires ?? {}, ...(s.requires?.perVersion ?? [])];
+      const feature = featureGateOf(s);
+      if (feature) expect(feature.gate, s.id).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+      for (const b of blocks) {
+        for (const [gate, v] of Object.entries(b.featureGates ?? {})) {
+          expect(gate, s.id).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+          expect(typeof v === 'boolean' ? v : v.value, `${s.id}: ${gate}`).toBe(true);
+        }
+        for (const [gv, v] of Object.entries(b.runtimeConfig ?? {})) {
+          expect(gv, s.id).toMatch(/^[a-z0-9.-]+\/v\d+((alpha|beta)\d+)?$/);
+          expect(v, s.id).toBe('true');
+        }
+        if (b.apiVersion) expect(b.apiVersion, s.id).toMatch(/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/);
       }
     }
   });
 
-  it('declares every file that an API-server flag refers to', async () => {
+  it('declares, at every version, every file that an API-server flag refers to', async () => {
     for (const { scenario: s } of await load()) {
-      const names = new Set((s.requires?.files ?? []).map((f) => f.name));
-      for (const value of Object.values(s.requires?.apiServerFlags ?? {})) {
-        for (const m of value.matchAll(/\$\{KINDLAB_FILES\}\/([^,\s]+)/g)) expect(names.has(m[1]!), `${s.id}: ${m[1]}`).toBe(true);
+      for (let m = 22; m <= 40; m++) {
+        const r = resolveRequirements(s, { version: `1.${m}.0` });
+        if (!r.ok) continue;
+        const names = new Set(r.requirements.files.map((f) => f.name));
+        for (const value of Object.values(r.requirements.apiServerFlags)) {
+          for (const x of value.matchAll(/\$\{KINDLAB_FILES\}\/([^,\s]+)/g)) expect(names.has(x[1]!), `${s.id} at 1.${m}: ${x[1]}`).toBe(true);
+        }
       }
     }
   });
