@@ -307,6 +307,8 @@ main() {
     [[ -e $f ]] || continue
     grep -qF "	$(basename "$f")" "$IMAGES_DIR/images.txt" || { log "removing stale $(basename "$f")"; rm -f "$f" "$STAMPS/$(basename "$f")"; }
   done
+  # images of earlier lab builds that lost their tags to the ones above
+  docker images -q -f dangling=true -f label=kindlab.lab.image | xargs -r docker rmi >/dev/null 2>&1 || true
   printf 'images\t%s\t%s\tok\n' "$(($(date +%s) - start))" "$(date -u +%FT%TZ)" >>"$NODE_CACHE/timings.tsv"
   log "${#IMAGE_INDEX[@]} references in $IMAGES_DIR"
   echo "IMAGES_DIR=$IMAGES_DIR"

@@ -251,6 +251,11 @@ main() {
   wait "$rootfs_pid" || die "rootfs build failed"
   timed base-assemble assemble "$tag"
   log "built $tag"
+  # earlier lab base tags go (an image still used by a container or a child image stays)
+  local old
+  for old in $(docker images kindlab-lab/base --format '{{.Repository}}:{{.Tag}}' | grep -vxF "$tag"); do
+    docker rmi "$old" >/dev/null 2>&1 && log "removed the earlier $old" || true
+  done
   echo "BASE_IMAGE=$tag"
 }
 
