@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { emptyProfile, type ClusterProfile } from '../cluster/profile.js';
-import { parseDuration, parseFeatureGates, parseRuntimeConfig, parseWorkers, validateClusterName } from '../cluster/flags.js';
+import { kindConfigFeatureGates, parseDuration, parseFeatureGates, parseRuntimeConfig, parseWorkers, validateClusterName, validateFeatureGates } from '../cluster/flags.js';
+import type { GateTarget } from '../plan/gates.js';
 import type { CliContext } from './context.js';
 import { dryRunContext } from './dry-run.js';
 import type { CommandModule } from './main.js';
@@ -84,6 +85,7 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
     workers: parseWorkers(flags.workers),
   };
   const waitSeconds = parseDuration(flags.wait, '--wait');
+  await checkTypedGates(ctx, flags, profile.featureGates);
   const { createCluster } = await import('../cluster/create.js');
   const c = flags.dryRun ? dryRunContext(ctx) : ctx;
   const rec = await createCluster(c, {
@@ -121,4 +123,69 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
     ].join('\n'),
   );
   return 0;
+}
+
+/**
+ * The gates of --feature-gates and of --config's featureGates, checked against the target before
+ * anything is pulled, built or created (a typo otherwise surfaces as a component that exits).
+ */
+async function checkTypedGates(ctx: CliContext, flags: UpFlags, typed: Record<string, boolean>): Promise<void> {
+  let fromConfig: Record<string, boolean> = {};
+  if (flags.config) {
+    const { readUserKindConfig } = await import('../kind/user-config.js');
+    const { resolve } = await import('node:path');
+    fromConfig = kindConfigFeatureGates(readUserKindConfig(resolve(ctx.cwd, flags.config)), flags.config);
+  }
+  if (Object.keys(typed).length === 0 && Object.keys(fromConfig).length === 0) return;
+  const at = await gateTarget(ctx, flags);
+  const notes = validateFeatureGates(
+    [
+      { origin: '--feature-gates', gates: typed },
+      { origin: `featureGates in ${flags.config}`, gates: fromConfig },
+    ],
+    at,
+  );
+  for (const n of notes) ctx.log.warn(n);
+}
+
+/** The version the cluster will run, as far as it can be known without pulling or building. */
+async function gateTarget(ctx: CliContext, flags: UpFlags): Promise<GateTarget> {
+  const semver = (await import('semver')).default;
+  const at = (version: string, description: string, sourceGates?: Set<string>): GateTarget => {
+    const v = semver.coerce(version);
+    return v ? { minor: v.minor, patch: v.patch, sourceGates, description } : { sourceGates, description };
+  };
+  if (flags.k8sVersion) {
+    const { normalizeVersion } = await import('../cluster/image-version.js');
+    const v = normalizeVersion(flags.k8sVersion);
+    return at(v, v);
+  }
+  if (flags.ref) {
+    const { chooseKubeRoot } = await import('../source/kube-root.js');
+    const { Git } = await import('../source/git.js');
+    const { resolveSource } = await import('../source/build-image.js');
+    const { sourceGatesAt } = await import('../scenario/target.js');
+    const { versionFromImage } = await import('../cluster/image-version.js');
+    const kubeRoot = chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd);
+    const src = await resolveSource({ kubeRoot, ref: flags.ref }, new Git(ctx.runner, kubeRoot.path, ctx.signal));
+    const gates = await sourceGatesAt(ctx, kubeRoot.path, src.commit);
+    return at(versionFromImage(src.image) ?? '', `${flags.ref} (${src.describe})`, gates);
+  }
+  if (flags.image) {
+    const { versionFromImage } = await import('../cluster/image-version.js');
+    return at(versionFromImage(flags.image) ?? '', flags.image);
+  }
+  if (flags.provider === 'local') {
+    const { existsSync } = await import('node:fs');
+    const { join, resolve } = await import('node:path');
+    const { defaultLabBinDir } = await import('../cluster/local/provider.js');
+    const { binaryVersion } = await import('../scenario/target.js');
+    const binDir = flags.binDir ? resolve(ctx.cwd, flags.binDir) : defaultLabBinDir(ctx.env);
+    if (binDir && existsSync(join(binDir, 'kube-apiserver'))) {
+      const v = await binaryVersion(ctx, binDir);
+      return at(v, `${v} (binaries in ${binDir})`);
+    }
+    return { description: 'the local binaries' };
+  }
+  return { description: "kind's default node image" };
 }

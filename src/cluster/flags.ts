@@ -1,6 +1,8 @@
 // Pure parsing of the profile flags users type: --feature-gates, --runtime-config, --workers,
-// cluster names. Every rejection says what was wrong and shows the accepted form.
+// cluster names, and the feature gates of a --config, checked against the target version's gates.
+// Every rejection says what was wrong and shows the accepted form.
 import { UsageError } from '../errors.js';
+import { checkGates, type GateTarget } from '../plan/gates.js';
 
 const GATE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -83,4 +85,41 @@ export function parseDuration(input: string | undefined, flag: string): number |
   if (!m) throw new UsageError(`${flag}: "${input}" is not a duration`, { hint: `examples: ${flag} 90s, ${flag} 5m` });
   const n = Number(m[1]);
   return m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** The top-level `featureGates` of a kind config (--config), each a boolean. */
+export function kindConfigFeatureGates(config: unknown, path: string): Record<string, boolean> {
+  const fg = config && typeof config === 'object' ? (config as Record<string, unknown>).featureGates : undefined;
+  if (fg === undefined || fg === null) return {};
+  if (typeof fg !== 'object' || Array.isArray(fg)) throw new UsageError(`--config ${path}: featureGates must be a map of gate name to true/false`);
+  const out: Record<string, boolean> = {};
+  for (const [name, value] of Object.entries(fg as Record<string, unknown>)) {
+    if (typeof value !== 'boolean') throw new UsageError(`--config ${path}: featureGates.${name} must be true or false, got ${JSON.stringify(value)}`);
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Feature gates the user typed, against the target's gates (kindlab's table for a released
+ * version, the checkout's pkg/features for a ref), before anything is pulled, built or created.
+ * Throws a UsageError listing every problem with its origin; returns notes on gates kindlab
+ * cannot judge.
+ */
+export function validateFeatureGates(sets: ReadonlyArray<{ origin: string; gates: Record<string, boolean> }>, at: GateTarget): string[] {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  for (const { origin, gates } of sets) {
+    const r = checkGates(gates, at);
+    problems.push(...r.problems.map((p) => `${origin}: ${p}`));
+    notes.push(...r.notes.map((n) => `${origin}: ${n}`));
+  }
+  if (problems.length === 1) throw new UsageError(problems[0]!, { hint: `the gates are checked against ${at.description}; fix or drop the gate` });
+  if (problems.length > 1) {
+    throw new UsageError(`${problems.length} feature gates do not fit ${at.description}`, {
+      detail: problems.join('\n'),
+      hint: 'fix or drop each gate listed',
+    });
+  }
+  return notes;
 }

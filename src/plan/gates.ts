@@ -213,7 +213,7 @@ export function checkGates(gates: Record<string, boolean>, at: GateTarget): Gate
     const info = BY_NAME.get(name);
     const st = at.minor !== undefined ? gateAt(name, at.minor, at.patch ?? 0) : undefined;
     if (at.sourceGates && !at.sourceGates.has(name)) {
-      if (st?.known && !st.exists) out.problems.push(`${name}: ${st.reason}; drop it`);
+      if (st?.known && !st.exists) out.problems.push(`${st.reason}; drop it`);
       else if (info && st?.known && st.exists && st.locked) out.problems.push(`${name}: the gate is gone at ${at.description} (GA in kindlab's table: the feature is always on); drop it`);
       else out.problems.push(`${name} is not a feature gate at ${at.description}${hint(suggestGate(name, at.sourceGates, { only: true }))}`);
       continue;
@@ -227,7 +227,7 @@ export function checkGates(gates: Record<string, boolean>, at: GateTarget): Gate
     }
     if (!st || !st.known) continue; // a real name, no version to judge it against
     if (!st.exists) {
-      out.problems.push(`${name}: ${st.reason}${/does not exist yet/.test(st.reason) ? '' : '; drop it'}`);
+      out.problems.push(`${st.reason}${/does not exist yet/.test(st.reason) ? '' : '; drop it'}`);
       continue;
     }
     if (st.locked && value === false) out.problems.push(`${name} is GA and locked on in ${v}: it cannot be set to false`);

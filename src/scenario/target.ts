@@ -72,7 +72,7 @@ export async function binaryVersion(ctx: CliContext, binDir: string): Promise<st
 }
 
 /** Gates declared at a commit, read with `git show` (the checkout is not touched). */
-async function sourceGatesAt(ctx: CliContext, kubeRoot: string, commit: string): Promise<Set<string> | undefined> {
+export async function sourceGatesAt(ctx: CliContext, kubeRoot: string, commit: string): Promise<Set<string> | undefined> {
   const files = ['pkg/features/kube_features.go', 'staging/src/k8s.io/apiserver/pkg/features/kube_features.go', 'staging/src/k8s.io/apiextensions-apiserver/pkg/features/kube_features.go', 'staging/src/k8s.io/controller-manager/pkg/features/kube_features.go'];
   const gates = new Set<string>();
   let found = false;
