@@ -98,6 +98,13 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
   for (const c of rendered) {
     ctx.io.stdout(`\ncluster ${c.name} (${c.provider}${c.version ? `, ${c.version}` : ''}): ${c.scenarios.join(', ')}\n`);
     if (c.provider === 'kind') ctx.io.stdout(image ? `  image: ${image}${resolved?.imageSource ? ` (${resolved.imageSource})` : ''}\n` : `  image: none of ${c.version} — ${imageError?.message ?? 'kind would use its default node image'}\n`);
+    // Per scenario: the stage it runs at and why (the needs chosen for this version).
+    for (const id of c.scenarios) {
+      const n = c.chosen[id];
+      if (!n) continue;
+      ctx.io.stdout(`  ${id}: ${n.stage.stage ? `${n.stage.stage === 'ga' ? 'GA' : n.stage.stage} — ` : ''}${n.stage.why}\n`);
+      for (const u of n.unknown) ctx.io.stdout(`    unknown: ${u}\n`);
+    }
     if (c.config) ctx.io.stdout(c.config.replace(/^/gm, '    ') + '\n');
   }
   if (p.skips.length) {
