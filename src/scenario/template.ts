@@ -13,11 +13,20 @@ export default defineScenario({
   requires: {
     // needs: 'api' runs on the local provider (no kubelet); 'node' needs pods that really run (kind).
     needs: 'api',
-    // featureGates: { SomeGate: true },            // gates that no longer exist are skipped, locked GA gates dropped
+    // feature: 'SomeGate',                          // the feature under test: its stage at the target version comes from
+    //                                              // kindlab's gate table; alpha/beta set the gate, GA sets nothing, and
+    //                                              // where the gate does not exist the scenario is skipped with the reason
+    // perVersion: [                                // needs that follow the version (first match wins; read ctx.stage in run)
+    //   { stage: 'beta', runtimeConfig: { 'example.k8s.io/v1beta1': 'true' }, apiVersion: 'example.k8s.io/v1beta1' },
+    //   { stage: 'ga', apiVersion: 'example.k8s.io/v1' },
+    //   { versions: '>=1.32', kubelet: { someKubeletField: true } },
+    // ],
+    // featureGates: { OtherGate: true },           // further gates; gates that no longer exist are skipped, locked GA gates dropped
     // runtimeConfig: { 'example.k8s.io/v1beta1': 'true' },
     // apiServerFlags: { 'some-flag': '\${KINDLAB_FILES}/config.yaml' },
     // files: [{ name: 'config.yaml', content: '...' }],
     // workers: 1,
+    // host: { kernel: '6.3', runtime: { containerd: '2.0' } },   // checked before a kind cluster is made
   },
   timeoutSeconds: 120,
   async run(ctx) {
