@@ -19,6 +19,7 @@ import { defaultLabBinDir, LocalProvider } from '../../src/cluster/local/provide
 import { emptyProfile, type ClusterProfile } from '../../src/cluster/profile.js';
 import type { ProviderContext } from '../../src/cluster/provider.js';
 import { ExecaRunner } from '../../src/exec/runner.js';
+import { resolveRequirements } from '../../src/plan/requirements.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import type { ClusterRecord } from '../../src/state/records.js';
 import { StateStore } from '../../src/state/store.js';
@@ -93,14 +94,20 @@ describe.skipIf(!binDir)('API-level scenarios on the local provider (real binari
     const profile: ClusterProfile = emptyProfile();
     const dropped: string[] = [];
     for (const s of api) {
-      for (const [gate, v] of Object.entries(s.requires?.featureGates ?? {})) {
-        if (known.has(gate)) profile.featureGates[gate] = typeof v === 'boolean' ? v : v.value;
+      // The needs each scenario has at this version (feature stage, perVersion entries).
+      const r = resolveRequirements(s, { version });
+      if (!r.ok) {
+        dropped.push(`${s.id} (${r.reason})`);
+        continue;
+      }
+      for (const [gate, v] of Object.entries(r.requirements.featureGates)) {
+        if (known.has(gate)) profile.featureGates[gate] = v;
         else dropped.push(`${s.id}:${gate}`);
       }
-      Object.assign(profile.runtimeConfig, s.requires?.runtimeConfig ?? {});
-      Object.assign(profile.apiServerExtraArgs, s.requires?.apiServerFlags ?? {});
-      Object.assign(profile.controllerManagerExtraArgs, s.requires?.controllerManagerFlags ?? {});
-      profile.files.push(...(s.requires?.files ?? []));
+      Object.assign(profile.runtimeConfig, r.requirements.runtimeConfig);
+      Object.assign(profile.apiServerExtraArgs, r.requirements.apiServerFlags);
+      Object.assign(profile.controllerManagerExtraArgs, r.requirements.controllerManagerFlags);
+      for (const f of r.requirements.files) if (!profile.files.some((x) => x.name === f.name)) profile.files.push(f);
     }
     console.log(`v${version}: gates ${JSON.stringify(profile.featureGates)}; left out (unknown to this release): ${dropped.join(', ')}`);
     shaped = await provider.create({ name: 'scenarios', profile, binDir }, ctx);
