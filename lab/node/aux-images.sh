@@ -177,12 +177,12 @@ image() {
   local refs=("$@") ref main=$1
   if [[ $(docker_label "$main" kindlab.lab.inputs) != "$hash" ]]; then
     log "$name: building ${refs[*]}"
-    local work changes=() line id
+    local work changes=() line
     work=$(mktemp -d "$NODE_CACHE/img-work.XXXXXX")
     mkdir -p "$work/root"
     while IFS= read -r line; do [[ -n $line ]] && changes+=(--change "$line"); done < <("$builder" "$work/root")
     changes+=(--change "LABEL kindlab.lab.inputs=$hash kindlab.lab.image=$name")
-    id=$(tar_rootfs "$work/root" | docker import "${changes[@]}" - "$main") || die "docker import of $name failed"
+    tar_rootfs "$work/root" | docker import "${changes[@]}" - "$main" >/dev/null || die "docker import of $name failed"
     rm -rf "$work"
     rm -f "$STAMPS/$name".*
   fi

@@ -59,6 +59,7 @@ build_rootfs() {
   # no mirror given: mmdebstrap's default Debian mirror (+ updates and security for a stable suite)
   # criu: the chroot's first apt line with the suite swapped (no mirror written here), only
   # for this install
+  # shellcheck disable=SC2016 # $1 is the hook's argument (the rootfs), expanded by mmdebstrap
   local criu_hook='set -e
     grep -m1 -E "^deb .* '"$DEBIAN_SUITE"' " "$1/etc/apt/sources.list" | sed "s/ '"$DEBIAN_SUITE"' / '"$CRIU_SUITE"' /" >"$1/etc/apt/sources.list.d/criu.list"
     chroot "$1" apt-get update -qq
@@ -195,10 +196,12 @@ assemble() {
   grep -q '^ *restrict_oom_score_adj = true' "$r/etc/containerd/config.toml" || die "could not set restrict_oom_score_adj"
 
   local runc_v criu_v systemd_v cni_v
-  runc_v=$(chroot "$r" dpkg-query -W -f '${Version}' runc)
-  criu_v=$(chroot "$r" dpkg-query -W -f '${Version}' criu)
-  systemd_v=$(chroot "$r" dpkg-query -W -f '${Version}' systemd)
-  cni_v=$(chroot "$r" dpkg-query -W -f '${Version}' containernetworking-plugins)
+  # shellcheck disable=SC2016 # dpkg-query's format
+  pkg_version() { chroot "$r" dpkg-query -W -f '${Version}' "$1"; }
+  runc_v=$(pkg_version runc)
+  criu_v=$(pkg_version criu)
+  systemd_v=$(pkg_version systemd)
+  cni_v=$(pkg_version containernetworking-plugins)
   cat >"$r/kind/lab-base.txt" <<EOF
 # kindlab lab base image ($tag), built by lab/node/base-image.sh
 debian=$DEBIAN_SUITE
@@ -254,7 +257,7 @@ main() {
   # earlier lab base tags go (an image still used by a container or a child image stays)
   local old
   for old in $(docker images kindlab-lab/base --format '{{.Repository}}:{{.Tag}}' | grep -vxF "$tag"); do
-    docker rmi "$old" >/dev/null 2>&1 && log "removed the earlier $old" || true
+    if docker rmi "$old" >/dev/null 2>&1; then log "removed the earlier $old"; fi
   done
   echo "BASE_IMAGE=$tag"
 }

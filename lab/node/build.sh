@@ -37,6 +37,13 @@ for c in go docker jq git gcc flock bc; do command -v "$c" >/dev/null || die "$c
 [[ -x $(lab_k8s_dir)/bin/kubectl && -x $(lab_k8s_dir)/bin/etcd ]] ||
   die "no lab build of $K8S_VERSION in $(lab_k8s_dir): run \`npm run lab -- --k8s-version $K8S_VERSION\` first"
 
+# one build of a release at a time (a second caller waits, then finds everything cached)
+exec {build_lock}>"$NODE_CACHE/build-$K8S_VERSION.lock"
+if ! flock -n "$build_lock"; then
+  log "another lab/node build of $K8S_VERSION is running: waiting for it"
+  flock "$build_lock"
+fi
+
 start=$SECONDS
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -70,7 +70,7 @@ render_conf() {
   for c in $(echo "$1" | tr ',' ' '); do
     [ -n "$ranges" ] && ranges="$ranges, "
     [ -n "$routes" ] && routes="$routes, "
-    ranges="$ranges[{ \"subnet\": \"$c\" }]"
+    ranges="${ranges}[{ \"subnet\": \"$c\" }]"
     if is_v6 "$c"; then routes="$routes{ \"dst\": \"::/0\" }"; else routes="$routes{ \"dst\": \"0.0.0.0/0\" }"; fi
   done
   cat <<EOF
@@ -123,7 +123,7 @@ EOF
   [ -n "$mine" ] || log "no node has InternalIP $HOST_IP (yet)"
   # routes to the other nodes' pod ranges
   while read -r name cidrs ips; do
-    [ -n "$name" ] && [ "$name" != "$mine" ] && [ "$cidrs" != - ] && [ "$ips" != - ] || continue
+    if [ -z "$name" ] || [ "$name" = "$mine" ] || [ "$cidrs" = - ] || [ "$ips" = - ]; then continue; fi
     for c in $(echo "$cidrs" | tr ',' ' '); do
       via=""
       for ip in $(echo "$ips" | tr ',' ' '); do

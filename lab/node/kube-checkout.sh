@@ -49,7 +49,9 @@ assemble() {
   SUBSTITUTIONS=()
   # the proxy here does not serve every staging tag (403): the nearest earlier patch stands in,
   # as the lab does (src/lab/build.ts resolveStagingVersions)
-  ok=$(cd / && GOFLAGS=-mod=mod go list -m -e -json $(staging_modules | sed "s/\$/@$sv/") | jq -r 'select(.Error == null) | .Path')
+  local want=()
+  while read -r m; do want+=("$m@$sv"); done < <(staging_modules)
+  ok=$(cd / && GOFLAGS=-mod=mod go list -m -e -json "${want[@]}" | jq -r 'select(.Error == null) | .Path')
   while read -r m; do
     if grep -qx "$m" <<<"$ok"; then
       specs+=("$m@$sv")
