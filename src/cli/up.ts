@@ -61,6 +61,11 @@ Examples:
   kindlab up --config my-kind.yaml --name dev --dry-run
   kindlab up --provider local --feature-gates MutatingAdmissionPolicy=true
 
+Feature gates (--feature-gates, and featureGates in --config) are checked against the target version
+before anything is pulled, built or created: kindlab's gate table for a released version, the
+checkout's pkg/features for --ref. A misspelt name gets the right one suggested; a gate that does not
+exist yet or was removed says when; a GA gate locked on cannot be set false (exit 2).
+
 The kubeconfig is written to $KINDLAB_HOME/clusters/<name>/kubeconfig (mode 0600) next to the
 rendered kind-config.yaml; ~/.kube/config is only touched with --export-kubeconfig.
 Ctrl-C while creating deletes the half-created cluster.`,
