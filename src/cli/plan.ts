@@ -53,7 +53,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
     p = plan(scenarios, {
       version: t.info.version,
       description: `${t.info.gitVersion} (existing cluster)`,
-      existing: { featureGates: t.info.featureGates, hasNodes: t.info.hasNodes },
+      existing: { featureGates: t.info.featureGates, hasNodes: t.info.hasNodes, nodes: t.info.nodes, servedApis: t.info.servedApis },
       providers: { local: 'existing cluster', kind: 'existing cluster' },
     });
   } else {

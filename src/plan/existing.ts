@@ -106,3 +106,28 @@ export function checkServedApis(runtimeConfig: Record<string, string> | undefine
   }
   return { status: 'ok' };
 }
+
+/** A Node object (as listNode returns it) with its configz answer, as NodeFacts. */
+export function nodeFactsFromNode(
+  node: { metadata?: { name?: string; labels?: Record<string, string> }; status?: { conditions?: Array<{ type: string; status: string }>; nodeInfo?: NodeFacts['nodeInfo'] } },
+  configz?: { body?: unknown; error?: string },
+): NodeFacts {
+  return {
+    name: node.metadata?.name ?? '',
+    ready: Boolean(node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    controlPlane: 'node-role.kubernetes.io/control-plane' in (node.metadata?.labels ?? {}),
+    nodeInfo: node.status?.nodeInfo,
+    ...(configz?.body !== undefined ? { configz: configz.body } : {}),
+    ...(configz?.error !== undefined ? { configzError: configz.error } : {}),
+  };
+}
+
+/** Group/versions a cluster serves, from its discovery documents: GET /api and GET /apis. */
+export function servedApisFromDiscovery(api: unknown, apis: unknown): string[] {
+  const core = (api as { versions?: unknown })?.versions;
+  const groups = (apis as { groups?: Array<{ versions?: Array<{ groupVersion?: string }> }> })?.groups;
+  return [
+    ...(Array.isArray(core) ? core.filter((v): v is string => typeof v === 'string') : []),
+    ...(Array.isArray(groups) ? groups.flatMap((g) => (g.versions ?? []).map((v) => v.groupVersion).filter((v): v is string => typeof v === 'string')) : []),
+  ];
+}

@@ -42,6 +42,15 @@ export function parseRuntimeVersion(containerRuntimeVersion: string | undefined)
   return m ? { name: m[1]!, version: m[2]! } : undefined;
 }
 
+/**
+ * The runtime of a kind node image, from `containerd --version` run in it
+ * ('containerd github.com/containerd/containerd/v2 v2.3.4 <commit>').
+ */
+export function parseContainerdVersion(text: string): HostFacts['runtime'] {
+  const m = /^containerd\s+\S+\s+v?(\d+\.\d+\.\d+\S*)/m.exec(text);
+  return m ? { name: 'containerd', version: m[1]! } : undefined;
+}
+
 /** Facts from a Node's status.nodeInfo (the cgroup version is not in it). */
 export function hostFactsFromNodeInfo(node: string, nodeInfo: { operatingSystem?: string; kernelVersion?: string; containerRuntimeVersion?: string } | undefined): HostFacts {
   return {

@@ -1,6 +1,7 @@
 // The scenario API: what a scenario file declares (metadata + requirements) and the context
 // its run(ctx) receives. Scenario files default-export defineScenario({...}).
 import type * as k8s from '@kubernetes/client-node';
+import type { NodeFacts } from '../plan/existing.js';
 
 export type Component = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy';
 
@@ -170,6 +171,10 @@ export interface ClusterInfo {
   nodeImages?: string[];
   /** Images kindlab loaded into the nodes of a cluster it created (nodes report them with a delay). */
   loadedImages?: string[];
+  /** The nodes as the planner checks them (readiness, role, nodeInfo, configz), when they were read. */
+  nodes?: NodeFacts[];
+  /** Group/versions the API server serves (discovery), when read: 'v1', 'admissionregistration.k8s.io/v1beta1'. */
+  servedApis?: string[];
 }
 
 export interface ScenarioContext {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, kubeletConfigFromConfigz, type NodeFacts } from '../../../src/plan/existing.js';
-import { checkHost, hostFactsFromDockerInfo, hostFactsFromNodeInfo, parseRuntimeVersion, versionAtLeast } from '../../../src/plan/host.js';
+import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, kubeletConfigFromConfigz, nodeFactsFromNode, servedApisFromDiscovery, type NodeFacts } from '../../../src/plan/existing.js';
+import { checkHost, hostFactsFromDockerInfo, hostFactsFromNodeInfo, parseContainerdVersion, parseRuntimeVersion, versionAtLeast } from '../../../src/plan/host.js';
 
 // Trimmed from `docker info --format '{{json .}}'` on the development VM.
 const DOCKER_INFO = { KernelVersion: '6.18.44-fc-v657', CgroupVersion: '1', CgroupDriver: 'cgroupfs', OSType: 'linux', ServerVersion: '20.10.24+dfsg1' };
@@ -21,6 +21,12 @@ describe('host facts', () => {
     });
     expect(parseRuntimeVersion('containerd://v2.0.0-rc.3')).toEqual({ name: 'containerd', version: '2.0.0-rc.3' });
     expect(parseRuntimeVersion('')).toBeUndefined();
+  });
+
+  it('reads the containerd of a kind node image', () => {
+    expect(parseContainerdVersion('containerd github.com/containerd/containerd/v2 v2.3.4 0123abc\n')).toEqual({ name: 'containerd', version: '2.3.4' });
+    expect(parseContainerdVersion('containerd containerd.io 1.7.22 7f7fdf5\n')).toEqual({ name: 'containerd', version: '1.7.22' });
+    expect(parseContainerdVersion('sh: containerd: not found')).toBeUndefined();
   });
 
   it('compares versions on their leading numbers', () => {
@@ -98,6 +104,25 @@ describe('existing clusters', () => {
     const withInfo = [node('w1', { nodeInfo: { operatingSystem: 'linux', kernelVersion: '6.1.0', containerRuntimeVersion: 'containerd://2.0.1' } })];
     expect(checkNodeHosts({ kernel: '6.3' }, withInfo)).toEqual({ status: 'skip', reason: 'needs Linux ≥ 6.3; the node w1 runs 6.1.0' });
     expect(checkNodeHosts({ cgroup: '2' }, withInfo)).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/node w1 does not report its cgroup version/) });
+  });
+
+  it('builds node facts from Node objects and served APIs from discovery', () => {
+    const n = nodeFactsFromNode(
+      {
+        metadata: { name: 'kl-control-plane', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+        status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kernelVersion: '6.18.44', containerRuntimeVersion: 'containerd://2.3.4', operatingSystem: 'linux' } },
+      },
+      { error: 'HTTP 403' },
+    );
+    expect(n).toEqual({ name: 'kl-control-plane', ready: true, controlPlane: true, nodeInfo: { kernelVersion: '6.18.44', containerRuntimeVersion: 'containerd://2.3.4', operatingSystem: 'linux' }, configzError: 'HTTP 403' });
+    expect(nodeFactsFromNode({ metadata: { name: 'fake' } })).toEqual({ name: 'fake', ready: false, controlPlane: false, nodeInfo: undefined });
+    expect(
+      servedApisFromDiscovery(
+        { kind: 'APIVersions', versions: ['v1'] },
+        { kind: 'APIGroupList', groups: [{ name: 'admissionregistration.k8s.io', versions: [{ groupVersion: 'admissionregistration.k8s.io/v1', version: 'v1' }, { groupVersion: 'admissionregistration.k8s.io/v1beta1', version: 'v1beta1' }] }] },
+      ),
+    ).toEqual(['v1', 'admissionregistration.k8s.io/v1', 'admissionregistration.k8s.io/v1beta1']);
+    expect(servedApisFromDiscovery(undefined, 'x')).toEqual([]);
   });
 
   it('checks runtime config against the served API versions', () => {
