@@ -26,8 +26,9 @@ export default defineScenario({
   description:
     'Runs a pod with a 32Mi memory limit whose shell keeps starting a child (dd with a 64Mi block) that the ' +
     'kernel OOM-kills (PID 1 survives, so the series is not reset). The kubelet of the pod\'s node then ' +
-    'reports container_oom_events_total ≥ 1 for that container on /metrics/cadvisor. Needs /dev/kmsg visible ' +
-    'to the kubelet (true on kind).',
+    'reports container_oom_events_total ≥ 1 for that container on /metrics/cadvisor. cAdvisor learns of the kill ' +
+    'from the kernel log; on a cgroup v1 host a kind node\'s kubelet cannot attribute it (the kernel names the ' +
+    'host\'s cgroup path), so there the scenario skips once the container shows it was killed, and fails otherwise.',
   async run(ctx: ScenarioContext) {
     if (!ctx.cluster.hasNodes) ctx.skip('this cluster runs no pods (no kubelet); the feature lives in the kubelet');
     await ctx.step('run a pod whose child process is OOM-killed', () =>
@@ -42,7 +43,7 @@ export default defineScenario({
               name: 'hog',
               image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1',
               // dd with a 64Mi block fills a 64Mi buffer: a child that the OOM killer picks over PID 1.
-              command: ['sh', '-c', 'while true; do dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 2; done'],
+              command: ['sh', '-c', 'while true; do dd if=/dev/zero of=/dev/null bs=64M count=1; echo rc=$?; sleep 2; done'],
               resources: { limits: { memory: '32Mi' }, requests: { memory: '32Mi' } },
             },
           ],
@@ -60,17 +61,29 @@ export default defineScenario({
     });
 
     await ctx.step(`kubelet on ${node} reports container_oom_events_total ≥ 1 for the container`, async () => {
-      const line = await ctx.eventually(
-        async () => {
-          const text = await ctx.kubeletMetrics(node, '/metrics/cadvisor');
-          const lines = text
-            .split('\n')
-            .filter((l) => l.startsWith('container_oom_events_total{') && l.includes(`pod="${POD}"`) && l.includes('container="hog"'));
-          return lines.find((l) => Number(l.trim().split(/\s+/)[1]) >= 1);
-        },
-        { timeoutSeconds: 120, intervalMs: 5000, description: `container_oom_events_total{pod="${POD}",container="hog"} ≥ 1` },
-      );
-      ctx.log(line);
+      const counted = async (): Promise<string | undefined> => {
+        const text = await ctx.kubeletMetrics(node, '/metrics/cadvisor');
+        return text
+          .split('\n')
+          .filter((l) => l.startsWith('container_oom_events_total{') && l.includes(`pod="${POD}"`) && l.includes('container="hog"'))
+          .find((l) => Number(l.trim().split(/\s+/)[1]) >= 1);
+      };
+      try {
+        ctx.log(await ctx.eventually(counted, { timeoutSeconds: 90, intervalMs: 5000, description: `container_oom_events_total{pod="${POD}",container="hog"} ≥ 1` }));
+      } catch (e) {
+        // Tell "the kubelet did not count a kill that happened" on a cgroup v1 node (a known
+        // limit, see the description) from a real failure: the container's own view says which.
+        const killed = /Killed|rc=137/.test(await ctx.logs(POD, 'hog'));
+        const v1 = (await ctx.exec(POD, 'hog', ['sh', '-c', 'test -f /sys/fs/cgroup/cgroup.controllers && echo v2 || echo v1'])).stdout.trim() === 'v1';
+        if (killed && v1) {
+          ctx.skip(
+            'the kernel OOM-killed the child (the container printed it), but on a cgroup v1 node the kernel reports the kill under the ' +
+              'host\'s cgroup path (/docker/<id>/kubelet.slice/...), which cAdvisor inside a kind node cannot map to the container; ' +
+              'the counter needs a cgroup v2 host',
+          );
+        }
+        throw e;
+      }
     });
   },
 });

@@ -103,6 +103,27 @@ build_containerd() {
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }
 
+# 2b. runc from the module proxy (cgo, libseccomp): Debian bookworm's 1.1.5 runs pods, but
+# containerd only offers user namespaces (hostUsers: false) with a runc that reports idmapped
+# mounts in `runc features` (≥ 1.2); kind ships 1.4.3.
+runc_file() { echo "$TOOLS_DIR/runc-$RUNC_VERSION/runc"; }
+build_runc() {
+  local out
+  out=$(runc_file)
+  if [[ -x $out ]]; then
+    log "runc $RUNC_VERSION: cached"
+    return
+  fi
+  dpkg -s libseccomp-dev pkg-config >/dev/null 2>&1 ||
+    apt-get install -y -qq libseccomp-dev pkg-config >&2 || { apt-get update -qq >&2 && apt-get install -y -qq libseccomp-dev pkg-config >&2; }
+  log "runc $RUNC_VERSION: go build (log: $LOG_DIR/runc.log)"
+  CGO_ENABLED=1 go_tool_build github.com/opencontainers/runc "$RUNC_VERSION" github.com/opencontainers/runc "$out" \
+    -tags seccomp -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" >"$LOG_DIR/runc.log" 2>&1 || {
+    tail -20 "$LOG_DIR/runc.log" >&2
+    die "runc build failed"
+  }
+}
+
 # 3. crictl from sigs.k8s.io/cri-tools
 crictl_file() { echo "$TOOLS_DIR/crictl-$CRICTL_VERSION/crictl"; }
 build_crictl() {
@@ -129,7 +150,7 @@ base_tag() {
   h=$({
     cat "$LAB_NODE_DIR/base-image.sh" "$LAB_NODE_DIR/lib.sh"
     rootfs_key
-    echo "$KIND_VERSION $CONTAINERD_VERSION $CRICTL_VERSION"
+    echo "$KIND_VERSION $CONTAINERD_VERSION $CRICTL_VERSION $RUNC_VERSION"
     (cd "$(base_files)" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
   } | short_hash)
   echo "kindlab-lab/base:$DEBIAN_SUITE-containerd-${CONTAINERD_VERSION#v}-$h"
@@ -183,6 +204,8 @@ assemble() {
     jq '.hooks.createContainer[.hooks.createContainer| length] |= . + {"path": "/kind/bin/mount-product-files.sh"}' |
     jq 'del(.process.rlimits)' >"$r/etc/containerd/cri-base.json"
   install -m 0755 "$(crictl_file)" "$r/usr/local/bin/crictl"
+  # ahead of Debian's /usr/sbin/runc on containerd's PATH
+  install -m 0755 "$(runc_file)" "$r/usr/local/sbin/runc"
   mkdir -p "$r/opt/cni/bin"
   cp -a "$r"/usr/lib/cni/* "$r/opt/cni/bin/"
   local p
@@ -198,7 +221,7 @@ assemble() {
   local runc_v criu_v systemd_v cni_v
   # shellcheck disable=SC2016 # dpkg-query's format
   pkg_version() { chroot "$r" dpkg-query -W -f '${Version}' "$1"; }
-  runc_v=$(pkg_version runc)
+  runc_v="$RUNC_VERSION (go module proxy; /usr/sbin/runc $(pkg_version runc) from Debian unused)"
   criu_v=$(pkg_version criu)
   systemd_v=$(pkg_version systemd)
   cni_v=$(pkg_version containernetworking-plugins)
@@ -208,7 +231,7 @@ debian=$DEBIAN_SUITE
 kind-base-files=$KIND_VERSION
 containerd=$CONTAINERD_VERSION (go module proxy, CGO_ENABLED=0)
 crictl=$CRICTL_VERSION (go module proxy)
-runc=$runc_v (debian)
+runc=$runc_v
 criu=$criu_v (debian)
 systemd=$systemd_v (debian)
 cni-plugins=$cni_v (debian containernetworking-plugins)
@@ -251,6 +274,7 @@ main() {
   local rootfs_pid=$!
   with_go_lock timed containerd build_containerd
   with_go_lock timed crictl build_crictl
+  with_go_lock timed runc build_runc
   wait "$rootfs_pid" || die "rootfs build failed"
   timed base-assemble assemble "$tag"
   log "built $tag"

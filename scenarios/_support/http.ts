@@ -1,7 +1,7 @@
 // Raw HTTPS to the API server for the few checks the typed clients cannot express: a request
-// authenticated only by a bearer token (TokenRequest, JWT issuers), and a WebSocket upgrade on
-// pods/exec read frame by frame. Tokens are sent, never logged or returned.
-import { randomBytes } from 'node:crypto';
+// authenticated only by a bearer token (TokenRequest, JWT issuers), a WebSocket on pods/exec read
+// frame by frame (the ws library), and a non-WebSocket upgrade. Tokens are sent, never logged or
+// returned.
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import * as https from 'node:https';
@@ -109,9 +109,11 @@ export interface WebSocketResult {
 }
 
 /**
- * Open a WebSocket (RFC 6455) on an API path such as pods/<p>/exec?..., offering the given
- * sub-protocols, and read what the server sends. Uses the kubeconfig's credentials; pass
- * `headers` for impersonation.
+ * Open a WebSocket on an API path such as pods/<p>/exec?..., offering the given sub-protocols,
+ * and read what the server sends for `readMs` (or until it closes). The WebSocket protocol is the
+ * `ws` library's; this only collects frames of the Kubernetes channel protocols (the first byte
+ * of each data frame is the channel). Uses the kubeconfig's credentials; pass `headers` for
+ * impersonation. A refused upgrade resolves with its status and body.
  */
 export async function webSocket(
   ctx: Ctx,
@@ -119,107 +121,62 @@ export async function webSocket(
   protocols: string[],
   opts: { headers?: Record<string, string>; readMs?: number } = {},
 ): Promise<WebSocketResult> {
-  const key = randomBytes(16).toString('base64');
-  const ro = await requestOptions(ctx, {
-    method: 'GET',
-    path,
-    headers: {
-      Connection: 'Upgrade',
-      Upgrade: 'websocket',
-      'Sec-WebSocket-Version': '13',
-      'Sec-WebSocket-Key': key,
-      'Sec-WebSocket-Protocol': protocols.join(', '),
-      ...(opts.headers ?? {}),
-    },
-  });
+  const { default: WebSocket } = await import('ws');
+  const ro = await requestOptions(ctx, { method: 'GET', path, headers: opts.headers });
+  const headers = { ...(ro.headers as Record<string, string>) };
+  delete headers.Accept; // an upgrade negotiates by sub-protocol, not by media type
+  const url = `wss://${ro.hostname?.includes(':') ? `[${ro.hostname}]` : ro.hostname}:${String(ro.port)}${ro.path ?? ''}`;
   return new Promise<WebSocketResult>((resolve, reject) => {
-    const req = https.request(ro);
-    req.setTimeout(30_000, () => req.destroy(new Error(`timeout opening a WebSocket on ${path}`)));
-    req.on('error', reject);
-    req.on('response', (res) => {
+    const frames: WebSocketFrame[] = [];
+    let upgraded: { status: number; headers: IncomingHttpHeaders } | undefined;
+    let done = false;
+    const ws = new WebSocket(url, protocols, {
+      headers,
+      ca: ro.ca,
+      cert: ro.cert,
+      key: ro.key,
+      ...(ro.servername ? { servername: ro.servername } as Record<string, string> : {}),
+      rejectUnauthorized: ro.rejectUnauthorized,
+      handshakeTimeout: 30_000,
+    });
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ws.terminate();
+      resolve({ status: upgraded?.status ?? 0, headers: upgraded?.headers ?? {}, protocol: ws.protocol || undefined, frames, body: '' });
+    };
+    const timer = setTimeout(finish, opts.readMs ?? 10_000);
+    ws.on('upgrade', (res) => {
+      upgraded = { status: res.statusCode ?? 101, headers: res.headers };
+    });
+    ws.on('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          frames: [],
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    req.on('upgrade', (res, socket: Socket, head: Buffer) => {
-      const frames: WebSocketFrame[] = [];
-      let buf = head;
-      let done = false;
-      const finish = () => {
-        if (done) return;
+      res.on('end', () => {
         done = true;
         clearTimeout(timer);
-        socket.destroy();
-        const p = res.headers['sec-websocket-protocol'];
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          protocol: Array.isArray(p) ? p[0] : p,
-          frames,
-          body: '',
-        });
-      };
-      const timer = setTimeout(finish, opts.readMs ?? 10_000);
-      const drain = () => {
-        for (;;) {
-          const f = readFrame(buf);
-          if (!f) return;
-          buf = buf.subarray(f.consumed);
-          if (f.opcode === 8) {
-            frames.push({ opcode: 8, text: f.payload.length > 2 ? f.payload.subarray(2).toString('utf8') : '' });
-            finish();
-            return;
-          }
-          if (f.opcode === 1 || f.opcode === 2) {
-            frames.push({
-              opcode: f.opcode,
-              channel: f.payload.length > 0 ? f.payload[0] : undefined,
-              text: f.payload.subarray(1).toString('utf8'),
-            });
-          }
-        }
-      };
-      socket.on('data', (c: Buffer) => {
-        buf = Buffer.concat([buf, c]);
-        drain();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, frames: [], body: Buffer.concat(chunks).toString('utf8') });
       });
-      socket.on('end', finish);
-      socket.on('close', finish);
-      socket.on('error', finish);
-      drain();
     });
-    req.end();
+    ws.on('message', (data, isBinary) => {
+      const b = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      frames.push({ opcode: isBinary ? 2 : 1, channel: b.length > 0 ? b[0] : undefined, text: b.subarray(1).toString('utf8') });
+    });
+    ws.on('close', (_code, reason) => {
+      frames.push({ opcode: 8, text: reason.toString('utf8') });
+      finish();
+    });
+    ws.on('error', (e) => {
+      if (done) return;
+      if (upgraded) finish();
+      else {
+        done = true;
+        clearTimeout(timer);
+        reject(e);
+      }
+    });
   });
-}
-
-function readFrame(buf: Buffer): { opcode: number; payload: Buffer; consumed: number } | undefined {
-  if (buf.length < 2) return undefined;
-  const opcode = buf[0]! & 0x0f;
-  const masked = (buf[1]! & 0x80) !== 0;
-  let len = buf[1]! & 0x7f;
-  let off = 2;
-  if (len === 126) {
-    if (buf.length < 4) return undefined;
-    len = buf.readUInt16BE(2);
-    off = 4;
-  } else if (len === 127) {
-    if (buf.length < 10) return undefined;
-    len = Number(buf.readBigUInt64BE(2));
-    off = 10;
-  }
-  const maskOff = off;
-  if (masked) off += 4;
-  if (buf.length < off + len) return undefined;
-  const payload = Buffer.from(buf.subarray(off, off + len));
-  if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= buf[maskOff + (i % 4)]!;
-  return { opcode, payload, consumed: off + len };
 }
 
 /**

@@ -58,3 +58,13 @@ export interface LogCollector {
 export function canExportLogs(p: ClusterProvider): p is ClusterProvider & LogCollector {
   return typeof (p as Partial<LogCollector>).exportLogs === 'function';
 }
+
+/** Providers that can read which images the nodes' container runtimes hold right now. */
+export interface NodeImageLister {
+  /** Image references present on every node of the cluster. */
+  nodeImages(rec: ClusterRecord, ctx: ProviderContext): Promise<string[]>;
+}
+
+export function canListNodeImages(p: ClusterProvider): p is ClusterProvider & NodeImageLister {
+  return typeof (p as Partial<NodeImageLister>).nodeImages === 'function';
+}

@@ -38,7 +38,9 @@ export async function readClusterInfo(kubeconfigPath: string, provider: ClusterI
     const nodes = await kc.makeApiClient(k8s.CoreV1Api).listNode();
     const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     hasNodes = ready.length > 0;
-    nodeImages = [...new Set(ready.flatMap((n) => (n.status?.images ?? []).flatMap((i) => i.names ?? [])))].sort();
+    // A scenario's pod may land on any node: an image counts when every ready node reports it.
+    const perNode = ready.map((n) => new Set((n.status?.images ?? []).flatMap((i) => i.names ?? [])));
+    nodeImages = perNode.length ? [...perNode[0]!].filter((name) => perNode.every((s) => s.has(name))).sort() : [];
   } catch {
     hasNodes = false;
   }

@@ -45,8 +45,12 @@ export async function targetFromRecord(ctx: CliContext, rec: ClusterRecord): Pro
   const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(ctx.env, rec.local?.binDir) };
   // Whichever provider made the cluster collects its logs (kind export logs, local component logs).
   const { getProvider } = await import('../cluster/providers.js');
-  const { canExportLogs } = await import('../cluster/provider.js');
+  const { canExportLogs, canListNodeImages } = await import('../cluster/provider.js');
   const provider = await getProvider(rec.provider);
+  if (canListNodeImages(provider)) {
+    const images = await provider.nodeImages(rec, { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal }).catch(() => []);
+    if (images.length) info.nodeImages = images;
+  }
   if (canExportLogs(provider)) target.exportLogs = (dir) => provider.exportLogs(rec, dir, { runner: ctx.runner, store: ctx.store, log: ctx.log });
   return target;
 }

@@ -5,7 +5,7 @@ import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, CreateRequest, LiveCluster, LogCollector, ProviderContext } from '../provider.js';
+import type { ClusterProvider, CreateRequest, LiveCluster, LogCollector, NodeImageLister, ProviderContext } from '../provider.js';
 import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
 import { preflightStep } from './steps/preflight.js';
@@ -21,7 +21,7 @@ const STEPS: Step[] = [
   { name: 'load scenario images', run: loadImagesStep },
 ];
 
-export class KindProvider implements ClusterProvider, LogCollector {
+export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister {
   readonly name = 'kind' as const;
 
   constructor(private readonly onStep?: (name: string, run: () => Promise<void>) => Promise<void>) {}
@@ -100,6 +100,23 @@ export class KindProvider implements ClusterProvider, LogCollector {
 
   async exportLogs(rec: ClusterRecord, dir: string, ctx: ProviderContext): Promise<void> {
     await new Kind(ctx.runner, ctx.signal).exportLogs(rec.name, dir);
+  }
+
+  /**
+   * What every node's containerd holds, asked through crictl in the node: the API's
+   * node.status.images catches up with a `kind load` only a minute or so later.
+   */
+  async nodeImages(rec: ClusterRecord, ctx: ProviderContext): Promise<string[]> {
+    const docker = new Docker(ctx.runner, ctx.signal);
+    const nodes = (await docker.kindNodes()).filter((n) => n.cluster === rec.name);
+    let common: Set<string> | undefined;
+    for (const n of nodes) {
+      const r = await ctx.runner.run('docker', ['exec', n.name, 'crictl', 'images', '-o', 'json'], { signal: ctx.signal, allowFailure: true });
+      if (r.exitCode !== 0) return [];
+      const tags = new Set(((JSON.parse(r.stdout) as { images?: Array<{ repoTags?: string[] }> }).images ?? []).flatMap((i) => i.repoTags ?? []));
+      common = common ? new Set([...common].filter((t) => tags.has(t))) : tags;
+    }
+    return [...(common ?? [])].sort();
   }
 
   /** 'ours' = nodes exist with kindlab's mark, 'absent' = no nodes, 'foreign' = nodes without it. */
