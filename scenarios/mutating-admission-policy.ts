@@ -70,7 +70,7 @@ export default defineScenario({
     'that labels pods with their init-container count (forcing reinvocation) sees the injected sidecar and the ' +
     'sidecar is still not duplicated; pods in other namespaces are untouched.',
   async run(ctx: ScenarioContext) {
-    const api = mapApiVersion(minor(ctx));
+    const api = ctx.stage?.apiVersion ?? mapApiVersion(minor(ctx));
     ctx.log(`MutatingAdmissionPolicy served as ${api} on ${ctx.cluster.gitVersion}`);
     const group = `${ctx.namespace}.mutations.kindlab.io`.slice(0, 200);
     const policy = clusterScopedName(ctx, 'b-sidecar');

@@ -89,7 +89,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
   const p = plan(scenarios, {
     version: target.info.version,
     description: `${target.info.gitVersion} (${target.name})`,
-    existing: { featureGates: target.info.featureGates, hasNodes: target.info.hasNodes },
+    existing: { featureGates: target.info.featureGates, hasNodes: target.info.hasNodes, nodes: target.info.nodes, servedApis: target.info.servedApis },
     providers: { local: 'not creating clusters', kind: 'not creating clusters' },
   });
   const runnable = scenarios.filter((s) => p.clusters.some((c) => c.scenarios.includes(s.id)));
@@ -97,6 +97,8 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
   const started = performance.now();
   const opts = session.executeOptions(ctx, runId, { ...flags, parallel, timeoutSeconds });
   ctx.io.stderr(`run ${runId}: ${runnable.length} scenario(s) on ${target.name} (${target.info.gitVersion}), ${p.skips.length} skipped\n`);
+  // Needs the planner could not check from outside (kubelet config, host): said, not assumed.
+  for (const c of p.clusters) for (const [id, chosen] of Object.entries(c.chosen)) for (const u of chosen.unknown) ctx.io.stderr(`  unknown for ${id}: ${u}\n`);
   const results = await session.executeOnTarget(ctx, runnable, target, opts);
   const report = session.buildReport(runId, started, [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }], [...results, ...session.skippedResults(p.skips, scenarios, target.name)]);
   return session.finishReport(ctx, report, opts);

@@ -113,6 +113,7 @@ async function handler(ctx: CliContext, args: string[], flags: TestFlags): Promi
     if (resolved.image) ctx.io.stderr(`  kind clusters: image ${resolved.image}${resolved.imageSource ? ` (${resolved.imageSource})` : ''}\n`);
   }
   for (const s of p.skips) ctx.io.stderr(`  skip ${s.id}: ${s.reason}\n`);
+  for (const c of p.clusters) for (const [id, chosen] of Object.entries(c.chosen)) for (const u of chosen.unknown) ctx.io.stderr(`  unknown for ${id}: ${u}\n`);
 
   const { getProvider } = await import('../cluster/providers.js');
   const opts = session.executeOptions(ctx, runId, { ...flags, parallel, timeoutSeconds });

@@ -5,6 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import semver from 'semver';
 import { EnvironmentError } from '../errors.js';
 import { rawGet } from './context.js';
+import { nodeFactsFromNode, servedApisFromDiscovery, type NodeFacts } from '../plan/existing.js';
 import type { ClusterInfo } from './types.js';
 
 export function parseFeatureMetric(text: string): Record<string, boolean> {
@@ -34,9 +35,21 @@ export async function readClusterInfo(kubeconfigPath: string, provider: ClusterI
   }
   let hasNodes = false;
   let nodeImages: string[] | undefined;
+  let nodeFacts: NodeFacts[] | undefined;
   try {
     const nodes = await kc.makeApiClient(k8s.CoreV1Api).listNode();
     const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    // The kubelet configuration of ready nodes, through the API server's node proxy (configz).
+    nodeFacts = await Promise.all(
+      nodes.items.map(async (n) => {
+        if (!ready.includes(n)) return nodeFactsFromNode(n);
+        try {
+          return nodeFactsFromNode(n, { body: JSON.parse(await rawGet(kc, `/api/v1/nodes/${encodeURIComponent(n.metadata?.name ?? '')}/proxy/configz`, signal)) as unknown });
+        } catch (e) {
+          return nodeFactsFromNode(n, { error: (e as Error).message.split('\n')[0] ?? 'unreadable' });
+        }
+      }),
+    );
     hasNodes = ready.length > 0;
     // A scenario's pod may land on any node: an image counts when every ready node reports it.
     const perNode = ready.map((n) => new Set((n.status?.images ?? []).flatMap((i) => i.names ?? [])));
@@ -44,5 +57,11 @@ export async function readClusterInfo(kubeconfigPath: string, provider: ClusterI
   } catch {
     hasNodes = false;
   }
-  return { gitVersion, version, provider, featureGates: { ...profileGates, ...reported }, hasNodes, nodeImages };
+  let servedApis: string[] | undefined;
+  try {
+    servedApis = servedApisFromDiscovery(JSON.parse(await rawGet(kc, '/api', signal)), JSON.parse(await rawGet(kc, '/apis', signal)));
+  } catch {
+    servedApis = undefined;
+  }
+  return { gitVersion, version, provider, featureGates: { ...profileGates, ...reported }, hasNodes, nodeImages, nodes: nodeFacts, servedApis };
 }

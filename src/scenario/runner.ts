@@ -10,6 +10,7 @@ import type { ScenarioResult } from '../report/model.js';
 import { toApiError } from './api-error.js';
 import { createContext, newRunState, refOf, ScenarioSkip, trimObject, type RunState } from './context.js';
 import { redact } from './redact.js';
+import { requirementsFor, stageFor } from '../plan/requirements.js';
 import type { ClusterInfo, Scenario } from './types.js';
 
 export interface RunTarget {
@@ -81,7 +82,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
 
   const result: ScenarioResult = { id: s.id, title: s.title, kep: s.kep, cluster: target.name, status: 'passed', steps: state.steps, logs: state.logs, durationMs: 0, namespace };
   let timer: NodeJS.Timeout | undefined;
-  const absent = missingImages(s.requires?.images ?? [], target.info);
+  const absent = missingImages(requirementsFor(s, target.info).images, target.info);
   if (absent.length) {
     result.status = 'skipped';
     result.message = `needs image${absent.length > 1 ? 's' : ''} ${absent.join(', ')}, which no node of the cluster has; kindlab does not wait for a pull (load ${absent.length > 1 ? 'them' : 'it'} into the nodes, e.g. kind load docker-image, or let kindlab create the cluster with ${absent.length > 1 ? 'them' : 'it'} in the local docker daemon)`;
@@ -95,6 +96,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
       kubeconfigPath: target.kubeconfigPath,
       namespace,
       cluster: target.info,
+      stage: stageFor(s, target.info),
       signal: scenarioAbort.signal,
       runner: opts.runner,
       kubectl: target.kubectl,

@@ -205,6 +205,7 @@ export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: bool
     }
   }
 
+  const host = kind === true ? await kindHostFacts(ctx, image) : undefined;
   return {
     target: {
       version: planVersion(targetVersion),
@@ -212,6 +213,7 @@ export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: bool
       sourceGates,
       providers: { local, kind },
       forceProvider: f.provider === 'auto' ? undefined : f.provider,
+      host,
     },
     image,
     imageSource,
@@ -256,4 +258,26 @@ export function planRun(scenarios: readonly Scenario[], r: ResolvedTarget, nameP
   const order = new Map(scenarios.map((s, i) => [s.id, i]));
   skips.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   return { target: r.target, clusters, skips, notes: [...new Set([...lp.notes, ...kp.notes])] };
+}
+
+/**
+ * What kind nodes would run on: docker's host (kernel, cgroup version) and the node image's own
+ * containerd. Read-only probes; a fact that cannot be read stays unknown for the planner.
+ */
+async function kindHostFacts(ctx: CliContext, image: string | undefined): Promise<import('../plan/host.js').HostFacts | undefined> {
+  const { hostFactsFromDockerInfo, parseContainerdVersion } = await import('../plan/host.js');
+  const info = await ctx.runner.run('docker', ['info', '--format', '{{json .}}'], { signal: ctx.signal, allowFailure: true }).catch(() => undefined);
+  if (!info || info.exitCode !== 0) return undefined;
+  let runtime: ReturnType<typeof parseContainerdVersion>;
+  if (image) {
+    const v = await ctx.runner
+      .run('docker', ['run', '--rm', '--entrypoint', 'containerd', image, '--version'], { signal: ctx.signal, allowFailure: true, timeoutMs: 30_000 })
+      .catch(() => undefined);
+    if (v?.exitCode === 0) runtime = parseContainerdVersion(v.stdout);
+  }
+  try {
+    return hostFactsFromDockerInfo(JSON.parse(info.stdout), runtime);
+  } catch {
+    return undefined;
+  }
 }
