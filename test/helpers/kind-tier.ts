@@ -15,7 +15,12 @@ const lab = readLabNode();
 export const labNode: LabNode | undefined = typeof lab === 'string' ? undefined : lab;
 export const whyNotReady = !dockerUp ? whyNoDocker : !kindAvailable ? whyNoKind : typeof lab === 'string' ? lab : '';
 
-export const env = (extra: Record<string, string> = {}): Record<string, string> => ({ KINDLAB_HOME: tierHome, HOME: tierHome, ...extra });
+// HOME is the tier's own folder (to show ~/.kube is never touched); Go keeps the caches of the
+// real home, else every run of the tier would compile Kubernetes from nothing.
+const goEnv = Object.fromEntries(
+  ['GOPATH', 'GOCACHE', 'GOMODCACHE'].map((k) => [k, execFileSync('go', ['env', k], { encoding: 'utf8' }).trim()]),
+) as Record<string, string>;
+export const env = (extra: Record<string, string> = {}): Record<string, string> => ({ KINDLAB_HOME: tierHome, HOME: tierHome, ...goEnv, ...extra });
 
 /** `kindlab build` of the lab's release, offline (a cache hit after the first time). */
 export function buildArgs(l: LabNode, extra: string[] = []): string[] {
