@@ -95,6 +95,7 @@ export default defineScenario({
   versions: '>=1.29',
   requires: {
     needs: 'api',
+    apiServerReachesHostLoopback: `the test issuers are served on 127.0.0.1:${ISSUER_PORT}`,
     feature: { gate: 'StructuredAuthenticationConfiguration', components: ['kube-apiserver'] },
     apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/authn.yaml' },
     perVersion: [

@@ -164,6 +164,13 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     if (skip) return { ok: false, reason: skip };
     return ok('kind');
   }
+  if (req.apiServerReachesHostLoopback) {
+    // kind runs the API server inside a node container, where this machine's loopback is not.
+    const why = `needs an API server that reaches this machine's loopback (${req.apiServerReachesHostLoopback}); kind runs kube-apiserver inside a node container`;
+    if (target.forceProvider === 'kind') return { ok: false, reason: `${why}, and --provider kind was asked for` };
+    if (!usable('local')) return { ok: false, reason: `${why}, and the local provider cannot run here: ${String(target.providers.local)}` };
+    return ok('local');
+  }
   if (target.forceProvider) {
     if (!usable(target.forceProvider)) return { ok: false, reason: `--provider ${target.forceProvider} cannot run here: ${String(target.providers[target.forceProvider])}` };
     return ok(target.forceProvider);

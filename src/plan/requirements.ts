@@ -29,6 +29,7 @@ export interface ResolvedRequirements {
   images: string[];
   host?: HostRequirements;
   apiVersion?: string;
+  apiServerReachesHostLoopback?: string;
 }
 
 export type Resolution = { ok: true; requirements: ResolvedRequirements; stage: ScenarioStage } | { ok: false; reason: string };
@@ -107,6 +108,7 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
     kubelet: { ...(req.kubelet ?? {}), ...(e.kubelet ?? {}) },
     images: [...new Set([...(req.images ?? []), ...(e.images ?? [])])],
     host: e.host ?? req.host,
+    apiServerReachesHostLoopback: req.apiServerReachesHostLoopback,
     apiVersion: e.apiVersion ?? req.apiVersion,
   };
 

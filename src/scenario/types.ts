@@ -78,6 +78,12 @@ export interface RequirementEntry extends VersionedRequirements {
 export interface ScenarioRequirements extends VersionedRequirements {
   /** 'api' = kube-apiserver (+ controller-manager) is enough; 'node' = pods must really run. */
   needs?: 'api' | 'node';
+  /**
+   * The API server must reach a server the scenario runs on this machine's loopback (e.g. a test
+   * OIDC issuer); the value says why. Only a control plane running on this machine can: the
+   * planner never puts such a scenario on a kind cluster, and says so when nothing else can run it.
+   */
+  apiServerReachesHostLoopback?: string;
   /** The controller-manager must run (Jobs, CronJobs, ServiceAccount tokens...). Default true. */
   controllerManager?: boolean;
   /**

@@ -2,6 +2,7 @@
 // the local provider, node scenarios on a real kind cluster, one target version (v1.37.2) for
 // both. Every scenario passes, or skips with a reason that is true of this host.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureNodeImage, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
@@ -25,7 +26,9 @@ d('the catalogue on a real kind node', () => {
   it('passes every scenario, or skips it for a reason of this host', () => {
     const image = ensureNodeImage(labNode!);
     const json = join(tierHome, 'catalogue-report.json');
-    const r = kindlabLong(['test', '--image', image, '--json', json, '--junit', join(tierHome, 'catalogue-junit.xml')]);
+    // The lab's binaries run the API-level scenarios on the local provider, the image the node ones.
+    const labBin = join(process.env.KINDLAB_LAB_CACHE ?? join(homedir(), '.cache/kindlab/lab'), `k8s-${labNode!.version}`, 'bin');
+    const r = kindlabLong(['test', '--image', image, '--json', json, '--junit', join(tierHome, 'catalogue-junit.xml')], { KINDLAB_LAB_BIN: labBin });
     const report = JSON.parse(readFileSync(json, 'utf8')) as { results: Result[] };
     const table = report.results.map((x) => `${x.id.padEnd(32)} ${x.cluster.padEnd(14)} ${x.status.padEnd(8)} ${x.message ?? ''}`).join('\n');
     console.log(table);

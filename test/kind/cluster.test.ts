@@ -41,6 +41,8 @@ d('kind clusters from a kindlab node image', () => {
     expect(existsSync(join(tierHome, '.kube', 'config'))).toBe(false);
 
     const kubectl = (...a: string[]): string => docker('exec', `${name}-control-plane`, 'kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...a);
+    // kind's --wait covers the control plane; the worker joins a moment later.
+    kubectl('wait', '--for=condition=Ready', 'node', '--all', '--timeout=120s');
     const nodes = JSON.parse(kubectl('get', 'nodes', '-o', 'json')) as { items: Array<{ metadata: { name: string }; status: { conditions: Array<{ type: string; status: string }> } }> };
     expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual([`${name}-control-plane`, `${name}-worker`]);
     for (const n of nodes.items) expect(n.status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');

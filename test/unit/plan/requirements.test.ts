@@ -139,3 +139,15 @@ describe('plan with per-version needs', () => {
     ]);
   });
 });
+
+describe('scenarios whose API server must reach this machine', () => {
+  it('go to the local provider, never to kind, and say why when only kind is left', async () => {
+    const { plan } = await import('../../../src/plan/planner.js');
+    const s = { id: 'issuer', title: 'x', requires: { needs: 'api' as const, apiServerReachesHostLoopback: 'an issuer on 127.0.0.1:1' }, run: async () => {} };
+    const both = plan([s], { version: '1.37.2', description: 'v1.37.2', providers: { local: true, kind: true } });
+    expect(both.clusters.map((c) => c.provider)).toEqual(['local']);
+    const kindOnly = plan([s], { version: '1.37.2', description: 'v1.37.2', providers: { local: 'no binaries', kind: true } });
+    expect(kindOnly.clusters).toEqual([]);
+    expect(kindOnly.skips[0]?.reason).toMatch(/reaches this machine's loopback \(an issuer on 127.0.0.1:1\); kind runs kube-apiserver inside a node container, and the local provider cannot run here: no binaries/);
+  });
+});
