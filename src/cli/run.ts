@@ -93,6 +93,8 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
     providers: { local: 'not creating clusters', kind: 'not creating clusters' },
   });
   const runnable = scenarios.filter((s) => p.clusters.some((c) => c.scenarios.includes(s.id)));
+  const rec = flags.cluster ? ctx.store.getCluster(flags.cluster) : undefined;
+  if (rec) await session.loadMissingImages(ctx, rec, target, runnable);
   const runId = session.newRunId();
   const started = performance.now();
   const opts = session.executeOptions(ctx, runId, { ...flags, parallel, timeoutSeconds });

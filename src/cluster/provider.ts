@@ -68,3 +68,12 @@ export interface NodeImageLister {
 export function canListNodeImages(p: ClusterProvider): p is ClusterProvider & NodeImageLister {
   return typeof (p as Partial<NodeImageLister>).nodeImages === 'function';
 }
+
+/** Providers that can put images from the local docker daemon into a cluster's nodes. */
+export interface ImageLoader {
+  loadImages(rec: ClusterRecord, images: string[], ctx: ProviderContext): Promise<void>;
+}
+
+export function canLoadImages(p: ClusterProvider): p is ClusterProvider & ImageLoader {
+  return typeof (p as Partial<ImageLoader>).loadImages === 'function';
+}

@@ -166,3 +166,26 @@ export async function finishReport(ctx: CliContext, report: RunReport, o: Execut
   }
   return outcome === 'failed' ? ExitCode.failed : ExitCode.ok;
 }
+
+/**
+ * Before a run on a cluster kindlab created: images the scenarios need that its nodes lack are
+ * loaded from the local docker daemon, where the provider can (kind). What is in neither place
+ * stays missing, and the runner skips the scenarios that need it with the image's name.
+ */
+export async function loadMissingImages(ctx: CliContext, rec: ClusterRecord, target: RunTarget, scenarios: readonly Scenario[]): Promise<void> {
+  const { requirementsFor } = await import('../plan/requirements.js');
+  const { missingImages } = await import('./runner.js');
+  const { getProvider } = await import('../cluster/providers.js');
+  const { canLoadImages } = await import('../cluster/provider.js');
+  const { Docker } = await import('../docker/docker.js');
+  const provider = await getProvider(rec.provider);
+  if (!canLoadImages(provider)) return;
+  const wanted = [...new Set(scenarios.flatMap((s) => requirementsFor(s, target.info).images))];
+  const docker = new Docker(ctx.runner, ctx.signal);
+  const loadable: string[] = [];
+  for (const ref of missingImages(wanted, target.info)) if (await docker.imageInfo(ref)) loadable.push(ref);
+  if (loadable.length === 0) return;
+  ctx.io.stderr(`loading into ${rec.name} from the local docker daemon: ${loadable.join(', ')}\n`);
+  await provider.loadImages(rec, loadable, { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal });
+  target.info.loadedImages = [...(target.info.loadedImages ?? []), ...loadable];
+}

@@ -23,7 +23,7 @@ d('kind clusters from a kindlab node image', () => {
     image = ensureNodeImage(labNode!);
   });
   afterAll(() => {
-    for (const n of created) execFileSync(realKind, ['delete', 'cluster', '--name', n], { stdio: 'ignore' });
+    for (const n of created) execFileSync(realKind, ['delete', 'cluster', '--name', n, '--kubeconfig', join(tierHome, 'scratch-kubeconfig')], { stdio: 'ignore' });
   });
 
   it('up with a worker: nodes Ready, failCgroupV1 set on this cgroup v1 host, scenarios run on the worker, kind logs as artifacts; down removes it', () => {
@@ -113,7 +113,7 @@ d('kind clusters from a kindlab node image', () => {
     created.push(name);
     const up = kindlabLong(['up', '--name', name, '--image', image]);
     expect(up.code, up.stderr).toBe(0);
-    execFileSync(realKind, ['delete', 'cluster', '--name', name], { stdio: 'ignore' });
+    execFileSync(realKind, ['delete', 'cluster', '--name', name, '--kubeconfig', join(tierHome, 'scratch-kubeconfig')], { stdio: 'ignore' });
     const ls = kindlabLong(['ls', '-o', 'json']);
     expect((JSON.parse(ls.stdout) as { clusters: Array<{ name: string; observed: string }> }).clusters.find((c) => c.name === name)?.observed).toBe('missing');
     const prune = kindlabLong(['ls', '--prune']);

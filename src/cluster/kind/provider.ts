@@ -5,7 +5,7 @@ import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, CreateRequest, LiveCluster, LogCollector, NodeImageLister, ProviderContext } from '../provider.js';
+import type { ClusterProvider, CreateRequest, ImageLoader, LiveCluster, LogCollector, NodeImageLister, ProviderContext } from '../provider.js';
 import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
 import { preflightStep } from './steps/preflight.js';
@@ -21,7 +21,7 @@ const STEPS: Step[] = [
   { name: 'load scenario images', run: loadImagesStep },
 ];
 
-export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister {
+export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader {
   readonly name = 'kind' as const;
 
   constructor(private readonly onStep?: (name: string, run: () => Promise<void>) => Promise<void>) {}
@@ -100,6 +100,11 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
 
   async exportLogs(rec: ClusterRecord, dir: string, ctx: ProviderContext): Promise<void> {
     await new Kind(ctx.runner, ctx.signal).exportLogs(rec.name, dir);
+  }
+
+  /** Loads images from the local docker daemon into every node (`kind load docker-image`). */
+  async loadImages(rec: ClusterRecord, images: string[], ctx: ProviderContext): Promise<void> {
+    if (images.length) await new Kind(ctx.runner, ctx.signal).loadImages(rec.name, images);
   }
 
   /**
