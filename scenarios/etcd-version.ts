@@ -59,9 +59,14 @@ export default defineScenario({
         const image = container?.image ?? '';
         let version = /:v?(\d+\.\d+\.\d+)/.exec(image)?.[1] ?? '';
         if (ctx.cluster.hasNodes && pod.status?.phase === 'Running') {
-          const res = await ctx.exec(pod.metadata!.name!, container?.name, ['etcd', '--version']).catch(() => undefined);
-          const reported = res && /etcd Version: (\S+)/.exec(res.stdout)?.[1];
-          if (reported) version = reported;
+          // The binary's own word over the image tag. The pod lives in kube-system, not in the
+          // scenario's namespace; a failing exec is a failure to check, not a pass.
+          const res = await ctx.kubectl(['exec', '-n', 'kube-system', pod.metadata!.name!, '-c', container?.name ?? 'etcd', '--', 'etcd', '--version']);
+          ctx.assert.equal(res.exitCode, 0, `etcd --version in kube-system/${pod.metadata?.name} failed: ${res.stderr.trim().slice(0, 300)}`);
+          const reported = /etcd Version: (\S+)/.exec(res.stdout)?.[1];
+          ctx.assert.ok(reported, `etcd --version printed no version: ${res.stdout.slice(0, 200)}`);
+          if (reported !== version) ctx.log(`the image tag says ${version || '(none)'}, the binary ${reported}`);
+          version = reported!;
         }
         if (!version) ctx.skip(`cannot tell the etcd version of ${pod.metadata?.name} (image ${image})`);
         const args = [...(container?.command ?? []), ...(container?.args ?? [])];

@@ -98,7 +98,8 @@ export default defineScenario({
         timeoutSeconds: 120,
         description: `pod ${POD} Running`,
       });
-      await resize(cpuPatch('180m', '300m'));
+      const res = await resize(cpuPatch('180m', '300m'));
+      ctx.assert.equal(res.exitCode, 0, `kubectl patch --subresource=resize (180m): ${res.stderr}`);
       const p = await ctx.waitFor<V1Pod>(
         { apiVersion: 'v1', kind: 'Pod', name: POD },
         (x) => x.status?.containerStatuses?.[0]?.resources?.requests?.cpu === '180m',

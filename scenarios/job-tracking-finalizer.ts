@@ -75,7 +75,12 @@ export default defineScenario({
           (j) => j.status?.uncountedTerminatedPods !== undefined,
           { timeoutSeconds: 60, description: 'status.uncountedTerminatedPods to be set' },
         );
-        ctx.assert.matches(job.status?.uncountedTerminatedPods, {}, 'uncountedTerminatedPods is present');
+        const uncounted = job.status!.uncountedTerminatedPods!;
+        ctx.assert.ok(typeof uncounted === 'object' && !Array.isArray(uncounted), `uncountedTerminatedPods is an object, got ${JSON.stringify(uncounted)}`);
+        const listed = [...(uncounted.succeeded ?? []), ...(uncounted.failed ?? [])];
+        ctx.assert.ok(listed.every((u) => typeof u === 'string' && /^[0-9a-f-]{36}$/.test(u)), `its lists hold pod UIDs: ${JSON.stringify(uncounted)}`);
+        // The pod has not terminated, so the controller must not have it among the terminated ones.
+        ctx.assert.ok(!listed.includes(pod.metadata!.uid!), `the running pod ${pod.metadata?.name} is not among the uncounted terminated pods`);
       });
     }
   },

@@ -19,6 +19,8 @@ import { clusterScopedName, minor } from './_support/cluster.js';
 import { apiRequest, json } from './_support/http.js';
 
 const SIDECAR = 'mesh-proxy';
+/** A sidecar image the pod brings itself; never pulled for the check (the spec is what is read). */
+const OWN_SIDECAR_IMAGE = 'registry.invalid/own-mesh-proxy:1';
 const PAUSE = 'registry.k8s.io/pause:3.10';
 
 /** admissionregistration.k8s.io version that serves MutatingAdmissionPolicy at this minor. */
@@ -190,9 +192,12 @@ export default defineScenario({
     });
 
     await ctx.step('a pod that already has the sidecar is left as it is', async () => {
-      await ctx.create(pod('has-it', [{ name: SIDECAR, image: PAUSE, restartPolicy: 'Always', args: ['own'] }]));
+      // Its own sidecar has another image: had the policy applied, ApplyConfiguration (which merges
+      // init containers by name) would have set the image to the parameter's. Only the spec is read.
+      await ctx.create(pod('has-it', [{ name: SIDECAR, image: OWN_SIDECAR_IMAGE, restartPolicy: 'Always', args: ['own'] }]));
       const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'has-it' });
       ctx.assert.equal(initNames(p).join(','), SIDECAR, 'still one mesh-proxy');
+      ctx.assert.equal(p.spec?.initContainers?.[0]?.image, OWN_SIDECAR_IMAGE, 'the pod\'s own sidecar image was kept (the policy did not apply)');
       ctx.assert.matches(p.spec?.initContainers?.[0]?.args, ['own'], 'the pod\'s own sidecar was not replaced');
     });
 

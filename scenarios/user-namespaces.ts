@@ -89,7 +89,7 @@ export default defineScenario({
     }
 
     await ctx.step('hostUsers: false with hostNetwork is rejected', async () => {
-      await ctx.assert.rejects(ctx.create(pod('userns-hostnet', false, { hostNetwork: true })), /hostNetwork: Forbidden: when `hostUsers` is false/);
+      await ctx.assert.rejects(ctx.create(pod('userns-hostnet', false, { hostNetwork: true })), /hostNetwork: Forbidden: when `(hostUsers|pod\.Spec\.HostUsers)` is false/);
     });
 
     const uidMap = async (name: string): Promise<string> => {
