@@ -155,19 +155,22 @@ function mergeNodes(profile: ClusterProfile, image: string | undefined, userNode
 
 /** Extra args kindlab wants must not contradict extraArgs in the user's own kubeadm patches. */
 function checkPatchConflicts(user: Obj, nodes: KindNode[], apiArgs: Record<string, string>, kcmArgs: Record<string, string>, where: string): void {
+  for (const o of userPatchDocs(user, nodes, 'ClusterConfiguration')) {
+    compareArgs('kube-apiserver', apiArgs, extraArgsOf(o.apiServer), where);
+    compareArgs('kube-controller-manager', kcmArgs, extraArgsOf(o.controllerManager), where);
+  }
+}
+
+/** The documents of a kind (ClusterConfiguration, KubeletConfiguration) in the user's kubeadm patches. */
+function userPatchDocs(user: Obj, nodes: KindNode[], kind: string): Obj[] {
   const patches: unknown[] = [
     ...(Array.isArray(user.kubeadmConfigPatches) ? user.kubeadmConfigPatches : []),
     ...nodes.flatMap((n) => n.kubeadmConfigPatches ?? []),
   ];
-  for (const p of patches) {
-    if (typeof p !== 'string') continue;
-    for (const doc of YAML.parseAllDocuments(p)) {
-      const o = doc.toJS() as Obj | null;
-      if (!o || o.kind !== 'ClusterConfiguration') continue;
-      compareArgs('kube-apiserver', apiArgs, extraArgsOf(o.apiServer), where);
-      compareArgs('kube-controller-manager', kcmArgs, extraArgsOf(o.controllerManager), where);
-    }
-  }
+  return patches
+    .filter((p): p is string => typeof p === 'string')
+    .flatMap((p) => YAML.parseAllDocuments(p).map((d) => d.toJS() as Obj | null))
+    .filter((o): o is Obj => Boolean(o) && o!.kind === kind);
 }
 
 function extraArgsOf(section: unknown): Record<string, string> {
@@ -222,19 +225,10 @@ function mergeKubelet(scenario: Record<string, unknown>, host: Record<string, un
 
 /** Kubelet fields kindlab sets must not contradict a KubeletConfiguration patch of the user's. */
 function checkKubeletConflicts(user: Obj, nodes: KindNode[], ours: Record<string, unknown>, where: string): void {
-  const patches: unknown[] = [
-    ...(Array.isArray(user.kubeadmConfigPatches) ? user.kubeadmConfigPatches : []),
-    ...nodes.flatMap((n) => n.kubeadmConfigPatches ?? []),
-  ];
-  for (const p of patches) {
-    if (typeof p !== 'string') continue;
-    for (const doc of YAML.parseAllDocuments(p)) {
-      const o = doc.toJS() as Obj | null;
-      if (!o || o.kind !== 'KubeletConfiguration') continue;
-      for (const [k, v] of Object.entries(ours)) {
-        if (k in o && JSON.stringify(o[k]) !== JSON.stringify(v)) {
-          throw conflict(`kubelet ${k}: kindlab wants ${JSON.stringify(v)}, a KubeletConfiguration patch in ${where} sets ${JSON.stringify(o[k])}`);
-        }
+  for (const o of userPatchDocs(user, nodes, 'KubeletConfiguration')) {
+    for (const [k, v] of Object.entries(ours)) {
+      if (k in o && JSON.stringify(o[k]) !== JSON.stringify(v)) {
+        throw conflict(`kubelet ${k}: kindlab wants ${JSON.stringify(v)}, a KubeletConfiguration patch in ${where} sets ${JSON.stringify(o[k])}`);
       }
     }
   }
