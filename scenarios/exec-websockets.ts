@@ -55,7 +55,8 @@ export default defineScenario({
     'WebSocket. The same exec as an SPDY/3.1 upgrade is refused with HTTP 500 before any upgrade. Where ' +
     'AuthorizePodWebsocketUpgradeCreatePermission is on (≥1.35), a user with only `get` on pods/exec is refused ' +
     'the WebSocket (403 Forbidden) and a user with `create` is let through. Node part (only where ' +
-    'pods run): echo hello through a WebSocket exec comes back on channel 1 with a Success status. With ' +
+    'pods run): echo hello through a WebSocket exec comes back on channel 1 with a Success status; attach over a ' +
+    'WebSocket receives what the running container prints; kubectl\'s own exec negotiates v5.channel.k8s.io. With ' +
     'TranslateStreamCloseWebsocketRequests off, the WebSocket is proxied like SPDY and refused before any upgrade.',
   async run(ctx: ScenarioContext) {
     const translate = await gate(ctx, 'TranslateStreamCloseWebsocketRequests', (minor) => minor >= 30);
@@ -170,6 +171,38 @@ export default defineScenario({
       const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
       ctx.assert.equal(stdout, 'hello\n', 'stdout on channel 1');
       ctx.assert.equal(errorChannel(ws).status, 'Success', 'Success status on channel 3');
+    });
+
+    await ctx.step('node: attach over a WebSocket reads what the running container prints', async () => {
+      await ctx.create<V1Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'ticker' },
+        spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done'] }],
+        },
+      });
+      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'ticker' }, (p) => p.status?.phase === 'Running', {
+        timeoutSeconds: 150,
+        description: 'pod ticker Running',
+      });
+      const q = new URLSearchParams([['container', 'app'], ['stdout', 'true'], ['stderr', 'true']]);
+      const ws = await webSocket(ctx, `/api/v1/namespaces/${ctx.namespace}/pods/ticker/attach?${q.toString()}`, PROTOCOLS, { readMs: 3500 });
+      ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 200)}`);
+      ctx.assert.equal(ws.protocol, 'v5.channel.k8s.io', 'the v5 channel protocol was chosen');
+      const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
+      ctx.log(`attached output: ${JSON.stringify(stdout.slice(0, 60))}`);
+      ctx.assert.includes(stdout, /tick \d+\n/, 'the container\'s ticks arrive on channel 1 while attached');
+    });
+
+    await ctx.step('node: kubectl itself execs over a WebSocket', async () => {
+      // kubectl ≥ 1.30 uses the WebSocket protocol first and logs the negotiated sub-protocol at -v=6.
+      const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl']);
+      ctx.assert.equal(r.exitCode, 0, `kubectl exec: ${r.stderr.slice(-300)}`);
+      ctx.assert.equal(r.stdout, 'via-kubectl\n');
+      ctx.assert.includes(r.stderr, /Subprotocol negotiated.*v5\.channel\.k8s\.io/, 'kubectl negotiated v5.channel.k8s.io over a WebSocket');
     });
   },
 });
