@@ -77,10 +77,15 @@ d('real kind on this machine: failures are reported and nothing is left behind',
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/cannot read --config .*missing.yaml: no such file/);
     const conflicting = join(home, 'conflict.yaml');
-    writeFileSync(conflicting, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nfeatureGates:\n  CronJobTimeZone: false\n');
-    const r3 = kindlab(['up', '--name', uniq('cfg'), '--config', conflicting, '--feature-gates', 'CronJobTimeZone=true', '--k8s-version', 'v1.33.1'], { KINDLAB_HOME: home });
+    // A gate that exists and may be set either way in 1.33 (alpha, off): the two sides disagree.
+    writeFileSync(conflicting, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nfeatureGates:\n  MaxUnavailableStatefulSet: false\n');
+    const r3 = kindlab(['up', '--name', uniq('cfg'), '--config', conflicting, '--feature-gates', 'MaxUnavailableStatefulSet=true', '--k8s-version', 'v1.33.1'], { KINDLAB_HOME: home });
     expect(r3.code).toBe(2);
-    expect(r3.stderr).toMatch(/feature gate CronJobTimeZone: kindlab wants true .*conflict.yaml \(featureGates\) sets false/);
+    expect(r3.stderr).toMatch(/feature gate MaxUnavailableStatefulSet: kindlab wants true .*conflict.yaml \(featureGates\) sets false/);
+    // A gate that no longer exists is refused before anything else, with when it went.
+    const r4 = kindlab(['up', '--name', uniq('cfg'), '--feature-gates', 'CronJobTimeZone=true', '--k8s-version', 'v1.33.1'], { KINDLAB_HOME: home });
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toMatch(/CronJobTimeZone went GA in 1.27 and was removed in 1.29/);
     expect(readdirSync(join(home, 'clusters'))).toEqual([]);
   });
 });
