@@ -44,15 +44,40 @@ export class ExecaRunner implements ProcessRunner {
         extendEnv: true,
         stdout: sink,
         stderr: sink,
-        cancelSignal: options.signal,
+        // Its own process group, so that cancelling stops what it started too (kind's docker
+        // execs, go's compilers, a shell's sleep): a grandchild left running would hold the
+        // output pipe open and the cancelled command would not return until it ended.
+        detached: Boolean(options.signal),
         timeout: options.timeoutMs,
         forceKillAfterDelay: 5_000,
         reject: false,
         stripFinalNewline: false,
         ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
       };
-      const result = await execa(file, [...args], execaOptions);
-      if (result.isCanceled && options.signal?.aborted) throw options.signal.reason;
+      if (options.signal?.aborted) throw options.signal.reason;
+      const subprocess = execa(file, [...args], execaOptions);
+      const killGroup = (sig: NodeJS.Signals): void => {
+        try {
+          if (subprocess.pid) process.kill(-subprocess.pid, sig);
+        } catch {
+          /* the group is gone already */
+        }
+      };
+      let forceKill: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        killGroup('SIGTERM');
+        forceKill = setTimeout(() => killGroup('SIGKILL'), 5_000);
+        forceKill.unref();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      let result;
+      try {
+        result = await subprocess;
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+        clearTimeout(forceKill);
+      }
+      if (options.signal?.aborted) throw options.signal.reason;
       const stdout = typeof result.stdout === 'string' ? result.stdout : '';
       const stderr = typeof result.stderr === 'string' ? result.stderr : '';
       if (result.failed && result.exitCode === undefined && !result.timedOut) {
