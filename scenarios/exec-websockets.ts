@@ -35,6 +35,24 @@ function errorChannel(ws: WebSocketResult): { status?: string; message?: string 
   }
 }
 
+/** A busybox pod (container "app") running `command`, once the kubelet reports it Running. */
+async function runningBusybox(ctx: ScenarioContext, name: string, command: string[]): Promise<void> {
+  await ctx.create<V1Pod>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command }],
+    },
+  });
+  await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name }, (p) => p.status?.phase === 'Running', {
+    timeoutSeconds: 150,
+    description: `pod ${name} Running`,
+  });
+}
+
 export default defineScenario({
   id: 'exec-websockets',
   title: 'pods/exec over WebSocket (v5.channel.k8s.io), terminated by the API server',
@@ -152,20 +170,7 @@ export default defineScenario({
     }
 
     await ctx.step('node: echo hello through a WebSocket exec', async () => {
-      await ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'shell' },
-        spec: {
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sleep', '3600'] }],
-        },
-      });
-      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'shell' }, (p) => p.status?.phase === 'Running', {
-        timeoutSeconds: 150,
-        description: 'pod shell Running',
-      });
+      await runningBusybox(ctx, 'shell', ['sleep', '3600']);
       const ws = await webSocket(ctx, execPath(ctx.namespace, 'shell', ['echo', 'hello']), PROTOCOLS);
       ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}`);
       const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
@@ -174,20 +179,7 @@ export default defineScenario({
     });
 
     await ctx.step('node: attach over a WebSocket reads what the running container prints', async () => {
-      await ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'ticker' },
-        spec: {
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done'] }],
-        },
-      });
-      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'ticker' }, (p) => p.status?.phase === 'Running', {
-        timeoutSeconds: 150,
-        description: 'pod ticker Running',
-      });
+      await runningBusybox(ctx, 'ticker', ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
       const q = new URLSearchParams([['container', 'app'], ['stdout', 'true'], ['stderr', 'true']]);
       const ws = await webSocket(ctx, `/api/v1/namespaces/${ctx.namespace}/pods/ticker/attach?${q.toString()}`, PROTOCOLS, { readMs: 3500 });
       ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 200)}`);

@@ -57,18 +57,6 @@ export class Docker {
     return { id: line.slice(0, space), labels: labels ?? {} };
   }
 
-  /** Re-tag `source` as `target` with labels added (docker has no way to label an existing image). */
-  async labelImage(source: string, target: string, labels: Record<string, string>): Promise<void> {
-    const created = await this.runner.run(this.binary, ['create', source], { signal: this.signal });
-    const id = created.stdout.trim() || '<container-id>'; // placeholder in --dry-run output
-    try {
-      const changes = Object.entries(labels).flatMap(([k, v]) => ['--change', `LABEL ${k}=${JSON.stringify(v)}`]);
-      await this.runner.run(this.binary, ['commit', ...changes, id, target], { signal: this.signal });
-    } finally {
-      await this.runner.run(this.binary, ['rm', '-f', id], { allowFailure: true });
-    }
-  }
-
   async saveImage(ref: string, file: string): Promise<void> {
     await this.runner.run(this.binary, ['save', '-o', file, ref], { signal: this.signal });
   }

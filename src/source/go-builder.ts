@@ -2,7 +2,7 @@
 // with the Go the checkout pins (the Go build cache makes the next commit incremental), packs
 // the control-plane images, and writes the server tarball `kind build node-image --type file`
 // reads. kind then assembles the node image itself.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
 import type { ProcessRunner } from '../exec/runner.js';
@@ -67,7 +67,7 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
   });
 
   await phases.run('write server tarball', async () => {
-    for (const b of NODE_BINARIES) await runner.run('cp', [join(goOut, b), join(binDir, b)], { signal });
+    for (const b of NODE_BINARIES) copyFileSync(join(goOut, b), join(binDir, b));
     writeFileSync(join(root, TARBALL.version), `${i.gitVersion}\n`);
     const tar = await import('tar');
     // Level 1: the tarball is read once, a moment later, on this machine.
@@ -93,7 +93,7 @@ async function packImage(c: ImageComponent, ref: string, binary: string, out: st
       mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
       mkdirSync(join(rootfs, 'etc'), { recursive: true });
       mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
-      await runner.run('cp', [binary, join(rootfs, 'usr/local/bin', c)], { signal });
+      copyFileSync(binary, join(rootfs, 'usr/local/bin', c));
       writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
       const layer = join(i.workDir, `rootfs-${c}.tar`);
       const tar = await import('tar');
