@@ -18,6 +18,8 @@ export interface ScenarioResult {
   kep?: number;
   cluster: string;
   status: ResultStatus;
+  /** The stage its feature was at on this cluster's version (alpha, beta, GA…), when it has one. */
+  stage?: string;
   /** Skip reason, the failure message, or the error (e.g. why the cluster did not come up). */
   message?: string;
   failedStep?: string;
@@ -58,4 +60,21 @@ export function runOutcome(r: RunReport, interrupted: boolean): 'ok' | 'failed' 
   const c = counts(r);
   if (interrupted || c.interrupted > 0) return 'interrupted';
   return c.failed + c.errored > 0 ? 'failed' : 'ok';
+}
+
+/** One version of a matrix: what was asked for, what it resolved to, and its run. */
+export interface MatrixColumn {
+  /** As the user wrote it: v1.30.14, a ref, lab:v1.28.15. */
+  label: string;
+  /** The Kubernetes version the target reported (v1.30.14, v1.38.0-alpha.0.123+abc). */
+  version: string;
+  report: RunReport;
+}
+
+/** The same scenarios on several versions, side by side. */
+export interface MatrixReport {
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  columns: MatrixColumn[];
 }

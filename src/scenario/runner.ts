@@ -91,12 +91,14 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
     return result;
   }
   try {
+    const stage = stageFor(s, target.info);
+    if (stage?.stage) result.stage = stage.stage;
     await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: s.id, [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
     const ctx = createContext({
       kubeconfigPath: target.kubeconfigPath,
       namespace,
       cluster: target.info,
-      stage: stageFor(s, target.info),
+      stage,
       signal: scenarioAbort.signal,
       runner: opts.runner,
       kubectl: target.kubectl,
