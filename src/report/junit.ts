@@ -2,41 +2,94 @@
 // scenario, <skipped message>, <failure message type> carrying the failing step (the feature did
 // not behave), <error message type> for errored (e.g. the cluster did not come up) and interrupted
 // scenarios (not a verdict on the feature), <system-out> with the scenario's steps and log lines.
+//
+// The document is built as an object tree and serialised by fast-xml-parser's builder, so escaping
+// is the builder's job; what is left here is removing the characters XML 1.0 cannot carry at all
+// (control characters, lone surrogates, U+FFFE/U+FFFF), which no escaping can make legal.
+// A matrix gets one file per version: toJUnit of each column's RunReport.
+import { XMLBuilder } from 'fast-xml-parser';
 import { counts, type RunReport, type ScenarioResult } from './model.js';
 
-function esc(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+// Everything outside XML 1.0's Char production; with the u flag a lone surrogate is one code point
+// outside every range, so it is dropped too instead of producing a file parsers reject.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function xmlSafe(s: string): string {
+  return s.replace(NOT_XML_CHAR, '');
 }
 
 const secs = (ms: number): string => (ms / 1000).toFixed(3);
 
-function testcase(r: ScenarioResult): string {
-  const attrs = `name="${esc(r.id)}" classname="kindlab.${esc(r.cluster)}" time="${secs(r.durationMs)}"`;
-  const out = [...r.steps.map((s) => `[${s.status}] ${s.name} (${secs(s.durationMs)}s)${s.error ? `: ${s.error}` : ''}`), ...r.logs].join('\n');
-  const sysout = out ? `\n      <system-out>${esc(out)}</system-out>` : '';
-  if (r.status === 'skipped') return `    <testcase ${attrs}>\n      <skipped message="${esc(r.message ?? '')}"/>${sysout}\n    </testcase>`;
-  if (r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted') {
+/** Attribute keys carry this prefix in the tree handed to the builder. */
+const A = '@_';
+
+type XmlNode = { [key: string]: string | number | XmlNode | XmlNode[] };
+
+function systemOut(r: ScenarioResult): string {
+  return [...r.steps.map((s) => `[${s.status}] ${s.name} (${secs(s.durationMs)}s)${s.error ? `: ${s.error}` : ''}`), ...r.logs].join('\n');
+}
+
+function testcase(r: ScenarioResult): XmlNode {
+  const node: XmlNode = { [`${A}name`]: xmlSafe(r.id), [`${A}classname`]: xmlSafe(`kindlab.${r.cluster}`), [`${A}time`]: secs(r.durationMs) };
+  if (r.status === 'skipped') {
+    node.skipped = { [`${A}message`]: xmlSafe(r.message ?? '') };
+  } else if (r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted') {
     const where = r.failedStep ? `step "${r.failedStep}": ` : '';
     const element = r.status === 'failed' ? 'failure' : 'error';
     const type = r.status === 'interrupted' ? 'Interrupted' : r.status === 'errored' ? 'Error' : r.timedOut ? 'Timeout' : 'ScenarioFailure';
-    return `    <testcase ${attrs}>\n      <${element} message="${esc(where + (r.message ?? '').split('\n')[0])}" type="${type}">${esc(where + (r.message ?? ''))}</${element}>${sysout}\n    </testcase>`;
+    const message = r.message ?? '';
+    node[element] = {
+      [`${A}message`]: xmlSafe(where + (message.split('\n')[0] ?? '')),
+      [`${A}type`]: type,
+      ...(where + message ? { '#text': xmlSafe(where + message) } : {}),
+    };
   }
-  return `    <testcase ${attrs}>${sysout}\n    </testcase>`;
+  const out = xmlSafe(systemOut(r));
+  if (out) node['system-out'] = out;
+  return node;
 }
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: A,
+  format: true,
+  indentBy: '  ',
+  // Its default writes an attribute whose value is "true" as a bare name, which is not XML:
+  // a skip reason or a scenario id could be exactly that.
+  suppressBooleanAttributes: false,
+  suppressEmptyNode: true,
+  processEntities: true,
+});
 
 export function toJUnit(report: RunReport): string {
   const byCluster = new Map<string, ScenarioResult[]>();
   for (const r of report.results) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
   const total = counts(report);
-  const suites = [...byCluster].map(([cluster, results]) => {
+  const suites: XmlNode[] = [...byCluster].map(([cluster, results]) => {
     const c = counts({ ...report, results });
     const time = results.reduce((a, r) => a + r.durationMs, 0);
-    return `  <testsuite name="kindlab ${esc(cluster)}" tests="${results.length}" failures="${c.failed}" errors="${c.errored + c.interrupted}" skipped="${c.skipped}" time="${secs(time)}" timestamp="${esc(report.startedAt.replace(/\.\d+Z$/, ''))}">\n${results.map(testcase).join('\n')}\n  </testsuite>`;
+    return {
+      [`${A}name`]: xmlSafe(`kindlab ${cluster}`),
+      [`${A}tests`]: results.length,
+      [`${A}failures`]: c.failed,
+      [`${A}errors`]: c.errored + c.interrupted,
+      [`${A}skipped`]: c.skipped,
+      [`${A}time`]: secs(time),
+      [`${A}timestamp`]: xmlSafe(report.startedAt.replace(/\.\d+Z$/, '')),
+      testcase: results.map(testcase),
+    };
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kindlab run ${esc(report.runId)}" tests="${report.results.length}" failures="${total.failed}" errors="${total.errored + total.interrupted}" skipped="${total.skipped}" time="${secs(report.durationMs)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const doc: XmlNode = {
+    '?xml': { [`${A}version`]: '1.0', [`${A}encoding`]: 'UTF-8' },
+    testsuites: {
+      [`${A}name`]: xmlSafe(`kindlab run ${report.runId}`),
+      [`${A}tests`]: report.results.length,
+      [`${A}failures`]: total.failed,
+      [`${A}errors`]: total.errored + total.interrupted,
+      [`${A}skipped`]: total.skipped,
+      [`${A}time`]: secs(report.durationMs),
+      ...(suites.length ? { testsuite: suites } : {}),
+    },
+  };
+  return builder.build(doc);
 }

@@ -81,3 +81,43 @@ describe('errored and interrupted results', () => {
     expect(counts(r2)).toEqual({ passed: 1, failed: 1, errored: 1, skipped: 1, interrupted: 1 });
   });
 });
+
+describe('JUnit escaping', () => {
+  const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: false, parseTagValue: false }).parse(xml);
+  const nasty = 'a < b && c > "d" \'e\' ]]> end\u0007\u0000\u001b[31m\ud800';
+  const r3: RunReport = {
+    runId: 'run <1>',
+    startedAt: '2026-11-23T08:00:00.000Z',
+    durationMs: 10,
+    clusters: [],
+    results: [
+      { id: 'x&y', title: 'x', cluster: 'c"1', status: 'failed', failedStep: 'step <1>', message: `${nasty}\nsecond line`, steps: [{ name: 'a]]>b', status: 'failed', durationMs: 5, error: nasty }], logs: [nasty], durationMs: 5 },
+      { id: 'true', title: 't', cluster: 'c"1', status: 'skipped', message: 'true', steps: [], logs: [], durationMs: 0 },
+    ],
+  };
+
+  it('round-trips markup characters, drops characters XML cannot carry', () => {
+    const xml = toJUnit(r3);
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).not.toContain(']]>');
+    const doc = parse(xml);
+    expect(doc.testsuites.name).toBe('kindlab run run <1>');
+    const suite = doc.testsuites.testsuite as { name: string; testcase: Array<Record<string, unknown>> };
+    expect(suite.name).toBe('kindlab c"1');
+    const [bad, skip] = suite.testcase as [Record<string, unknown>, Record<string, unknown>];
+    expect(bad).toMatchObject({ name: 'x&y', classname: 'kindlab.c"1' });
+    const clean = 'a < b && c > "d" \'e\' ]]> end[31m';
+    const failure = bad.failure as { message: string; type: string; '#text': string };
+    expect(failure.message).toBe(`step "step <1>": ${clean}`);
+    expect(failure['#text']).toBe(`step "step <1>": ${clean}\nsecond line`);
+    expect(bad['system-out']).toBe(`[failed] a]]>b (0.005s): ${clean}\n${clean}`);
+    // The builder's default would write message="true" as a bare attribute name: not XML.
+    expect(skip).toMatchObject({ name: 'true', skipped: { message: 'true' } });
+  });
+
+  it('an empty run is still a document', () => {
+    const doc = parse(toJUnit({ ...r3, results: [] }));
+    expect(doc.testsuites).toMatchObject({ tests: '0', failures: '0', errors: '0', skipped: '0' });
+    expect(doc.testsuites.testsuite).toBeUndefined();
+  });
+});
