@@ -45,6 +45,7 @@ const CATALOGUE: Record<string, number | undefined> = {
   'pod-level-resources': 2837,
   'node-log-query': 2258,
   'container-checkpoint': 2008,
+  'multi-cluster-cidr': 2593,
 };
 
 describe('scenario catalogue', () => {

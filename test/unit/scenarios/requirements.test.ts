@@ -34,11 +34,17 @@ interface Want {
 }
 /** Outside the scenario's range, or where its feature does not exist: a skip with the reason. */
 const SKIP = 'skip' as const;
-type Step = readonly [from: number, want: Want | typeof SKIP];
+/** A skip the scenario declares itself (perVersion `skip`), with the reason it must give. */
+interface SkipBecause {
+  skip: RegExp;
+}
+type Expected = Want | typeof SKIP | SkipBecause;
+type Step = readonly [from: number, want: Expected];
+const isSkip = (w: Expected): w is typeof SKIP | SkipBecause => w === SKIP || (typeof w === 'object' && 'skip' in w);
 
 /** Expectations as a timeline: each step holds from its minor until the next step. */
-const from = (...steps: Step[]) => (m: number): Want | typeof SKIP => {
-  let cur: Want | typeof SKIP = SKIP;
+const from = (...steps: Step[]) => (m: number): Expected => {
+  let cur: Expected = SKIP;
   for (const [f, w] of steps) if (m >= f) cur = w;
   return cur;
 };
@@ -47,7 +53,7 @@ const ADM = 'admissionregistration.k8s.io';
 const AUTHN = 'apiserver.config.k8s.io';
 
 // Section numbers refer to the facts file.
-const EXPECTED: Record<string, (m: number) => Want | typeof SKIP> = {
+const EXPECTED: Record<string, (m: number) => Expected> = {
   // §3: β 1.23 on, flipped off in 1.24, β on 1.25, GA 1.26, removed 1.29.
   'job-tracking-finalizer': from(
     [24, { stage: 'beta', gates: { JobTrackingWithFinalizers: true } }],
@@ -112,6 +118,12 @@ const EXPECTED: Record<string, (m: number) => Want | typeof SKIP> = {
     [28, { stage: 'beta', gates: { ValidatingAdmissionPolicy: true }, runtimeConfig: [`${ADM}/v1beta1`], api: `${ADM}/v1beta1` }],
     [30, { stage: 'ga', api: `${ADM}/v1` }],
   ),
+  // §17: MultiCIDRRangeAllocator α 1.25–1.28 with the v1alpha1 ClusterCIDR API; gate and API removed in 1.29
+  // (KEP withdrawn): the scenario's own skip says so.
+  'multi-cluster-cidr': from(
+    [25, { stage: 'alpha', gates: { MultiCIDRRangeAllocator: true }, runtimeConfig: ['networking.k8s.io/v1alpha1'], api: 'networking.k8s.io/v1alpha1' }],
+    [29, { skip: /^KEP-2593 \(multiple cluster CIDRs\) was withdrawn without leaving alpha: Kubernetes 1\.29 removed .*ClusterCIDR API/ }],
+  ),
   // §10; singleProcessOOMKill is a KubeletConfiguration field from 1.32.
   'kubelet-oom-metric': from([24, {}], [32, { kubelet: { singleProcessOOMKill: true } }]),
   // No feature gate: the same needs everywhere in range.
@@ -132,12 +144,12 @@ describe('scenario needs through the planner, 1.24 to 1.' + NEWEST, () => {
       for (const m of MINORS) {
         const w = want(m);
         const version = `1.${m}.0`;
-        it(`1.${m}: ${w === SKIP ? 'skipped' : `${w.stage ?? 'no feature stage'}, gates ${JSON.stringify(w.gates ?? {})}${w.api ? `, ${w.api}` : ''}`}`, () => {
+        it(`1.${m}: ${isSkip(w) ? 'skipped' : `${w.stage ?? 'no feature stage'}, gates ${JSON.stringify(w.gates ?? {})}${w.api ? `, ${w.api}` : ''}`}`, () => {
           const s = byId.get(id)!;
           const d = decide(s, target(version));
-          if (w === SKIP) {
+          if (isSkip(w)) {
             expect(d.ok, 'skipped').toBe(false);
-            if (!d.ok) expect(d.reason).toMatch(/^needs Kubernetes |does not exist yet/);
+            if (!d.ok) expect(d.reason).toMatch(w === SKIP ? /^needs Kubernetes |does not exist yet/ : w.skip);
             expect(stageFor(s, { version })).toBeUndefined();
             return;
           }
