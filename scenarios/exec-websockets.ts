@@ -18,6 +18,8 @@ import { createFakeNode } from './_support/fake-node.js';
 import { upgradeRequest, webSocket, type WebSocketResult } from './_support/http.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+/** kubectl (≥ 1.30, -v=4 and up) logs the sub-protocol its WebSocket exec/attach negotiated (1.36+ wording, then 1.30–1.35). */
+export const KUBECTL_WEBSOCKET_LOG = /Subprotocol negotiated.*v5\.channel\.k8s\.io|The subprotocol is v5\.channel\.k8s\.io/;
 const CLOSED_PORT = 1;
 
 function execPath(ns: string, pod: string, command: string[]): string {
@@ -36,12 +38,13 @@ function errorChannel(ws: WebSocketResult): { status?: string; message?: string 
 }
 
 /** A busybox pod (container "app") running `command`, once the kubelet reports it Running. */
-async function runningBusybox(ctx: ScenarioContext, name: string, command: string[]): Promise<void> {
+async function runningBusybox(ctx: ScenarioContext, name: string, command: string[], restartPolicy: 'Always' | 'Never' = 'Always'): Promise<void> {
   await ctx.create<V1Pod>({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name },
     spec: {
+      restartPolicy,
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 1,
       containers: [{ name: 'app', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command }],
@@ -74,7 +77,8 @@ export default defineScenario({
     'AuthorizePodWebsocketUpgradeCreatePermission is on (≥1.35), a user with only `get` on pods/exec is refused ' +
     'the WebSocket (403 Forbidden) and a user with `create` is let through. Node part (only where ' +
     'pods run): echo hello through a WebSocket exec comes back on channel 1 with a Success status; attach over a ' +
-    'WebSocket receives what the running container prints; kubectl\'s own exec negotiates v5.channel.k8s.io. With ' +
+    'WebSocket receives what the running container prints; kubectl\'s own exec and attach negotiate v5.channel.k8s.io ' +
+    '(KUBECTL_REMOTE_COMMAND_WEBSOCKETS) and attach prints the container\'s output. Port-forward: portforward-websockets. With ' +
     'TranslateStreamCloseWebsocketRequests off, the WebSocket is proxied like SPDY and refused before any upgrade.',
   async run(ctx: ScenarioContext) {
     const translate = await gate(ctx, 'TranslateStreamCloseWebsocketRequests', (minor) => minor >= 30);
@@ -194,7 +198,19 @@ export default defineScenario({
       const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl']);
       ctx.assert.equal(r.exitCode, 0, `kubectl exec: ${r.stderr.slice(-300)}`);
       ctx.assert.equal(r.stdout, 'via-kubectl\n');
-      ctx.assert.includes(r.stderr, /Subprotocol negotiated.*v5\.channel\.k8s\.io/, 'kubectl negotiated v5.channel.k8s.io over a WebSocket');
+      ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl negotiated v5.channel.k8s.io over a WebSocket');
+    });
+
+    await ctx.step('node: kubectl attach reads a running container over a WebSocket', async () => {
+      // A container that prints for a while and then exits: kubectl attach returns when it ends.
+      await runningBusybox(ctx, 'short-lived', ['sh', '-c', 'for i in $(seq 1 12); do echo attach-$i; sleep 1; done'], 'Never');
+      const r = await ctx.kubectl(['attach', '-v=6', '-n', ctx.namespace, 'short-lived', '-c', 'app'], {
+        env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' },
+      });
+      ctx.log(`kubectl attach: exit ${r.exitCode}, ${r.stdout.split('\n').filter(Boolean).length} lines`);
+      ctx.assert.includes(r.stdout, /attach-\d+\n/, 'the container\'s output arrived while attached');
+      ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl attach negotiated v5.channel.k8s.io over a WebSocket');
+      ctx.assert.ok(!/fallback|falling back/i.test(r.stderr), 'kubectl did not fall back to SPDY');
     });
   },
 });

@@ -103,3 +103,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Whether kube-apiserver shares this machine's loopback, so that it can reach a server the
+ * scenario runs on 127.0.0.1 (a stand-in kubelet, a test issuer): the `local` provider, or an
+ * existing cluster without nodes whose API server is on a loopback address (a local cluster reached
+ * through --kubeconfig). A kind API server is on a loopback port too, but inside its node container.
+ */
+export function apiServerOnThisHost(ctx: Pick<ScenarioContext, 'cluster' | 'kc'>): boolean {
+  if (ctx.cluster.provider === 'local') return true;
+  if (ctx.cluster.provider !== 'existing' || ctx.cluster.hasNodes) return false;
+  const server = ctx.kc.getCurrentCluster()?.server;
+  if (!server) return false;
+  const host = new URL(server).hostname.replace(/^\[|\]$/g, '');
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}

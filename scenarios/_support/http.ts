@@ -179,6 +179,86 @@ export async function webSocket(
   });
 }
 
+export interface OpenedWebSocket {
+  /** 101 when the upgrade was accepted. */
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The sub-protocol the server chose, if any. */
+  protocol?: string;
+  /** Response body when the upgrade was refused. */
+  body: string;
+  /** The open WebSocket (status 101 only); the caller sends, reads and closes it. */
+  socket?: import('ws').WebSocket;
+}
+
+/**
+ * Open a WebSocket on an API path and hand it over open, for protocols whose messages are not the
+ * channel frames `webSocket()` collects (e.g. SPDY tunnelled through a WebSocket for port-forward).
+ * A refused upgrade resolves with its status and body. The caller must close the socket.
+ *
+ * The sub-protocols are offered in the Sec-WebSocket-Protocol header directly, and the server's
+ * choice is read (and taken off the response) before the ws library checks it: ws only accepts
+ * RFC 7230 tokens, and `SPDY/3.1+portforward.k8s.io` has a '/', which Kubernetes (gorilla/websocket)
+ * accepts. The chosen protocol is checked here instead: it must be one of those offered.
+ */
+export async function openWebSocket(
+  ctx: Ctx,
+  path: string,
+  protocols: string[],
+  opts: { headers?: Record<string, string> } = {},
+): Promise<OpenedWebSocket> {
+  const { default: WebSocket } = await import('ws');
+  const ro = await requestOptions(ctx, { method: 'GET', path, headers: opts.headers });
+  const headers = { ...(ro.headers as Record<string, string>) };
+  delete headers.Accept;
+  const url = `wss://${ro.hostname?.includes(':') ? `[${ro.hostname}]` : ro.hostname}:${String(ro.port)}${ro.path ?? ''}`;
+  if (protocols.length) headers['Sec-WebSocket-Protocol'] = protocols.join(', ');
+  return new Promise<OpenedWebSocket>((resolve, reject) => {
+    let upgraded: { status: number; headers: IncomingHttpHeaders } | undefined;
+    let chosen: string | undefined;
+    let settled = false;
+    const ws = new WebSocket(url, [], {
+      headers,
+      ca: ro.ca,
+      cert: ro.cert,
+      key: ro.key,
+      ...(ro.servername ? ({ servername: ro.servername } as Record<string, string>) : {}),
+      rejectUnauthorized: ro.rejectUnauthorized,
+      handshakeTimeout: 30_000,
+    });
+    ws.on('upgrade', (res) => {
+      // Runs before ws validates the response (see above).
+      const header = res.headers['sec-websocket-protocol'];
+      chosen = Array.isArray(header) ? header.join(',') : header;
+      delete res.headers['sec-websocket-protocol'];
+      upgraded = { status: res.statusCode ?? 101, headers: { ...res.headers, ...(chosen ? { 'sec-websocket-protocol': chosen } : {}) } };
+    });
+    ws.once('open', () => {
+      settled = true;
+      if (chosen !== undefined && !protocols.includes(chosen)) {
+        ws.terminate();
+        reject(new Error(`the server chose the sub-protocol ${JSON.stringify(chosen)}, which was not offered (${protocols.join(', ')})`));
+        return;
+      }
+      resolve({ status: upgraded?.status ?? 101, headers: upgraded?.headers ?? {}, protocol: chosen || undefined, body: '', socket: ws });
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        settled = true;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    ws.on('error', (e) => {
+      if (!settled) {
+        settled = true;
+        reject(e);
+      }
+    });
+  });
+}
+
 /**
  * Send an upgrade request that is not a WebSocket (e.g. SPDY/3.1, which kubectl used before
  * KEP-4006) and report the answer: 101 with the protocol, or the refusal with its body.

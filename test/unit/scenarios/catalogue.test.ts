@@ -35,6 +35,7 @@ const CATALOGUE: Record<string, number | undefined> = {
   'kubectl-subresource': 2590,
   'etcd-version': undefined,
   'exec-websockets': 4006,
+  'portforward-websockets': 4006,
   'structured-authn-config': 3331,
   'user-namespaces': 127,
   'validating-admission-policy': 3488,
@@ -113,7 +114,7 @@ describe('scenario catalogue', () => {
     for (const id of ['runtime-not-docker', 'kubelet-oom-metric', 'user-namespaces', 'node-log-query', 'container-checkpoint']) {
       expect(needs[id], id).toBe('node');
     }
-    for (const id of ['grpc-probe', 'statefulset-max-unavailable', 'sidecar-containers', 'in-place-pod-resize', 'exec-websockets']) {
+    for (const id of ['grpc-probe', 'statefulset-max-unavailable', 'sidecar-containers', 'in-place-pod-resize', 'exec-websockets', 'portforward-websockets']) {
       expect(needs[id], `${id} has an API part and runs its node part only where pods run`).toBe('api');
     }
   });

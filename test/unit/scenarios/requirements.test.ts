@@ -88,6 +88,11 @@ const EXPECTED: Record<string, (m: number) => Expected> = {
     [29, { stage: 'alpha', gates: { TranslateStreamCloseWebsocketRequests: true } }],
     [30, { stage: 'beta', gates: { TranslateStreamCloseWebsocketRequests: true } }],
   ),
+  // §13: PortForwardWebsockets α 1.30, β 1.31 (GA not verified: the gate is still set at 1.37).
+  'portforward-websockets': from(
+    [30, { stage: 'alpha', gates: { PortForwardWebsockets: true } }],
+    [31, { stage: 'beta', gates: { PortForwardWebsockets: true } }],
+  ),
   // §12: UserNamespacesSupport α 1.28–1.29, β off 1.30–1.32, β on 1.33, GA 1.36.
   'user-namespaces': from([28, { stage: 'alpha', gates: { UserNamespacesSupport: true } }], [30, { stage: 'beta', gates: { UserNamespacesSupport: true } }], [36, { stage: 'ga' }]),
   // §17: α 1.27, β off 1.30, GA 1.36; the kubelet config at every version.
