@@ -91,9 +91,9 @@ export default defineScenario({
 
     await ctx.step('validation refuses impossible slices, a wrong family and an empty spec', async () => {
       const bad = (suffix: string, spec: NonNullable<ClusterCIDR['spec']>) => ctx.create(clusterCIDR(api, clusterScopedName(ctx, suffix), spec));
-      await ctx.assert.rejects(bad('tiny', { ipv4: '10.251.0.0/16', perNodeHostBits: 2 }), /spec\.ipv4\.perNodeHostBits: Invalid value: 2: must be greater than or equal to 4/);
-      await ctx.assert.rejects(bad('too-big', { ipv4: '10.252.0.0/28', perNodeHostBits: 8 }), /spec\.ipv4\.perNodeHostBits: Invalid value: 8: must be less than or equal to 4/);
-      await ctx.assert.rejects(bad('family', { ipv6: '10.253.0.0/16', perNodeHostBits: 8 }), /spec\.ipv6: Invalid value: "10\.253\.0\.0\/16": must be a valid IPv6 CIDR/);
+      await ctx.assert.rejects(bad('tiny', { ipv4: '10.251.0.0/16', perNodeHostBits: 2 }), /spec\.perNodeHostBits: Invalid value: 2: must be greater than or equal to 4/);
+      await ctx.assert.rejects(bad('too-big', { ipv4: '10.252.0.0/28', perNodeHostBits: 8 }), /spec\.perNodeHostBits: Invalid value: 8: must be less than or equal to 4/);
+      await ctx.assert.rejects(bad('family', { ipv6: '10.253.0.0/16', perNodeHostBits: 8 }), /spec\.IPv6: Invalid value: "10\.253\.0\.0\/16": must be a valid IPv6 CIDR/);
       await ctx.assert.rejects(bad('empty', { perNodeHostBits: 8 }), /spec: Required value: one or both of `ipv4` and `ipv6` must be specified/);
     });
 
