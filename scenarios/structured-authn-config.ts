@@ -9,7 +9,18 @@
 // CA certificate and signing keys are committed TEST-ONLY fixtures (scenarios/fixtures/structured-authn).
 // That only works where kube-apiserver shares the host's network (provider `local`): inside a kind
 // node container 127.0.0.1 is the container itself, so the scenario skips there.
+//
+// From 1.30 (v1beta1) an issuer may list several audiences (audienceMatchPolicy: MatchAny: a token
+// is accepted when one of its `aud` values is one of them), and kube-apiserver watches the file
+// and applies a changed configuration without a restart. The scenario shows both: team-a accepts
+// two audiences; then the scenario rewrites the file the API server reads (on the local provider
+// it lies in the cluster's folder, next to its kubeconfig) with a third issuer, waits until that
+// issuer's token is accepted, and checks that kube-apiserver's process start time did not change
+// and that its reload metric counted a successful reload. The original file is put back afterwards.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { defineScenario, type ScenarioContext } from 'kindlab';
+import { minor } from './_support/cluster.js';
 import { apiRequest, json } from './_support/http.js';
 import { signJwt, type Claims } from './_support/jwt.js';
 import { fixture, issuerKey, issuerUrl, serveIssuers } from './_support/oidc-issuer.js';
@@ -31,14 +42,38 @@ function indent(text: string, spaces: number): string {
 
 const ca = fixture('test-only-ca.crt');
 
-// v1beta1 is understood from 1.30 on (v1 only from 1.34); 1.29 (alpha) reads v1alpha1, see requires.
-export const authenticationConfiguration = `apiVersion: apiserver.config.k8s.io/v1beta1
+export type ConfigVersion = 'v1alpha1' | 'v1beta1' | 'v1';
+/** The second audience team-a accepts from 1.30 (v1beta1: several audiences with audienceMatchPolicy MatchAny). */
+export const EXTRA_AUDIENCE = 'kindlab-extra';
+/** The issuer the rewritten file adds, and the only audience it accepts. */
+export const RELOADED_ISSUER = 'team-c';
+export const RELOADED_AUDIENCE = 'kindlab-reloaded';
+
+/**
+ * The AuthenticationConfiguration in one apiserver.config.k8s.io version. v1alpha1 (1.29) allows one
+ * audience per issuer, so only later versions get team-a's second audience. `reloaded` adds the
+ * issuer team-c: the content the scenario writes while the API server runs.
+ */
+export function authnConfig(version: ConfigVersion, opts: { reloaded?: boolean } = {}): string {
+  const teamAAudiences = version === 'v1alpha1' ? `    audiences: [${AUDIENCE}]\n` : `    audiences: [${AUDIENCE}, ${EXTRA_AUDIENCE}]\n    audienceMatchPolicy: MatchAny\n`;
+  const teamC = opts.reloaded
+    ? `- issuer:
+    url: ${issuerUrl(ISSUER_PORT, RELOADED_ISSUER)}
+    audiences: [${RELOADED_AUDIENCE}]
+    certificateAuthority: |
+${indent(ca, 6)}
+  claimMappings:
+    username:
+      claim: sub
+      prefix: '${RELOADED_ISSUER}:'
+`
+    : '';
+  return `apiVersion: apiserver.config.k8s.io/${version}
 kind: AuthenticationConfiguration
 jwt:
 - issuer:
     url: ${issuerUrl(ISSUER_PORT, 'team-a')}
-    audiences: [${AUDIENCE}]
-    certificateAuthority: |
+${teamAAudiences}    certificateAuthority: |
 ${indent(ca, 6)}
   claimValidationRules:
   - expression: 'claims.hd == "example.com"'
@@ -71,11 +106,38 @@ ${indent(ca, 6)}
   userValidationRules:
   - expression: '!("team-b:suspended" in user.groups)'
     message: 'suspended users may not log in'
-`;
+${teamC}`;
+}
+
+// v1beta1 is understood from 1.30 on (v1 only from 1.34); 1.29 (alpha) reads v1alpha1, see requires.
+export const authenticationConfiguration = authnConfig('v1beta1');
 
 /** The same configuration in another apiserver.config.k8s.io version (v1alpha1 is what 1.29 reads). */
-export function authenticationConfigurationAs(version: 'v1alpha1' | 'v1beta1' | 'v1'): string {
-  return authenticationConfiguration.replace(/^apiVersion: apiserver\.config\.k8s\.io\/v1beta1$/m, `apiVersion: apiserver.config.k8s.io/${version}`);
+export function authenticationConfigurationAs(version: ConfigVersion): string {
+  return authnConfig(version);
+}
+
+/**
+ * Where the API server of a cluster made by kindlab's local provider reads `name` from: the
+ * cluster's files folder next to its kubeconfig. Undefined, with the reason, where the file is not
+ * there or is not the one this scenario declared (so it is not the file that API server reads).
+ */
+export function apiServerFile(kubeconfigPath: string, name: string, declared: string): { path: string } | { reason: string } {
+  const path = join(dirname(kubeconfigPath), 'files', name);
+  if (!existsSync(path)) return { reason: `no ${name} next to the kubeconfig (${path}): only a cluster made by kindlab's local provider keeps the API server's files there` };
+  if (readFileSync(path, 'utf8') !== declared) return { reason: `${path} is not the AuthenticationConfiguration this scenario declared for this version` };
+  return { path };
+}
+
+/** A Prometheus sample's value: `name{labels…} value` for the first line whose labels contain `labelPart`. */
+export function metricValue(text: string, name: string, labelPart = ''): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (labelPart && !line.includes(labelPart)) continue;
+    const v = Number(line.trim().split(/\s+/).pop());
+    if (!Number.isNaN(v)) return v;
+  }
+  return undefined;
 }
 
 interface UserInfo {
@@ -108,14 +170,19 @@ export default defineScenario({
       },
     ],
   },
-  timeoutSeconds: 180,
+  timeoutSeconds: 300,
   description:
     `Serves two OIDC issuers (…/team-a, …/team-b) on https://127.0.0.1:${ISSUER_PORT} and signs tokens for them. ` +
     'Issuer team-a maps sub and groups with the prefix "team-a:" and requires (CEL) hd == "example.com"; issuer ' +
     'team-b maps username, groups (from a comma-separated roles claim), uid and an extra key with CEL expressions, requires admin == "true" ' +
     '(claim/requiredValue) and refuses users in group team-b:suspended (userValidationRules). A SelfSubjectReview ' +
     'sent with each valid token shows the mapped username and groups; tokens that break a rule, carry the wrong ' +
-    'audience or are signed with the other issuer\'s key get 401. Tokens are never printed. local provider only.',
+    'audience or are signed with the other issuer\'s key get 401. From 1.30 (v1beta1): team-a lists two audiences ' +
+    '(audienceMatchPolicy MatchAny), so a token for either, or with both a foreign and a listed audience, is accepted and one ' +
+    'with only foreign audiences is not; and the scenario rewrites the file kube-apiserver reads with a third issuer ' +
+    '(team-c): its token goes from 401 to authenticated as team-c:<sub> without a restart (process_start_time_seconds ' +
+    'unchanged, apiserver_authentication_config_controller_automatic_reloads_total{status="success"} up), and the file ' +
+    'is restored afterwards. Tokens are never printed. local provider only.',
   async run(ctx: ScenarioContext) {
     if (ctx.cluster.provider === 'kind') {
       ctx.skip(`kube-apiserver runs inside the kind node container and cannot reach the test issuer on the host's 127.0.0.1:${ISSUER_PORT}`);
@@ -125,6 +192,8 @@ export default defineScenario({
       const running = await serveIssuers(ISSUER_PORT, [
         { name: 'team-a', key: keyA },
         { name: 'team-b', key: keyB },
+        // Known to the API server only once the rewritten configuration is loaded (reload step).
+        { name: RELOADED_ISSUER, key: keyA },
       ]);
       ctx.cleanup(() => running.close());
       return running;
@@ -192,6 +261,69 @@ export default defineScenario({
         const r = await whoami(bad);
         ctx.assert.equal(r.status, 401, `${what}: HTTP ${r.status}`);
       }
+    });
+
+    // v1alpha1 (1.29, alpha) has one audience per issuer and no reload.
+    if ((ctx.stage?.stage ?? (minor(ctx) >= 30 ? 'beta' : 'alpha')) === 'alpha') {
+      ctx.log('1.29 (alpha, v1alpha1): one audience per issuer and no reload of the file; those steps are not run');
+      return;
+    }
+
+    await ctx.step(`team-a accepts either of its audiences (${AUDIENCE}, ${EXTRA_AUDIENCE}; audienceMatchPolicy MatchAny)`, async () => {
+      const withAud = (aud: string | string[]) => token(keyA, 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com', aud });
+      for (const aud of [EXTRA_AUDIENCE, ['someone-else', EXTRA_AUDIENCE]]) {
+        const r = await whoami(withAud(aud));
+        ctx.assert.equal(r.status, 201, `aud ${JSON.stringify(aud)}: HTTP ${r.status}`);
+        ctx.assert.equal(r.user?.username, 'team-a:alice', `aud ${JSON.stringify(aud)}: username`);
+      }
+      const none = await whoami(withAud(['someone-else', 'nobody']));
+      ctx.assert.equal(none.status, 401, `a token whose audiences are all foreign is refused (HTTP ${none.status})`);
+    });
+
+    const declared = authenticationConfiguration;
+    const file = apiServerFile(ctx.kubeconfigPath, 'authn.yaml', declared);
+    if ('reason' in file) {
+      ctx.log(`reload step not run: ${file.reason}`);
+      return;
+    }
+    const write = (content: string) => {
+      const tmp = `${file.path}.kindlab-tmp`;
+      writeFileSync(tmp, content, { mode: 0o600 });
+      renameSync(tmp, file.path); // atomic: the API server never reads half a file
+    };
+    ctx.cleanup(() => write(declared));
+
+    await ctx.step(`rewrite ${file.path} with issuer ${RELOADED_ISSUER}: accepted without a restart`, async () => {
+      const carol = token(keyA, RELOADED_ISSUER, { sub: 'carol', aud: RELOADED_AUDIENCE });
+      const metrics = async () => {
+        const text = await ctx.raw('/metrics');
+        return {
+          started: metricValue(text, 'process_start_time_seconds'),
+          reloads: metricValue(text, 'apiserver_authentication_config_controller_automatic_reloads_total', 'status="success"') ?? 0,
+        };
+      };
+      const before = await metrics();
+      ctx.assert.ok(before.started, 'kube-apiserver reports process_start_time_seconds');
+      ctx.assert.equal((await whoami(carol)).status, 401, `before the rewrite ${RELOADED_ISSUER} is unknown`);
+
+      write(authnConfig('v1beta1', { reloaded: true }));
+      const started = Date.now();
+      const r = await ctx.eventually(
+        async () => {
+          const w = await whoami(carol);
+          return w.status === 201 ? w : undefined;
+        },
+        { timeoutSeconds: 150, intervalMs: 2000, description: `kube-apiserver to reload the file and accept the ${RELOADED_ISSUER} token` },
+      );
+      ctx.log(`${RELOADED_ISSUER} accepted ${Math.round((Date.now() - started) / 1000)} s after the rewrite`);
+      ctx.assert.equal(r.user?.username, `${RELOADED_ISSUER}:carol`, 'username mapped by the new issuer');
+      const after = await ctx.eventually(async () => {
+        const m = await metrics();
+        return m.reloads > before.reloads ? m : undefined;
+      }, { timeoutSeconds: 30, description: 'apiserver_authentication_config_controller_automatic_reloads_total{status="success"} to go up' });
+      ctx.log(`successful reloads: ${before.reloads} → ${after.reloads}; process start ${before.started} → ${after.started}`);
+      ctx.assert.equal(after.started, before.started, 'kube-apiserver was not restarted (process_start_time_seconds unchanged)');
+      ctx.assert.equal((await whoami(alice)).status, 201, 'the issuers that were there before still authenticate');
     });
   },
 });

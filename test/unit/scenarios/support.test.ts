@@ -2,6 +2,9 @@
 // MutatingAdmissionPolicy API version table, host checks for user namespaces, and the test issuer's
 // AuthenticationConfiguration and fixtures.
 import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ScenarioContext } from '../../../src/scenario/types.js';
@@ -10,7 +13,16 @@ import { decodeClaims, fingerprint, signJwt, signingKey } from '../../../scenari
 import { fixture } from '../../../scenarios/_support/oidc-issuer.js';
 import { judgeEtcd } from '../../../scenarios/etcd-version.js';
 import { mapApiVersion } from '../../../scenarios/mutating-admission-policy.js';
-import { ISSUER_PORT, authenticationConfiguration } from '../../../scenarios/structured-authn-config.js';
+import {
+  EXTRA_AUDIENCE,
+  ISSUER_PORT,
+  RELOADED_AUDIENCE,
+  RELOADED_ISSUER,
+  apiServerFile,
+  authenticationConfiguration,
+  authnConfig,
+  metricValue,
+} from '../../../scenarios/structured-authn-config.js';
 import { hostProblem } from '../../../scenarios/user-namespaces.js';
 
 type GateCtx = Pick<ScenarioContext, 'cluster' | 'raw'>;
@@ -160,5 +172,55 @@ describe('structured authentication configuration', () => {
     expect(serving.verify(ca.publicKey)).toBe(true);
     expect(serving.subjectAltName).toContain('IP Address:127.0.0.1');
     expect(new Date(serving.validTo).getFullYear()).toBeGreaterThan(2100);
+  });
+});
+
+describe('structured authentication configuration: audiences and the reloaded file', () => {
+  type Jwt = { issuer: { url: string; audiences: string[]; audienceMatchPolicy?: string }; claimMappings?: { username?: { claim?: string; prefix?: string } } };
+  const jwt = (text: string) => (parse(text) as { jwt: Jwt[] }).jwt;
+
+  it('gives team-a two audiences with MatchAny from v1beta1, and one in v1alpha1 (1.29 allows one)', () => {
+    for (const v of ['v1beta1', 'v1'] as const) {
+      expect(jwt(authnConfig(v))[0]!.issuer).toMatchObject({ audiences: ['kindlab', EXTRA_AUDIENCE], audienceMatchPolicy: 'MatchAny' });
+    }
+    const alpha = jwt(authnConfig('v1alpha1'))[0]!.issuer;
+    expect(alpha.audiences).toEqual(['kindlab']);
+    expect(alpha.audienceMatchPolicy).toBeUndefined();
+    expect(authnConfig('v1alpha1')).toMatch(/^apiVersion: apiserver\.config\.k8s\.io\/v1alpha1\n/);
+  });
+
+  it('the rewritten file keeps both issuers and adds team-c with its own audience and prefix', () => {
+    const before = jwt(authnConfig('v1beta1'));
+    const after = jwt(authnConfig('v1beta1', { reloaded: true }));
+    expect(after.slice(0, 2)).toEqual(before);
+    expect(after[2]).toMatchObject({
+      issuer: { url: `https://127.0.0.1:${ISSUER_PORT}/${RELOADED_ISSUER}`, audiences: [RELOADED_AUDIENCE] },
+      claimMappings: { username: { claim: 'sub', prefix: `${RELOADED_ISSUER}:` } },
+    });
+    expect(before.map((j) => j.issuer.url)).not.toContain(`https://127.0.0.1:${ISSUER_PORT}/${RELOADED_ISSUER}`);
+  });
+
+  it('finds the file the API server reads only when it is the declared one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-authn-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration)).toMatchObject({ reason: expect.stringMatching(/no authn\.yaml next to the kubeconfig/) });
+    mkdirSync(join(dir, 'files'));
+    writeFileSync(join(dir, 'files', 'authn.yaml'), 'something else');
+    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration)).toMatchObject({ reason: expect.stringMatching(/is not the AuthenticationConfiguration this scenario declared/) });
+    writeFileSync(join(dir, 'files', 'authn.yaml'), authenticationConfiguration);
+    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration)).toEqual({ path: join(dir, 'files', 'authn.yaml') });
+  });
+
+  it('reads the reload counter and the process start time from /metrics text', () => {
+    const text = [
+      '# TYPE process_start_time_seconds gauge',
+      'process_start_time_seconds 1.79548808766e+09',
+      'apiserver_authentication_config_controller_automatic_reloads_total{apiserver_id_hash="sha256:x",status="failure"} 4',
+      'apiserver_authentication_config_controller_automatic_reloads_total{apiserver_id_hash="sha256:x",status="success"} 2',
+    ].join('\n');
+    expect(metricValue(text, 'process_start_time_seconds')).toBe(1795488087.66);
+    expect(metricValue(text, 'apiserver_authentication_config_controller_automatic_reloads_total', 'status="success"')).toBe(2);
+    expect(metricValue(text, 'apiserver_authentication_config_controller_automatic_reloads_total', 'status="failure"')).toBe(4);
+    expect(metricValue(text, 'apiserver_authentication_config_controller_automatic_reload_last_timestamp_seconds')).toBeUndefined();
   });
 });
