@@ -1,19 +1,20 @@
-// Orchestration shared by `run`, `plan` and `test`: load and select scenarios, work out the
-// target, run per cluster with progress, and write the reports. The pure parts live in
-// src/plan (planner, selectors) and src/report (model, writers).
+// Running scenarios on a target, shared by the workflows (run, test, matrix, bisect): load and
+// select scenarios, turn a cluster into a run target, run with progress, and write the reports.
+// The engine itself is src/scenario/; the pure parts live in src/plan and src/report.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CliContext } from '../cli/context.js';
+import type { AppEnv } from './env.js';
+import { providerContext } from './env.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic.js';
 import type { ClusterRecord } from '../state/records.js';
 import { runOutcome, type RunReport, type ScenarioResult } from '../report/model.js';
-import { BUILTIN_SCENARIOS_DIR, loadScenarios } from './loader.js';
+import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
 import { select } from '../plan/select.js';
 import type { PlanSkip } from '../plan/planner.js';
-import type { ClusterInfo, Scenario } from './types.js';
-import type { RunTarget } from './runner.js';
+import type { ClusterInfo, Scenario } from '../scenario/types.js';
+import type { RunTarget } from '../scenario/runner.js';
 
 export interface ScenarioSource {
   scenariosDir?: string[];
@@ -21,7 +22,7 @@ export interface ScenarioSource {
   builtin?: boolean;
 }
 
-export async function selectScenarios(ctx: CliContext, src: ScenarioSource, selectors: string[]): Promise<Scenario[]> {
+export async function selectScenarios(ctx: AppEnv, src: ScenarioSource, selectors: string[]): Promise<Scenario[]> {
   const dirs = [...(src.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...(src.scenariosDir ?? []).map((d) => resolve(ctx.cwd, d))];
   return select(await loadScenarios(dirs), selectors);
 }
@@ -37,10 +38,11 @@ export function kubectlFor(env: NodeJS.ProcessEnv, binDir?: string): string {
   return 'kubectl';
 }
 
-export async function targetFromRecord(ctx: CliContext, rec: ClusterRecord): Promise<RunTarget> {
-  const { readClusterInfo } = await import('./cluster-info.js');
+export async function targetFromRecord(ctx: AppEnv, rec: ClusterRecord): Promise<RunTarget> {
+  const { readClusterInfo } = await import('../scenario/cluster-info.js');
   const info = await readClusterInfo(rec.kubeconfig, rec.provider, rec.profile.featureGates, ctx.signal);
-  if (rec.provider === 'local') info.hasNodes = false;
+  const { capabilitiesOf } = await import('../cluster/providers.js');
+  if (!capabilitiesOf(rec.provider).nodes) info.hasNodes = false;
   info.loadedImages = rec.loadedImages;
   const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(ctx.env, rec.local?.binDir) };
   // Whichever provider made the cluster collects its logs (kind export logs, local component logs).
@@ -48,16 +50,16 @@ export async function targetFromRecord(ctx: CliContext, rec: ClusterRecord): Pro
   const { canExportLogs, canListNodeImages } = await import('../cluster/provider.js');
   const provider = await getProvider(rec.provider);
   if (canListNodeImages(provider)) {
-    const images = await provider.nodeImages(rec, { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal }).catch(() => []);
+    const images = await provider.nodeImages(rec, providerContext(ctx)).catch(() => []);
     if (images.length) info.nodeImages = images;
   }
-  if (canExportLogs(provider)) target.exportLogs = (dir) => provider.exportLogs(rec, dir, { runner: ctx.runner, store: ctx.store, log: ctx.log });
+  if (canExportLogs(provider)) target.exportLogs = (dir) => provider.exportLogs(rec, dir, providerContext(ctx));
   return target;
 }
 
-export async function targetFromKubeconfig(ctx: CliContext, path: string): Promise<RunTarget> {
+export async function targetFromKubeconfig(ctx: AppEnv, path: string): Promise<RunTarget> {
   if (!existsSync(path)) throw new UsageError(`kubeconfig ${path} does not exist`, { hint: 'pass --kubeconfig, set KUBECONFIG, or use --cluster NAME for a kindlab cluster' });
-  const { readClusterInfo } = await import('./cluster-info.js');
+  const { readClusterInfo } = await import('../scenario/cluster-info.js');
   const info: ClusterInfo = await readClusterInfo(path, 'existing', {}, ctx.signal);
   return { name: 'existing', kubeconfigPath: path, info, kubectl: kubectlFor(ctx.env) };
 }
@@ -70,13 +72,14 @@ export interface ExecuteOptions {
   artifactsDir: string;
   junit?: string;
   json?: string;
+  html?: string;
 }
 
 /** Run options from the flags `run` and `test` share. */
 export function executeOptions(
-  ctx: CliContext,
+  ctx: AppEnv,
   runId: string,
-  f: { parallel: number; timeoutSeconds?: number; keep?: boolean; artifacts?: string; junit?: string; json?: string },
+  f: { parallel: number; timeoutSeconds?: number; keep?: boolean; artifacts?: string; junit?: string; json?: string; html?: string },
 ): ExecuteOptions {
   return {
     runId,
@@ -86,6 +89,7 @@ export function executeOptions(
     artifactsDir: f.artifacts ?? join(ctx.store.paths.runs, runId, 'artifacts'),
     junit: f.junit,
     json: f.json,
+    html: f.html,
   };
 }
 
@@ -95,10 +99,10 @@ export function buildReport(runId: string, started: number, clusters: RunReport[
   return { runId, startedAt: new Date(Date.now() - durationMs).toISOString(), durationMs, clusters, results };
 }
 
-export async function executeOnTarget(ctx: CliContext, scenarios: Scenario[], target: RunTarget, o: ExecuteOptions): Promise<ScenarioResult[]> {
-  const { runOne } = await import('./runner.js');
+export async function executeOnTarget(ctx: AppEnv, scenarios: Scenario[], target: RunTarget, o: ExecuteOptions): Promise<ScenarioResult[]> {
+  const { runOne } = await import('../scenario/runner.js');
   const { runWithProgress, plainProgress } = await import('../report/progress.js');
-  const plain = plainProgress(ctx.env, Boolean(process.stdout.isTTY));
+  const plain = plainProgress(ctx.env, ctx.interactive);
   return runWithProgress(
     scenarios.map((s) => ({
       id: s.id,
@@ -108,7 +112,6 @@ export async function executeOnTarget(ctx: CliContext, scenarios: Scenario[], ta
         try {
           const r = await runOne(s, target, {
             runId: o.runId,
-            parallel: o.parallel,
             timeoutSeconds: o.timeoutSeconds,
             keep: o.keep,
             artifactsDir: o.artifactsDir,
@@ -142,29 +145,41 @@ export function skippedResults(skips: PlanSkip[], scenarios: Scenario[], cluster
   });
 }
 
-/** Writes JUnit/JSON reports (and always the JSON into the run folder), prints the summary. */
-export async function finishReport(ctx: CliContext, report: RunReport, o: ExecuteOptions): Promise<number> {
+export interface WrittenReports {
+  /** The JSON report kept in the run folder. */
+  json: string;
+  junit?: string;
+  html?: string;
+}
+
+/** Writes the JSON report into the run folder, and the JUnit/JSON/HTML files the user asked for. */
+export async function writeReports(ctx: AppEnv, report: RunReport, o: ExecuteOptions): Promise<WrittenReports> {
   const { toJUnit } = await import('../report/junit.js');
-  const { summary } = await import('../report/summary.js');
   const json = JSON.stringify(report, null, 2) + '\n';
   const runDir = join(ctx.store.paths.runs, report.runId);
   mkdirSync(runDir, { recursive: true });
-  writeFileAtomic(join(runDir, 'report.json'), json);
-  if (o.json) writeFileAtomic(resolve(ctx.cwd, o.json), json);
-  if (o.junit) {
-    mkdirSync(dirname(resolve(ctx.cwd, o.junit)), { recursive: true });
-    writeFileAtomic(resolve(ctx.cwd, o.junit), toJUnit(report));
+  const written: WrittenReports = { json: join(runDir, 'report.json') };
+  writeFileAtomic(written.json, json);
+  const out = (file: string, text: string): string => {
+    const path = resolve(ctx.cwd, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, text);
+    return path;
+  };
+  if (o.json) out(o.json, json);
+  if (o.junit) written.junit = out(o.junit, toJUnit(report));
+  if (o.html) {
+    const { renderRunHtml } = await import('../report/html.js');
+    const path = resolve(ctx.cwd, o.html);
+    written.html = out(o.html, renderRunHtml(report, { reportDir: dirname(path) }));
   }
-  ctx.io.stdout('\n' + summary(report));
-  const failed = report.results.filter((r) => r.status === 'failed');
-  if (failed.some((r) => r.artifactsDir)) ctx.io.stdout(`artifacts of failed scenarios: ${o.artifactsDir}\n`);
-  ctx.io.stdout(`report: ${join(runDir, 'report.json')}\n`);
-  const outcome = runOutcome(report, ctx.signal.aborted);
-  if (outcome === 'interrupted') {
-    ctx.io.stderr('interrupted: scenario namespaces and objects were cleaned up\n');
-    return ExitCode.interrupted;
-  }
-  return outcome === 'failed' ? ExitCode.failed : ExitCode.ok;
+  return written;
+}
+
+/** Exit code of a finished run: 130 interrupted, 1 failed or errored, else 0. */
+export function runExitCode(report: RunReport, interrupted: boolean): number {
+  const outcome = runOutcome(report, interrupted);
+  return outcome === 'interrupted' ? ExitCode.interrupted : outcome === 'failed' ? ExitCode.failed : ExitCode.ok;
 }
 
 /**
@@ -172,9 +187,9 @@ export async function finishReport(ctx: CliContext, report: RunReport, o: Execut
  * loaded from the local docker daemon, where the provider can (kind). What is in neither place
  * stays missing, and the runner skips the scenarios that need it with the image's name.
  */
-export async function loadMissingImages(ctx: CliContext, rec: ClusterRecord, target: RunTarget, scenarios: readonly Scenario[]): Promise<void> {
+export async function loadMissingImages(ctx: AppEnv, rec: ClusterRecord, target: RunTarget, scenarios: readonly Scenario[]): Promise<void> {
   const { requirementsFor } = await import('../plan/requirements.js');
-  const { missingImages } = await import('./runner.js');
+  const { missingImages } = await import('../scenario/runner.js');
   const { getProvider } = await import('../cluster/providers.js');
   const { canLoadImages } = await import('../cluster/provider.js');
   const { Docker } = await import('../docker/docker.js');
@@ -185,7 +200,7 @@ export async function loadMissingImages(ctx: CliContext, rec: ClusterRecord, tar
   const loadable: string[] = [];
   for (const ref of missingImages(wanted, target.info)) if (await docker.imageInfo(ref)) loadable.push(ref);
   if (loadable.length === 0) return;
-  ctx.io.stderr(`loading into ${rec.name} from the local docker daemon: ${loadable.join(', ')}\n`);
-  await provider.loadImages(rec, loadable, { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal });
+  ctx.progress(`loading into ${rec.name} from the local docker daemon: ${loadable.join(', ')}\n`);
+  await provider.loadImages(rec, loadable, providerContext(ctx));
   target.info.loadedImages = [...(target.info.loadedImages ?? []), ...loadable];
 }

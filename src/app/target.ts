@@ -1,4 +1,5 @@
-// Works out what `plan` and `test` target: the Kubernetes version, the gates that exist there
+// The one target resolver: works out what `plan`, `test`, `matrix` and `bisect` target (and,
+// through describeSource, what `up` checks gates against): the Kubernetes version, the gates that exist there
 // (from the checkout's source for a ref), which providers can create clusters on this machine,
 // and the node image kind clusters are created from.
 //
@@ -15,16 +16,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import type { CliContext } from '../cli/context.js';
+import type { AppEnv } from './env.js';
+import { providerContext } from './env.js';
+import { PROVIDERS, providerWith } from '../cluster/providers.js';
 import { UsageError } from '../errors.js';
 import { plan, type Plan, type PlanTarget } from '../plan/planner.js';
-import type { Scenario } from './types.js';
+import type { Scenario } from '../scenario/types.js';
 import { parseSourceGates } from '../plan/gates.js';
-import { normalizeVersion, versionFromImage } from '../cluster/image-version.js';
+import { normalizeVersion, releasedNodeImage, versionFromImage } from '../cluster/image-version.js';
 import type { MissingImage } from '../cluster/node-image.js';
 
 export interface TargetFlags {
-  provider: 'auto' | 'local' | 'kind';
+  /** 'auto', or a provider's name. */
+  provider: string;
   ref?: string;
   image?: string;
   k8sVersion?: string;
@@ -48,23 +52,24 @@ export interface ResolvedTarget {
   imageMissing?: MissingImage;
   binDir?: string;
   commit?: string;
-  /** Local and kind clusters run different versions (an explicit choice); undefined otherwise. */
-  split?: { local: ProviderTarget; kind: ProviderTarget };
+  /**
+   * Clusters of the binaries provider and of the node-image provider run different versions (an
+   * explicit choice), keyed by provider name; undefined otherwise.
+   */
+  split?: Record<string, ProviderTarget>;
 }
 
-async function kindUsable(ctx: CliContext): Promise<true | string> {
-  try {
-    const { Kind } = await import('../kind/driver.js');
-    const { Docker } = await import('../docker/docker.js');
-    await new Kind(ctx.runner, ctx.signal).requireVersion();
-    await new Docker(ctx.runner, ctx.signal).requireDaemon();
-    return true;
-  } catch (e) {
-    return (e as Error).message;
-  }
+/** The provider that runs binaries from this machine (local) and the one that runs node images (kind). */
+export const BINARIES = providerWith((c) => c.runsFrom === 'binaries')!.name;
+export const NODE_IMAGE = providerWith((c) => c.runsFrom === 'node-image')!.name;
+
+/** The one check that a target is named at most once. */
+export function checkOneSource(f: { ref?: string; image?: string; k8sVersion?: string }): void {
+  const given = [f.ref && '--ref', f.image && '--image', f.k8sVersion && '--k8s-version'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give only one of --ref, --image, --k8s-version (got ${given.join(', ')})`);
 }
 
-export async function binaryVersion(ctx: CliContext, binDir: string): Promise<string> {
+export async function binaryVersion(ctx: AppEnv, binDir: string): Promise<string> {
   const r = await ctx.runner.run(join(binDir, 'kube-apiserver'), ['--version'], { signal: ctx.signal });
   const v = /v\d+\.\d+\.\d+\S*/.exec(r.stdout)?.[0];
   if (!v) throw new UsageError(`cannot read the version of ${join(binDir, 'kube-apiserver')}: ${r.stdout.trim()}`);
@@ -72,7 +77,7 @@ export async function binaryVersion(ctx: CliContext, binDir: string): Promise<st
 }
 
 /** Gates declared at a commit, read with `git show` (the checkout is not touched). */
-export async function sourceGatesAt(ctx: CliContext, kubeRoot: string, commit: string): Promise<Set<string> | undefined> {
+export async function sourceGatesAt(ctx: AppEnv, kubeRoot: string, commit: string): Promise<Set<string> | undefined> {
   const files = ['pkg/features/kube_features.go', 'staging/src/k8s.io/apiserver/pkg/features/kube_features.go', 'staging/src/k8s.io/apiextensions-apiserver/pkg/features/kube_features.go', 'staging/src/k8s.io/controller-manager/pkg/features/kube_features.go'];
   const gates = new Set<string>();
   let found = false;
@@ -93,66 +98,49 @@ const sameVersion = (a: string, b: string): boolean => a.replace(/^v/, '') === b
 /**
  * `build`: whether to build what a ref needs (test) or only read the checkout (plan).
  */
-export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: boolean, phases?: import('../util/phases.js').Phases): Promise<ResolvedTarget> {
-  const given = [f.ref && '--ref', f.image && '--image', f.k8sVersion && '--k8s-version'].filter(Boolean);
-  if (given.length > 1) throw new UsageError(`give only one of --ref, --image, --k8s-version (got ${given.join(', ')})`);
+export async function resolveTarget(ctx: AppEnv, f: TargetFlags, build: boolean, phases?: import('../util/phases.js').Phases): Promise<ResolvedTarget> {
+  checkOneSource(f);
+  if (f.provider !== 'auto' && !PROVIDERS.some((p) => p.name === f.provider)) {
+    throw new UsageError(`unknown provider "${f.provider}"`, { hint: `give auto or one of ${PROVIDERS.map((p) => p.name).join(', ')}` });
+  }
   const { defaultLabBinDir } = await import('../cluster/local/provider.js');
   const { chooseKubeRoot } = await import('../source/kube-root.js');
   let binDir = f.binDir ?? (f.ref ? undefined : defaultLabBinDir(ctx.env));
-  const kind = f.provider === 'local' ? 'not selected (--provider local)' : await kindUsable(ctx);
+  const kind = f.provider === BINARIES ? `not selected (--provider ${BINARIES})` : await (await (await import('../cluster/providers.js')).getProvider(NODE_IMAGE)).available(providerContext(ctx));
 
   // What the user named: a ref, an image or a released version (the kind side, and for a ref both).
-  let named: { version: string; description: string } | undefined;
-  let image: string | undefined;
-  let imageSource: string | undefined;
-  let commit: string | undefined;
-  let sourceGates: Set<string> | undefined;
-  let localFromRef: true | string | undefined;
-
-  if (f.ref) {
+  const facts = await describeSource(ctx, f);
+  const named = facts?.version ? { version: facts.version, description: facts.description } : undefined;
+  let image = facts?.image;
+  let imageSource = facts?.imageSource;
+  const commit = facts?.commit;
+  const sourceGates = facts?.sourceGates;
+  let localFromRef: true | undefined;
+  if (f.ref && named) {
     const kubeRoot = chooseKubeRoot(f.kubeRoot, ctx.env, ctx.cwd);
-    const { Git } = await import('../source/git.js');
-    const { resolveSource } = await import('../source/build-image.js');
-    const src = await resolveSource({ kubeRoot, ref: f.ref }, new Git(ctx.runner, kubeRoot.path, ctx.signal));
-    commit = src.commit;
-    sourceGates = await sourceGatesAt(ctx, kubeRoot.path, src.commit);
-    const v = versionFromImage(src.image);
-    if (!v) throw new UsageError(`cannot tell which Kubernetes version ${f.ref} is: git describe says ${src.describe}`, { hint: 'fetch the tags of the checkout (git fetch --tags), or give --image or --k8s-version' });
-    named = { version: v, description: `${f.ref} (${src.describe})` };
-    imageSource = `built from ${f.ref} (${src.describe})`;
     if (build && phases) {
-      if (f.provider !== 'kind') {
+      if (f.provider !== NODE_IMAGE) {
         const { buildComponents } = await import('../source/build-components.js');
         binDir = (await buildComponents({ kubeRoot, ref: f.ref }, { runner: ctx.runner, store: ctx.store, phases, signal: ctx.signal, env: ctx.env })).binDir;
         localFromRef = true;
       }
-      if (f.provider !== 'local' && kind === true) {
+      image = undefined;
+      if (f.provider !== BINARIES && kind === true) {
         const { buildNodeImage } = await import('../source/build-image.js');
         image = (await buildNodeImage({ kubeRoot, ref: f.ref }, { runner: ctx.runner, store: ctx.store, phases, signal: ctx.signal })).image;
       }
     } else {
-      image = src.image;
-      imageSource = `to be built from ${f.ref} (${src.describe}) by kindlab test`;
+      imageSource = `to be built from ${named.description} by kindlab test`;
       // kindlab test builds the components from the ref (or uses --bin-dir).
-      if (f.provider !== 'kind' && !f.binDir) localFromRef = true;
+      if (f.provider !== NODE_IMAGE && !f.binDir) localFromRef = true;
     }
-  } else if (f.image) {
-    image = f.image;
-    imageSource = '--image';
-    const v = versionFromImage(f.image);
-    if (v) named = { version: v, description: f.image };
-  } else if (f.k8sVersion) {
-    const v = normalizeVersion(f.k8sVersion);
-    image = `kindest/node:${v}`;
-    imageSource = `kind's published image of ${v}`;
-    named = { version: v, description: v };
   }
 
   // The local side: binaries and their version.
   const haveBinaries = Boolean(binDir && existsSync(join(binDir, 'kube-apiserver')));
   let localVersion: string | undefined;
   if (localFromRef === true && named) localVersion = named.version;
-  else if (haveBinaries && (f.provider !== 'kind' || !named)) localVersion = await binaryVersion(ctx, binDir!);
+  else if (haveBinaries && (f.provider !== NODE_IMAGE || !named)) localVersion = await binaryVersion(ctx, binDir!);
   const localDescription = localFromRef === true ? named?.description ?? '' : `${localVersion} (binaries in ${binDir})`;
 
   const version = named?.version ?? localVersion;
@@ -166,22 +154,22 @@ export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: bool
   let split: ResolvedTarget['split'];
   let description = named?.description ?? localDescription;
   let targetVersion = version;
-  if (f.provider === 'kind') local = 'not selected (--provider kind)';
+  if (f.provider === NODE_IMAGE) local = `not selected (--provider ${NODE_IMAGE})`;
   else if (localFromRef === true) local = true;
   else if (!haveBinaries || !localVersion) local = 'no local binaries (run npm run lab, or pass --bin-dir)';
   else if (!named || sameVersion(localVersion, named.version)) local = true;
   else if (f.image || f.binDir) {
     // Explicit: --image beside local binaries, or --bin-dir beside --k8s-version.
     local = true;
-    if (f.provider === 'local') {
+    if (f.provider === BINARIES) {
       targetVersion = localVersion;
       description = localDescription;
     } else {
       split = {
-        local: { version: planVersion(localVersion), description: localDescription },
-        kind: { version: planVersion(named.version), description: `${withV(named.version)} (image ${image})` },
+        [BINARIES]: { version: planVersion(localVersion), description: localDescription },
+        [NODE_IMAGE]: { version: planVersion(named.version), description: `${withV(named.version)} (image ${image})` },
       };
-      description = `local: ${localDescription}, kind: ${split.kind.description}`;
+      description = `${BINARIES}: ${localDescription}, ${NODE_IMAGE}: ${split[NODE_IMAGE]!.description}`;
     }
   } else {
     local = `the local binaries are ${withV(localVersion)}, not the target ${withV(named.version)} (pass --bin-dir to use binaries of another version anyway)`;
@@ -189,7 +177,7 @@ export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: bool
 
   // kind clusters of a version that came from binaries: find a node image of exactly that version.
   let imageMissing: MissingImage | undefined;
-  if (!named && !f.ref && f.provider !== 'local') {
+  if (!named && !f.ref && !f.image && f.provider !== BINARIES) {
     try {
       const { findNodeImage } = await import('../cluster/node-image.js');
       const { Docker } = await import('../docker/docker.js');
@@ -211,7 +199,7 @@ export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: bool
       version: planVersion(targetVersion),
       description,
       sourceGates,
-      providers: { local, kind },
+      providers: { [BINARIES]: local, [NODE_IMAGE]: kind },
       forceProvider: f.provider === 'auto' ? undefined : f.provider,
       host,
     },
@@ -224,9 +212,52 @@ export async function resolveTarget(ctx: CliContext, f: TargetFlags, build: bool
   };
 }
 
+export interface SourceFacts {
+  /** e.g. 'v1.37.2' or 'v1.38.0-alpha.0.12+abc' (no version for an image whose tag says none). */
+  version?: string;
+  description: string;
+  /** A ref: the commit, and the gates declared there. */
+  commit?: string;
+  sourceGates?: Set<string>;
+  /** The node image kind clusters run (for a ref: the tag its build will have). */
+  image?: string;
+  imageSource?: string;
+}
+
+/**
+ * What the user named (--ref, --image or --k8s-version), read without building or pulling
+ * anything: its version, the gates of a ref's commit, the node image. Undefined when none was named.
+ */
+export async function describeSource(ctx: AppEnv, f: { ref?: string; image?: string; k8sVersion?: string; kubeRoot?: string }): Promise<SourceFacts | undefined> {
+  checkOneSource(f);
+  if (f.ref) {
+    const { chooseKubeRoot } = await import('../source/kube-root.js');
+    const kubeRoot = chooseKubeRoot(f.kubeRoot, ctx.env, ctx.cwd);
+    const { Git } = await import('../source/git.js');
+    const { resolveSource } = await import('../source/build-image.js');
+    const src = await resolveSource({ kubeRoot, ref: f.ref }, new Git(ctx.runner, kubeRoot.path, ctx.signal));
+    const version = versionFromImage(src.image);
+    if (!version) throw new UsageError(`cannot tell which Kubernetes version ${f.ref} is: git describe says ${src.describe}`, { hint: 'fetch the tags of the checkout (git fetch --tags), or give --image or --k8s-version' });
+    return {
+      version,
+      description: `${f.ref} (${src.describe})`,
+      commit: src.commit,
+      sourceGates: await sourceGatesAt(ctx, kubeRoot.path, src.commit),
+      image: src.image,
+      imageSource: `built from ${f.ref} (${src.describe})`,
+    };
+  }
+  if (f.image) return { version: versionFromImage(f.image), description: f.image, image: f.image, imageSource: '--image' };
+  if (f.k8sVersion) {
+    const v = normalizeVersion(f.k8sVersion);
+    return { version: v, description: v, image: releasedNodeImage(v), imageSource: `kind's published image of ${v}` };
+  }
+  return undefined;
+}
+
 /** The Kubernetes version (no leading v) clusters of this provider run. */
-export function providerVersion(r: ResolvedTarget, provider: 'local' | 'kind'): string {
-  return r.split ? r.split[provider].version : r.target.version;
+export function providerVersion(r: ResolvedTarget, provider: string): string {
+  return r.split?.[provider]?.version ?? r.target.version;
 }
 
 /**
@@ -236,24 +267,24 @@ export function providerVersion(r: ResolvedTarget, provider: 'local' | 'kind'): 
  */
 export function planRun(scenarios: readonly Scenario[], r: ResolvedTarget, namePrefix = 'kindlab'): Plan {
   if (!r.split) return plan(scenarios, r.target, namePrefix);
-  const side = (p: 'local' | 'kind'): PlanTarget => ({ ...r.target, version: r.split![p].version, description: r.split![p].description, forceProvider: p });
-  const lp = plan(scenarios, side('local'), namePrefix);
+  const side = (p: string): PlanTarget => ({ ...r.target, version: r.split![p]!.version, description: r.split![p]!.description, forceProvider: p });
+  const lp = plan(scenarios, side(BINARIES), namePrefix);
   const localReasons = new Map(lp.skips.map((s) => [s.id, s.reason]));
   const kp = plan(
     scenarios.filter((s) => localReasons.has(s.id)),
-    side('kind'),
+    side(NODE_IMAGE),
     namePrefix,
   );
   const clusters = [...lp.clusters, ...kp.clusters.map((c, i) => ({ ...c, name: `${namePrefix}-${lp.clusters.length + i + 1}` }))];
   // Each side is planned as if forced onto its provider; the user did not pass --provider.
-  const unforced = (reason: string): string => reason.replace(/^--provider (kind|local) cannot run here/, '$1 cannot run here');
+  const unforced = (reason: string): string => reason.replace(/^--provider (\S+) cannot run here/, '$1 cannot run here');
   const skips = kp.skips.map((sk) => {
     const k = { id: sk.id, reason: unforced(sk.reason) };
     const s = scenarios.find((x) => x.id === k.id);
     const lr = unforced(localReasons.get(k.id)!);
     // Scenarios that need nodes can only ever run on kind: its reason is the one that matters.
     if (s?.requires?.needs === 'node' || lr === k.reason) return k;
-    return { id: k.id, reason: `local (v${r.split!.local.version}): ${lr}; kind (v${r.split!.kind.version}): ${k.reason}` };
+    return { id: k.id, reason: `${BINARIES} (v${r.split![BINARIES]!.version}): ${lr}; ${NODE_IMAGE} (v${r.split![NODE_IMAGE]!.version}): ${k.reason}` };
   });
   const order = new Map(scenarios.map((s, i) => [s.id, i]));
   skips.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
@@ -264,7 +295,7 @@ export function planRun(scenarios: readonly Scenario[], r: ResolvedTarget, nameP
  * What kind nodes would run on: docker's host (kernel, cgroup version) and the node image's own
  * containerd. Read-only probes; a fact that cannot be read stays unknown for the planner.
  */
-async function kindHostFacts(ctx: CliContext, image: string | undefined): Promise<import('../plan/host.js').HostFacts | undefined> {
+async function kindHostFacts(ctx: AppEnv, image: string | undefined): Promise<import('../plan/host.js').HostFacts | undefined> {
   const { hostFactsFromDockerInfo, parseContainerdVersion } = await import('../plan/host.js');
   const info = await ctx.runner.run('docker', ['info', '--format', '{{json .}}'], { signal: ctx.signal, allowFailure: true }).catch(() => undefined);
   if (!info || info.exitCode !== 0) return undefined;

@@ -1,13 +1,7 @@
 // `kindlab build [ref]`: resolve a ref in a Kubernetes checkout and build a labelled kind node
-// image from it (work happens in src/source/build-image.ts).
-import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-import { chooseKubeRoot } from '../source/kube-root.js';
-import { createPhases } from '../util/phases.js';
+// image from it (src/workflows/build.ts; the builders are in src/source/).
 import type { CliContext } from './context.js';
-import { dryRunContext } from './dry-run.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 
 interface BuildFlags {
   kubeRoot?: string;
@@ -22,11 +16,9 @@ interface BuildFlags {
   output?: string;
 }
 
-export const register: CommandModule['register'] = (program, run) => {
-  program
-    .command('build')
+export const register: CommandModule['register'] = (cmd, run) => {
+  cmd
     .argument('[ref]', 'tag, branch, remote branch or commit SHA', 'HEAD')
-    .description('build a kind node image from a Kubernetes commit (in an isolated git worktree)')
     .option('--kube-root <dir>', 'Kubernetes checkout (default: $KUBE_ROOT, else the current directory)')
     .option('--force', 'rebuild even if an image for this commit exists')
     .option('--builder <go|source>', 'go: compile on this host with the Go the commit pins, then kind build node-image --type file (default; incremental, no build images needed); source: kind build node-image --type source (Kubernetes\' dockerized build)')
@@ -69,40 +61,12 @@ The build output goes to a log file under $KINDLAB_HOME/logs; its tail is shown 
 };
 
 async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise<number> {
-  const c = flags.dryRun ? dryRunContext(ctx) : ctx;
-  const phases = createPhases(ctx.io.stderr, ctx.color);
-  if (flags.components) {
-    if (flags.dryRun) throw new UsageError('--dry-run is not supported with --components yet');
-    const { buildComponents } = await import('../source/build-components.js');
-    const result = await buildComponents(
-      { kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd), ref, force: flags.force, etcd: flags.etcd },
-      { runner: ctx.runner, store: ctx.store, phases, signal: ctx.signal, env: ctx.env },
-    );
-    ctx.io.stdout(flags.output === 'json' ? JSON.stringify(result, null, 2) + '\n' : `${result.binDir}\n`);
-    return 0;
-  }
-  if (flags.etcd) throw new UsageError('--etcd only applies with --components');
-  if (flags.builder && !['go', 'source'].includes(flags.builder)) {
-    throw new UsageError(`--builder ${flags.builder} is not a builder`, { hint: 'use --builder go (default) or --builder source' });
-  }
-  if (flags.kindVersion && !flags.dryRun) throw new UsageError('--kind-version only applies with --dry-run (a real build uses the installed kind)');
-  const { buildNodeImage } = await import('../source/build-image.js');
-  const result = await buildNodeImage(
-    {
-      kubeRoot: chooseKubeRoot(flags.kubeRoot, ctx.env, ctx.cwd),
-      ref,
-      force: flags.force,
-      builder: flags.builder as 'go' | 'source' | undefined,
-      baseImage: flags.baseImage,
-      images: flags.images?.map((p) => resolve(ctx.cwd, p)),
-      kindVersion: flags.kindVersion?.replace(/^v/, ''),
-    },
-    { runner: c.runner, store: ctx.store, phases, signal: ctx.signal, dryRun: flags.dryRun, env: ctx.env },
-  );
-  if (flags.output === 'json') {
-    ctx.io.stdout(JSON.stringify(result, null, 2) + '\n');
-  } else if (!flags.dryRun) {
-    ctx.io.stdout(`${result.image}\n`);
-  }
+  const { buildWorkflow } = await import('../workflows/build.js');
+  const { dryRunEnv } = await import('../app/env.js');
+  const app = flags.dryRun ? dryRunEnv(ctx, (line) => ctx.io.stdout(`${line}\n`)) : ctx;
+  const out = await buildWorkflow(app, { ...flags, ref, components: Boolean(flags.components) });
+  if (flags.output === 'json') ctx.io.stdout(JSON.stringify(out.result, null, 2) + '\n');
+  else if (out.kind === 'components') ctx.io.stdout(`${out.binDir}\n`);
+  else if (!flags.dryRun) ctx.io.stdout(`${out.image}\n`);
   return 0;
 }

@@ -1,9 +1,10 @@
-// What every command receives: output streams, environment, the state store, the process
-// runner and the interrupt signal. Tests build one in memory; bin/ builds the real one.
+// What every command receives: the workflows' environment (src/app/env.ts) plus the output
+// streams it renders to. Only commands see `io`; workflows get the AppEnv part.
 import { ExecaRunner, type ProcessRunner } from '../exec/runner.js';
+import type { AppEnv } from '../app/env.js';
 import { stateRoot } from '../state/home.js';
 import { StateStore } from '../state/store.js';
-import { createLogger, useColor, type Logger } from '../util/logger.js';
+import { createLogger, useColor } from '../util/logger.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -11,15 +12,8 @@ export interface CliIO {
   isTTY: boolean;
 }
 
-export interface CliContext {
+export interface CliContext extends AppEnv {
   io: CliIO;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  store: StateStore;
-  runner: ProcessRunner;
-  log: Logger;
-  signal: AbortSignal;
-  color: boolean;
 }
 
 export function realIO(): CliIO {
@@ -47,6 +41,8 @@ export function createContext(opts: {
     runner: opts.runner ?? new ExecaRunner(),
     log: createLogger({ verbose: opts.verbose, write: opts.io.stderr, color }),
     signal: opts.signal,
+    progress: opts.io.stderr,
+    interactive: opts.io.isTTY,
     color,
   };
 }

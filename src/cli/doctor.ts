@@ -3,12 +3,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { table } from '../util/table.js';
 import type { CliContext } from './context.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 
-export const register: CommandModule['register'] = (program: Command, run) => {
-  program
-    .command('doctor')
-    .description('check docker/podman, kind, kubectl, git, disk, cgroups and inotify limits')
+export const register: CommandModule['register'] = (cmd: Command, run) => {
+  cmd
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', `\nExamples:\n  kindlab doctor\n  kindlab doctor -o json\n\nExit code 0 when nothing failed (warnings allowed), 3 when a check failed.`)
     .action(run(async () => handler));
@@ -18,7 +16,7 @@ async function handler(ctx: CliContext, flags: { output: 'text' | 'json' }): Pro
   const { probe } = await import('../doctor/probe.js');
   const { evaluate } = await import('../doctor/evaluate.js');
   const { defaultLabBinDir } = await import('../cluster/local/provider.js');
-  const facts = await probe(ctx.runner, ctx.store.paths.root, defaultLabBinDir(), ctx.env.KINDLAB_KIND ?? 'kind');
+  const facts = await probe(ctx.runner, ctx.store.paths.root, defaultLabBinDir(ctx.env), ctx.env.KINDLAB_KIND ?? 'kind');
   const findings = evaluate(facts);
   const failed = findings.some((f) => f.status === 'fail');
   if (flags.output === 'json') {

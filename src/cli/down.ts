@@ -1,20 +1,18 @@
-// `kindlab down [name...] | --all`: delete clusters kindlab created, and only those.
+// `kindlab down [name...] | --all`: delete clusters kindlab created, and only those
+// (src/workflows/down.ts).
 import type { Command } from 'commander';
-import { ConflictError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
-import { dryRunContext } from './dry-run.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 
 interface DownFlags {
   all?: boolean;
   dryRun?: boolean;
 }
 
-export const register: CommandModule['register'] = (program: Command, run) => {
-  program
-    .command('down')
+export const register: CommandModule['register'] = (cmd: Command, run) => {
+  cmd
     .argument('[names...]', 'clusters to delete')
-    .description('delete clusters kindlab created (never one it did not create)')
     .option('--all', 'delete every cluster kindlab created')
     .option('--dry-run', 'print the commands, do nothing')
     .addHelpText(
@@ -29,13 +27,14 @@ Examples:
 };
 
 async function handler(ctx: CliContext, names: string[], flags: DownFlags): Promise<number> {
-  const { deleteClusters } = await import('../cluster/delete.js');
+  const { downWorkflow } = await import('../workflows/down.js');
+  const { dryRunEnv } = await import('../app/env.js');
   if (flags.all && names.length > 0) throw new UsageError('give cluster names or --all, not both');
   if (!flags.all && names.length === 0) {
     throw new UsageError('which cluster? give one or more names, or --all', { hint: 'kindlab ls shows the clusters kindlab created' });
   }
-  const c = flags.dryRun ? dryRunContext(ctx) : ctx;
-  const deleted = await deleteClusters(c, flags.all ? 'all' : names, Boolean(flags.dryRun));
+  const app = flags.dryRun ? dryRunEnv(ctx, (line) => ctx.io.stdout(`${line}\n`)) : ctx;
+  const deleted = await downWorkflow(app, flags.all ? 'all' : names);
   if (!flags.dryRun) for (const n of deleted) ctx.io.stdout(`deleted ${n}\n`);
   else if (deleted.length === 0) ctx.io.stdout('nothing to delete\n');
   return 0;

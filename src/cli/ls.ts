@@ -3,17 +3,15 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { age, table } from '../util/table.js';
 import type { CliContext } from './context.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 
 interface LsFlags {
   output: 'text' | 'json';
   prune?: boolean;
 }
 
-export const register: CommandModule['register'] = (program: Command, run) => {
-  program
-    .command('ls')
-    .description('list clusters and images kindlab created, and whether they still exist')
+export const register: CommandModule['register'] = (cmd: Command, run) => {
+  cmd
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--prune', 'forget clusters deleted outside kindlab and images removed from docker; clean up interrupted creations')
     .addHelpText(
@@ -28,7 +26,7 @@ Examples:
 };
 
 async function handler(ctx: CliContext, flags: LsFlags): Promise<number> {
-  const { inventory, prune } = await import('../cluster/inventory.js');
+  const { inventory, prune } = await import('../workflows/ls.js');
   const inv = await inventory(ctx);
   const pruned = flags.prune ? await prune(ctx, inv) : [];
   if (flags.output === 'json') {

@@ -1,10 +1,12 @@
-// Entry point of the kindlab CLI: wires commander to one file per command. Command modules
-// are imported lazily so `kindlab --help` stays fast.
-import { Command, CommanderError, Option } from 'commander';
+// Entry point of the kindlab CLI. `kindlab`, `--help` and `--version` are answered from the
+// command registry without loading commander; otherwise commander is given the one command that
+// runs (all of them only when the name is unknown, for its suggestion), and that command's module
+// is the only one imported.
+import { readFileSync } from 'node:fs';
 import { ExitCode, isKindlabError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
-import { createContext, realIO, type CliContext, type CliIO } from './context.js';
-import { EXIT_CODES_HELP } from './messages.js';
+import { createContext, realIO, type CliIO } from './context.js';
+import { COMMANDS, findCommand, type Handler, type RunWrapper } from './registry.js';
 
 export interface RunCliOptions {
   io?: CliIO;
@@ -12,30 +14,32 @@ export interface RunCliOptions {
   cwd?: string;
 }
 
-// `never[]` lets each command declare its own argument types (commander passes args, flags, command).
-type Handler = (ctx: CliContext, ...args: never[]) => Promise<number | void>;
-type AnyArgsHandler = (ctx: CliContext, ...args: unknown[]) => Promise<number | void>;
-type CommandModule = { register(program: Command, run: (load: () => Promise<Handler>) => (...a: unknown[]) => Promise<void>): void };
+type AnyArgsHandler = (ctx: import('./context.js').CliContext, ...args: unknown[]) => Promise<number | void>;
 
-const COMMANDS: Array<() => Promise<CommandModule>> = [
-  () => import('./build.js'),
-  () => import('./up.js'),
-  () => import('./down.js'),
-  () => import('./ls.js'),
-  () => import('./doctor.js'),
-  () => import('./rmi.js'),
-];
+const GLOBAL_FLAGS = new Set(['-v', '--verbose']);
 
-/** Extra command registrations (plan, run, test, new) live in their own files; see commands.ts. */
 export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<number> {
   const io = opts.io ?? realIO();
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  let exitCode: number = ExitCode.ok;
+  const first = argv.find((a) => !GLOBAL_FLAGS.has(a));
+  if (first === undefined || first === '--help' || first === '-h' || (first === 'help' && argv.length === 1)) {
+    const { topLevelHelp } = await import('./help.js');
+    io.stdout(topLevelHelp());
+    return ExitCode.ok;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(`${readVersion()}\n`);
+    return ExitCode.ok;
+  }
 
+  const { Command, CommanderError, Option } = await import('commander');
+  const { DESCRIPTION } = await import('./help.js');
+  const { EXIT_CODES_HELP } = await import('./messages.js');
+  let exitCode: number = ExitCode.ok;
   const program = new Command('kindlab')
-    .description('A local test lab for Kubernetes: build node images from any commit, create clusters shaped by the features under test, and run scenarios that prove them.')
-    .version(await readVersion(), '-V, --version')
+    .description(DESCRIPTION)
+    .version(readVersion(), '-V, --version')
     .addOption(new Option('-v, --verbose', 'show debug output and stack traces'))
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -43,7 +47,7 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
     .exitOverride();
 
   const interrupt = onInterrupt();
-  const run =
+  const run: RunWrapper =
     (load: () => Promise<Handler>) =>
     async (...args: unknown[]): Promise<void> => {
       const verbose = Boolean(program.opts<{ verbose?: boolean }>().verbose);
@@ -53,24 +57,30 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
       exitCode = code ?? ExitCode.ok;
     };
 
-  const { extraCommands } = await import('./commands.js');
-  for (const load of [...COMMANDS, ...extraCommands]) (await load()).register(program, run);
+  // `help <command>` names its command second.
+  const wanted = findCommand(first === 'help' ? argv[argv.indexOf('help') + 1] : first);
+  for (const entry of wanted ? [wanted] : COMMANDS) {
+    const cmd = program.command(entry.name).description(entry.summary);
+    // Only the command that runs needs its flags; an unknown name just needs the names.
+    if (entry === wanted) (await entry.load()).register(cmd, run);
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    exitCode = reportError(e, io, Boolean(program.opts<{ verbose?: boolean }>().verbose));
+    exitCode = e instanceof CommanderError ? commanderExit(e) : reportError(e, io, Boolean(program.opts<{ verbose?: boolean }>().verbose));
   } finally {
     interrupt.dispose();
   }
   return exitCode;
 }
 
+function commanderExit(e: { code: string }): number {
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+  return ExitCode.usage; // commander already printed the message
+}
+
 function reportError(e: unknown, io: CliIO, verbose: boolean): number {
-  if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
-    return ExitCode.usage; // commander already printed the message
-  }
   if (isKindlabError(e)) {
     io.stderr(`error: ${e.message}\n`);
     if (e.detail) io.stderr(`${indent(e.detail)}\n`);
@@ -92,10 +102,9 @@ function indent(s: string): string {
     .join('\n');
 }
 
-async function readVersion(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
+function readVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-export type { Handler, CommandModule };
+export type { Handler, CommandModule } from './registry.js';

@@ -4,14 +4,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConflictError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 
-export const register: CommandModule['register'] = (program: Command, run) => {
-  program
-    .command('new')
+export const register: CommandModule['register'] = (cmd: Command, run) => {
+  cmd
     .argument('<what>', 'what to create: scenario')
     .argument('<id>', 'kebab-case scenario id')
-    .description('write a commented scenario template')
     .option('--dir <dir>', 'folder to write into', 'scenarios')
     .addHelpText('after', `\nExamples:\n  kindlab new scenario my-feature --dir ./my-scenarios\n  kindlab run --cluster dev --scenarios-dir ./my-scenarios my-feature`)
     .action(run(async () => handler));

@@ -1,13 +1,11 @@
 // `kindlab plan [selector...]`: which clusters (with their rendered configs) would run which
-// scenarios, and which scenarios are skipped and why. No side effects.
+// scenarios, and which scenarios are skipped and why (src/workflows/plan.ts). No side effects.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import YAML from 'yaml';
-import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 import { addTargetFlags } from './target-flags.js';
-import type { TargetFlags } from '../scenario/target.js';
+import type { TargetFlags } from '../app/target.js';
 
 interface PlanFlags extends TargetFlags {
   kubeconfig?: string;
@@ -16,12 +14,10 @@ interface PlanFlags extends TargetFlags {
   builtin: boolean;
 }
 
-export const register: CommandModule['register'] = (program: Command, run) => {
+export const register: CommandModule['register'] = (cmd: Command, run) => {
   addTargetFlags(
-    program
-      .command('plan')
-      .argument('[selectors...]', 'scenario ids, globs, tag:<tag> or kep:<number>; none = all')
-      .description('show the clusters and configs the selected scenarios need, and what would be skipped and why (no side effects)'),
+    cmd
+      .argument('[selectors...]', 'scenario ids, globs, tag:<tag> or kep:<number>; none = all'),
   )
     .option('--kubeconfig <file>', 'plan against an existing cluster (its version and gates are read, not changed)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -41,63 +37,20 @@ from (kindlab test --help says how the target version and that image are chosen)
 };
 
 async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): Promise<number> {
-  const session = await import('../scenario/session.js');
-  const { plan } = await import('../plan/planner.js');
-  const scenarios = await session.selectScenarios(ctx, { scenariosDir: flags.scenariosDir, builtin: flags.builtin }, selectors);
-  let p;
-  let resolved: import('../scenario/target.js').ResolvedTarget | undefined;
-  let kindMissing: string | undefined;
-  if (flags.kubeconfig) {
-    if (flags.ref || flags.image || flags.k8sVersion) throw new UsageError('--kubeconfig plans against that cluster; drop --ref/--image/--k8s-version');
-    const t = await session.targetFromKubeconfig(ctx, flags.kubeconfig);
-    p = plan(scenarios, {
-      version: t.info.version,
-      description: `${t.info.gitVersion} (existing cluster)`,
-      existing: { featureGates: t.info.featureGates, hasNodes: t.info.hasNodes, nodes: t.info.nodes, servedApis: t.info.servedApis },
-      providers: { local: 'existing cluster', kind: 'existing cluster' },
-    });
-  } else {
-    const { resolveTarget, planRun } = await import('../scenario/target.js');
-    const r = await resolveTarget(ctx, flags, false);
-    resolved = r;
-    // A plan has no side effects: when kind cannot run on this machine, still show what it would
-    // create (the configs are the point), and say so.
-    kindMissing = flags.provider !== 'local' && r.target.providers.kind !== true ? r.target.providers.kind : undefined;
-    p = planRun(scenarios, kindMissing ? { ...r, target: { ...r.target, providers: { ...r.target.providers, kind: true } } } : r);
-    if (kindMissing) p.notes.unshift(`kind cannot run on this machine (${kindMissing}); kind clusters are planned as if it could, and kindlab test would skip their scenarios`);
-  }
-  const { renderKindConfig } = await import('../kind/config.js');
-  const { providerVersion } = await import('../scenario/target.js');
-  const image = resolved?.image;
-  // Every kind cluster runs the run's one node image; none of the target version is an error for
-  // kindlab test (before it creates anything), shown here.
-  const kindClusters = p.clusters.filter((c) => c.provider === 'kind');
-  let imageError: import('../errors.js').KindlabError | undefined;
-  if (kindClusters.length && !image && resolved?.imageMissing) {
-    const { missingNodeImageError } = await import('../cluster/node-image.js');
-    imageError = missingNodeImageError(resolved.imageMissing, kindClusters);
-    p.notes.unshift(`kindlab test would stop before creating any cluster: ${imageError.message}; ${imageError.hint}`);
-  }
-  const rendered = p.clusters.map((c) => ({
-    ...c,
-    version: c.provider === 'existing' ? undefined : `v${resolved ? providerVersion(resolved, c.provider) : p.target.version}`,
-    ...(c.provider === 'kind' ? { image: image ?? null, imageSource: resolved?.imageSource, imageError: imageError?.message } : {}),
-    config:
-      c.provider === 'kind'
-        ? renderKindConfig({ profile: c.profile, image, kubernetesVersion: resolved ? providerVersion(resolved, 'kind') : p.target.version, filesHostDir: c.profile.files.length ? `$KINDLAB_HOME/clusters/${c.name}/files` : undefined, clusterName: c.name }).yaml
-        : c.provider === 'local'
-          ? YAML.stringify({ featureGates: c.profile.featureGates, runtimeConfig: c.profile.runtimeConfig, apiServerFlags: c.profile.apiServerExtraArgs, controllerManagerFlags: c.profile.controllerManagerExtraArgs, files: c.profile.files.map((f) => f.name) })
-          : '',
-  }));
+  const { planWorkflow } = await import('../workflows/plan.js');
+  const view = await planWorkflow(ctx, { ...flags, selectors });
+  const p = view.plan;
+  const providers = { ...p.target.providers, ...view.unavailable };
   if (flags.output === 'json') {
-    ctx.io.stdout(JSON.stringify({ target: { ...p.target, providers: { ...p.target.providers, kind: kindMissing ?? p.target.providers.kind }, sourceGates: p.target.sourceGates ? [...p.target.sourceGates].length : undefined }, clusters: rendered, skips: p.skips, notes: p.notes }, null, 2) + '\n');
+    ctx.io.stdout(JSON.stringify({ target: { ...p.target, providers, sourceGates: p.target.sourceGates ? [...p.target.sourceGates].length : undefined }, clusters: view.clusters, skips: p.skips, notes: p.notes }, null, 2) + '\n');
     return 0;
   }
   ctx.io.stdout(`target: ${p.target.description}\n`);
-  ctx.io.stdout(`providers: local: ${p.target.providers.local === true ? 'available' : p.target.providers.local}; kind: ${kindMissing ?? (p.target.providers.kind === true ? 'available' : p.target.providers.kind)}\n`);
-  for (const c of rendered) {
+  const names = Object.keys(providers);
+  if (names.length) ctx.io.stdout(`providers: ${names.map((n) => `${n}: ${providers[n] === true ? 'available' : providers[n]}`).join('; ')}\n`);
+  for (const c of view.clusters) {
     ctx.io.stdout(`\ncluster ${c.name} (${c.provider}${c.version ? `, ${c.version}` : ''}): ${c.scenarios.join(', ')}\n`);
-    if (c.provider === 'kind') ctx.io.stdout(image ? `  image: ${image}${resolved?.imageSource ? ` (${resolved.imageSource})` : ''}\n` : `  image: none of ${c.version} — ${imageError?.message ?? 'kind would use its default node image'}\n`);
+    if (c.image !== undefined) ctx.io.stdout(c.image ? `  image: ${c.image}${c.imageSource ? ` (${c.imageSource})` : ''}\n` : `  image: none of ${c.version} — ${c.imageError ?? 'kind would use its default node image'}\n`);
     // Per scenario: the stage it runs at and why (the needs chosen for this version).
     for (const id of c.scenarios) {
       const n = c.chosen[id];

@@ -3,13 +3,11 @@
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
-import type { CommandModule } from './main.js';
+import type { CommandModule } from './registry.js';
 
-export const register: CommandModule['register'] = (program: Command, run) => {
-  program
-    .command('rmi')
+export const register: CommandModule['register'] = (cmd: Command, run) => {
+  cmd
     .argument('[images...]', 'image tags (kindlab/node:...) to remove')
-    .description('remove node images kindlab built (never an image it did not build)')
     .option('--all', 'remove every image and component build kindlab made')
     .addHelpText('after', `\nExamples:\n  kindlab rmi kindlab/node:v1.33.0\n  kindlab rmi --all`)
     .action(run(async () => handler));

@@ -49,6 +49,17 @@ export interface ClusterProvider {
   delete(rec: ClusterRecord, ctx: ProviderContext): Promise<void>;
   /** Clusters that exist in reality, to reconcile state (deleted by hand, or not ours). */
   listLive(ctx: ProviderContext): Promise<LiveCluster[]>;
+  /** Whether it can create clusters on this machine (its tools are there), else why not. */
+  available(ctx: ProviderContext): Promise<true | string>;
+}
+
+/** Providers whose kubeconfig can be merged into the user's own (up --export-kubeconfig). */
+export interface KubeconfigExporter {
+  exportKubeconfig(rec: ClusterRecord, ctx: ProviderContext): Promise<void>;
+}
+
+export function canExportKubeconfig(p: ClusterProvider): p is ClusterProvider & KubeconfigExporter {
+  return typeof (p as Partial<KubeconfigExporter>).exportKubeconfig === 'function';
 }
 
 export interface LogCollector {

@@ -7,8 +7,11 @@ import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, type NodeF
 import { gateAt, suggestGate } from './gates.js';
 import { checkHost, type HostFacts, type NeedCheck } from './host.js';
 import { resolveRequirements } from './requirements.js';
+import { capabilitiesOf, PROVIDERS } from '../cluster/providers.js';
+import type { ProviderCapabilities } from '../cluster/capabilities.js';
 
-export type PlanProvider = 'kind' | 'local' | 'existing';
+/** A provider's name (src/cluster/providers.ts), or an existing cluster. */
+export type PlanProvider = string;
 
 export interface PlanTarget {
   /** Kubernetes version the clusters will run, e.g. '1.37.2' (no leading v). */
@@ -31,10 +34,13 @@ export interface PlanTarget {
   };
   /** The machine kind nodes would run on (docker info): host needs are checked before creating. */
   host?: HostFacts;
-  /** Which providers can create clusters here, with the reason when one cannot. */
-  providers: { local: true | string; kind: true | string };
+  /**
+   * Which providers can create clusters here (by name), with the reason when one cannot. What
+   * each can run comes from its declared capabilities; a provider left out is not considered.
+   */
+  providers: Record<string, true | string>;
   /** Force every cluster onto one provider. */
-  forceProvider?: 'local' | 'kind';
+  forceProvider?: string;
 }
 
 /** What the planner chose for one scenario at the target version. */
@@ -155,29 +161,53 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     return ok('existing');
   }
 
-  const usable = (p: 'local' | 'kind'): boolean => target.providers[p] === true;
-  if (profile.needsNodes) {
-    if (target.forceProvider === 'local') return { ok: false, reason: 'needs running pods (a kubelet); --provider local runs no nodes' };
-    if (!usable('kind')) return { ok: false, reason: `needs running pods (a kubelet), and kind cannot run here: ${String(target.providers.kind)}` };
+  return choose(profile.needsNodes, req.apiServerReachesHostLoopback, target, verdict, req.host, ok);
+}
+
+/** Which provider runs a scenario: one whose capabilities fit its needs, cheapest first. */
+function choose(
+  needsNodes: boolean,
+  loopback: string | undefined,
+  target: PlanTarget,
+  verdict: (checks: NeedCheck[]) => string | undefined,
+  host: Parameters<typeof checkHost>[0],
+  ok: (provider: PlanProvider) => Decision,
+): Decision {
+  const considered = PROVIDERS.map((p) => p.name).filter((n) => n in target.providers);
+  const usable = (n: string): boolean => target.providers[n] === true;
+  const why = (n: string): string => String(target.providers[n]);
+  const fitting = (pred: (c: ProviderCapabilities) => boolean): string[] => considered.filter((n) => pred(capabilitiesOf(n)));
+  const forced = target.forceProvider;
+  const pick = (fit: string[], need: string, forcedMiss: string): Decision => {
+    if (forced) {
+      if (!fit.includes(forced)) return { ok: false, reason: forcedMiss };
+      if (!usable(forced)) return { ok: false, reason: `${need}, and ${forced} cannot run here: ${why(forced)}` };
+      return ok(forced);
+    }
+    const first = fit.find(usable);
+    if (first) return ok(first);
+    return { ok: false, reason: `${need}, and ${fit.length ? fit.map((n) => `${n} cannot run here: ${why(n)}`).join('; ') : 'no provider can do that'}` };
+  };
+  if (needsNodes) {
     // Before the cluster is made: the machine its nodes would run on.
-    const skip = verdict([checkHost(req.host, target.host ? [target.host] : undefined)]);
-    if (skip) return { ok: false, reason: skip };
-    return ok('kind');
+    const skip = verdict([checkHost(host, target.host ? [target.host] : undefined)]);
+    const d = pick(fitting((c) => c.nodes), 'needs running pods (a kubelet)', `needs running pods (a kubelet); --provider ${forced} runs no nodes`);
+    if (d.ok && skip) return { ok: false, reason: skip };
+    return d;
   }
-  if (req.apiServerReachesHostLoopback) {
-    // kind runs the API server inside a node container, where this machine's loopback is not.
-    const why = `needs an API server that reaches this machine's loopback (${req.apiServerReachesHostLoopback}); kind runs kube-apiserver inside a node container`;
-    if (target.forceProvider === 'kind') return { ok: false, reason: `${why}, and --provider kind was asked for` };
-    if (!usable('local')) return { ok: false, reason: `${why}, and the local provider cannot run here: ${String(target.providers.local)}` };
-    return ok('local');
+  if (loopback) {
+    const need = `needs an API server that reaches this machine's loopback (${loopback})`;
+    const where = considered.filter((n) => !capabilitiesOf(n).apiServerOnHost);
+    const because = where.length ? `; ${where.join(', ')} run${where.length === 1 ? 's' : ''} kube-apiserver inside a node container` : '';
+    return pick(fitting((c) => c.apiServerOnHost), `${need}${because}`, `${need}${because}, and --provider ${forced} was asked for`);
   }
-  if (target.forceProvider) {
-    if (!usable(target.forceProvider)) return { ok: false, reason: `--provider ${target.forceProvider} cannot run here: ${String(target.providers[target.forceProvider])}` };
-    return ok(target.forceProvider);
+  if (forced) {
+    if (!usable(forced)) return { ok: false, reason: `--provider ${forced} cannot run here: ${why(forced)}` };
+    return ok(forced);
   }
-  if (usable('local')) return ok('local');
-  if (usable('kind')) return ok('kind');
-  return { ok: false, reason: `no provider can run it here: local: ${String(target.providers.local)}; kind: ${String(target.providers.kind)}` };
+  const first = considered.find(usable);
+  if (first) return ok(first);
+  return { ok: false, reason: `no provider can run it here: ${considered.map((n) => `${n}: ${why(n)}`).join('; ')}` };
 }
 
 /** Whether two profiles can share a cluster; if so, the merged profile. */

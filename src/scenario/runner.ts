@@ -25,7 +25,6 @@ export interface RunTarget {
 
 export interface RunOptions {
   runId: string;
-  parallel: number;
   /** Overrides each scenario's own timeout. */
   timeoutSeconds?: number;
   keep: boolean;
@@ -46,24 +45,6 @@ export const LABEL_RUN = 'kindlab.io/run';
 export function namespaceFor(id: string, runId: string): string {
   const base = `kl-${id}`.slice(0, 63 - runId.length - 1).replace(/-+$/, '');
   return `${base}-${runId}`;
-}
-
-/** Runs tasks with at most `limit` at once, in order of the list. */
-export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
-export async function runScenarios(scenarios: readonly Scenario[], target: RunTarget, opts: RunOptions): Promise<ScenarioResult[]> {
-  return pool(scenarios, opts.parallel, (s) => runOne(s, target, opts));
 }
 
 export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): Promise<ScenarioResult> {

@@ -168,7 +168,8 @@ export interface ClusterInfo {
   gitVersion: string;
   /** e.g. '1.37.2' (semver, no v, no build metadata) */
   version: string;
-  provider: 'kind' | 'local' | 'existing';
+  /** The provider's name (src/cluster/providers.ts), or 'existing'. */
+  provider: string;
   /** Feature gates known enabled/disabled, when the cluster reports them. */
   featureGates: Record<string, boolean>;
   /** Whether real nodes can run pods. */

@@ -1,7 +1,7 @@
 // `kindlab build --components`: builds kube-apiserver, kube-controller-manager and kube-scheduler
 // from the checkout at a ref (in a detached worktree, with the checkout's own go.mod), stamps
 // their version, and finds an etcd to go with them. The result feeds `up --provider local`.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
@@ -12,6 +12,7 @@ import { resolveSource, type BuildRequest } from './build-image.js';
 import { Git } from './git.js';
 import { withLock } from '../state/lock.js';
 import { kubeGitVersion, versionLdflags } from './kube-version.js';
+import { goToolchain } from './release-layout.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
 
@@ -64,11 +65,16 @@ export async function buildComponents(
     });
     phases.note(`build log: ${logFile}`);
     const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion, gitCommit: src.commit, treeState: src.patch ? 'dirty' : 'clean', buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })].join(' ');
-    await phases.run(`go build ${COMPONENTS.join(', ')}`, () =>
+    // The same Go and flags as the node-image builder (src/source/go-builder.ts), so the two share
+    // Go's build cache: a bisect step after a node-image build of a nearby commit recompiles
+    // only what changed.
+    const pinned = existsSync(join(worktree, '.go-version')) ? readFileSync(join(worktree, '.go-version'), 'utf8') : undefined;
+    const toolchain = goToolchain(pinned, deps.env.KINDLAB_GOTOOLCHAIN);
+    await phases.run(`go build ${COMPONENTS.join(', ')} with ${toolchain.reason}`, () =>
       deps.runner.run(
         'go',
         ['build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', binDir + '/', ...COMPONENTS.map((c) => `./cmd/${c}`)],
-        { cwd: worktree, env: { CGO_ENABLED: '0' }, signal, logFile },
+        { cwd: worktree, env: { CGO_ENABLED: '0', ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) }, signal, logFile },
       ),
     );
   } catch (e) {

@@ -27,6 +27,22 @@ export class Git {
     });
   }
 
+  /** Whether `ancestor` is an ancestor of (or the same as) `commit`. */
+  async isAncestor(ancestor: string, commit: string): Promise<boolean> {
+    return (await this.git(['merge-base', '--is-ancestor', ancestor, commit], true)).exitCode === 0;
+  }
+
+  /** The first-parent chain from `from` (excluded) to `to` (included), oldest first. */
+  async firstParentChain(from: string, to: string): Promise<string[]> {
+    const r = await this.git(['rev-list', '--first-parent', '--ancestry-path', '--reverse', `${from}..${to}`]);
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** A commit's subject line. */
+  async subject(commit: string): Promise<string> {
+    return (await this.git(['log', '-1', '--format=%s', commit])).stdout.trim();
+  }
+
   /** `git describe --tags --always` of a commit; `dirty` is added by the caller for a dirty tree. */
   async describe(commit: string): Promise<string> {
     const r = await this.git(['describe', '--tags', '--always', '--abbrev=14', commit]);

@@ -1,7 +1,8 @@
 // The shapes of what kindlab remembers about clusters and images it created.
 import type { ClusterProfile } from '../cluster/profile.js';
 
-export type ProviderName = 'kind' | 'local';
+/** A name from the provider registry (src/cluster/providers.ts). */
+export type ProviderName = string;
 export type ClusterState = 'creating' | 'ready' | 'failed' | 'deleting';
 
 export interface LocalProcessRecord {

@@ -1,32 +1,33 @@
-// Deletes kindlab clusters by name. Names kindlab does not know are refused, with a different
-// message when a kind cluster of that name exists (kindlab did not create it).
+// `kindlab down`: deletes kindlab clusters by name. Names kindlab does not know are refused, with
+// a different message when a provider has a live cluster of that name (kindlab did not create it).
+import type { AppEnv } from '../app/env.js';
+import { providerContext } from '../app/env.js';
 import { ConflictError, UsageError } from '../errors.js';
-import type { CliContext } from '../cli/context.js';
-import { Kind } from '../kind/driver.js';
-import { getProvider } from './providers.js';
+import { getProvider, PROVIDERS } from '../cluster/providers.js';
 
-export async function deleteClusters(ctx: CliContext, names: string[] | 'all', dryRun: boolean): Promise<string[]> {
-  const known = ctx.store.listClusters();
+export async function downWorkflow(app: AppEnv, names: string[] | 'all'): Promise<string[]> {
+  const known = app.store.listClusters();
   const targets = names === 'all' ? known : names.map((n) => known.find((r) => r.name === n) ?? n);
   for (const t of targets) {
-    if (typeof t === 'string') {
-      const kindClusters = await new Kind(ctx.runner, ctx.signal).clusters().catch(() => [] as string[]);
-      if (kindClusters.includes(t)) {
-        throw new ConflictError(`kind cluster "${t}" was not created by kindlab; refusing to delete it`, {
-          hint: `if you really want it gone: kind delete cluster --name ${t}`,
+    if (typeof t !== 'string') continue;
+    for (const d of PROVIDERS) {
+      const live = await (await d.load()).listLive(providerContext(app)).catch(() => []);
+      if (live.some((c) => c.name === t && !c.ownedByKindlab)) {
+        throw new ConflictError(`${d.name} cluster "${t}" was not created by kindlab; refusing to delete it`, {
+          hint: `if you really want it gone, delete it with ${d.name} itself (e.g. ${d.name} delete cluster --name ${t})`,
         });
       }
-      throw new UsageError(`no kindlab cluster named "${t}"`, {
-        hint: known.length ? `kindlab knows: ${known.map((r) => r.name).join(', ')}` : 'kindlab has no clusters (kindlab ls)',
-      });
     }
+    throw new UsageError(`no kindlab cluster named "${t}"`, {
+      hint: known.length ? `kindlab knows: ${known.map((r) => r.name).join(', ')}` : 'kindlab has no clusters (kindlab ls)',
+    });
   }
   const deleted: string[] = [];
   for (const rec of targets) {
     if (typeof rec === 'string') continue;
     const provider = await getProvider(rec.provider);
-    if (!dryRun) await ctx.store.lock(() => ctx.store.saveCluster({ ...rec, state: 'deleting', ownerPid: process.pid }));
-    await provider.delete(rec, { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal, dryRun });
+    if (!app.dryRun) await app.store.lock(() => app.store.saveCluster({ ...rec, state: 'deleting', ownerPid: process.pid }));
+    await provider.delete(rec, providerContext(app));
     deleted.push(rec.name);
   }
   return deleted;

@@ -1,9 +1,10 @@
-// Reconciles kindlab's records with reality: clusters deleted by hand, creations that died
+// `kindlab ls`: reconciles kindlab's records with reality: clusters deleted by hand, creations that died
 // half-way, images removed from docker. Used by `ls` (to show) and `ls --prune` (to forget).
 import { Docker } from '../docker/docker.js';
-import type { CliContext } from '../cli/context.js';
+import type { AppEnv } from '../app/env.js';
+import { providerContext } from '../app/env.js';
 import type { ClusterRecord, ImageRecord } from '../state/records.js';
-import { getProvider } from './providers.js';
+import { getProvider } from '../cluster/providers.js';
 import { pidAlive } from '../util/pid.js';
 
 export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'unknown';
@@ -20,13 +21,13 @@ export interface ImageRow {
 }
 
 
-export async function inventory(ctx: CliContext): Promise<{ clusters: ClusterRow[]; images: ImageRow[]; warnings: string[] }> {
+export async function inventory(ctx: AppEnv): Promise<{ clusters: ClusterRow[]; images: ImageRow[]; warnings: string[] }> {
   const warnings: string[] = [];
   const records = ctx.store.listClusters();
   const liveByProvider = new Map<string, Set<string> | undefined>();
   for (const p of new Set(records.map((r) => r.provider))) {
     try {
-      const live = await (await getProvider(p)).listLive({ runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal });
+      const live = await (await getProvider(p)).listLive(providerContext(ctx));
       liveByProvider.set(p, new Set(live.filter((l) => l.ownedByKindlab).map((l) => l.name)));
     } catch (e) {
       liveByProvider.set(p, undefined);
@@ -72,7 +73,7 @@ export async function inventory(ctx: CliContext): Promise<{ clusters: ClusterRow
 }
 
 /** Forgets records that no longer match reality; deletes leftovers of interrupted creations. */
-export async function prune(ctx: CliContext, rows: { clusters: ClusterRow[]; images: ImageRow[] }): Promise<string[]> {
+export async function prune(ctx: AppEnv, rows: { clusters: ClusterRow[]; images: ImageRow[] }): Promise<string[]> {
   const pruned: string[] = [];
   for (const row of rows.clusters) {
     if (row.observed === 'missing' || row.observed === 'interrupted') {

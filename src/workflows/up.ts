@@ -1,20 +1,22 @@
-// What `up` does after parsing flags: work out the node image (building it for --ref), read the
-// user's kind config, and hand one CreateRequest to the chosen provider.
-import { UsageError } from '../errors.js';
-import { Kind } from '../kind/driver.js';
-import { readUserKindConfig } from '../kind/user-config.js';
-import { chooseKubeRoot } from '../source/kube-root.js';
-import type { ClusterRecord, ProviderName } from '../state/records.js';
-import type { Phases } from '../util/phases.js';
-import type { CliContext } from '../cli/context.js';
-import type { ClusterProfile } from './profile.js';
-import { normalizeVersion, releasedNodeImage, versionFromImage } from './image-version.js';
-import { getProvider } from './providers.js';
+// `kindlab up`: check the typed gates against the target version, work out what the cluster runs
+// (building it for --ref), read the user's kind config, and hand one CreateRequest to the provider.
 import { resolve } from 'node:path';
+import type { AppEnv } from '../app/env.js';
+import { phasesOf, providerContext } from '../app/env.js';
+import { binaryVersion, checkOneSource, describeSource } from '../app/target.js';
+import { canExportKubeconfig } from '../cluster/provider.js';
+import { capabilitiesOf, describeProvider, getProvider } from '../cluster/providers.js';
+import type { ClusterProfile } from '../cluster/profile.js';
+import { kindConfigFeatureGates, validateFeatureGates } from '../cluster/flags.js';
+import { UsageError } from '../errors.js';
+import { readUserKindConfig } from '../kind/user-config.js';
+import type { GateTarget } from '../plan/gates.js';
+import { chooseKubeRoot } from '../source/kube-root.js';
+import type { ClusterRecord } from '../state/records.js';
 
-export interface CreateClusterOptions {
+export interface UpRequest {
   name: string;
-  provider: ProviderName;
+  provider: string;
   profile: ClusterProfile;
   image?: string;
   ref?: string;
@@ -25,77 +27,107 @@ export interface CreateClusterOptions {
   binDir?: string;
   withScheduler?: boolean;
   exportKubeconfig?: boolean;
-  dryRun?: boolean;
-  phases: Phases;
 }
 
-export async function createCluster(ctx: CliContext, o: CreateClusterOptions): Promise<ClusterRecord> {
-  const userConfigPath = o.configPath ? resolve(ctx.cwd, o.configPath) : undefined;
-  const userKindConfig = userConfigPath ? readUserKindConfig(userConfigPath) : undefined;
-  if (userKindConfig !== undefined && o.provider !== 'kind') {
-    throw new UsageError('--config is a kind config; it does not apply to --provider local');
+export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterRecord> {
+  checkOneSource(o);
+  const caps = describeProvider(o.provider).capabilities;
+  const named = o.image ? '--image' : o.k8sVersion ? '--k8s-version' : undefined;
+  if (caps.runsFrom === 'binaries' && named) {
+    throw new UsageError(`--provider ${o.provider} runs binaries, not node images; ${named} is for a provider that runs node images`, {
+      hint: 'use --ref (builds the binaries from your checkout), --bin-dir, or the lab binaries from npm run lab',
+    });
   }
+  if (o.binDir && caps.runsFrom !== 'binaries') throw new UsageError(`--bin-dir applies to a provider that runs binaries (--provider ${o.provider} runs node images)`);
+  const userConfigPath = o.configPath ? resolve(app.cwd, o.configPath) : undefined;
+  const userKindConfig = userConfigPath ? readUserKindConfig(userConfigPath) : undefined;
+  if (userKindConfig !== undefined && !caps.kindConfig) throw new UsageError(`--config is a kind config; it does not apply to --provider ${o.provider}`);
+  if (o.exportKubeconfig && !caps.exportsKubeconfig) throw new UsageError(`--export-kubeconfig does not apply to --provider ${o.provider}`);
+  await checkTypedGates(app, o, userKindConfig);
 
+  const phases = phasesOf(app);
   let image = o.image;
+  let binDir = o.binDir ? resolve(app.cwd, o.binDir) : undefined;
   let kubernetesVersion: string | undefined;
   let commit: string | undefined;
-  if (o.k8sVersion) {
-    kubernetesVersion = normalizeVersion(o.k8sVersion);
-    image = releasedNodeImage(kubernetesVersion);
-  } else if (o.ref && o.provider === 'local') {
+  const source = o.ref ? { kubeRoot: chooseKubeRoot(o.kubeRoot, app.env, app.cwd), ref: o.ref } : undefined;
+  if (source && caps.runsFrom === 'binaries') {
     const { buildComponents } = await import('../source/build-components.js');
-    const built = await buildComponents(
-      { kubeRoot: chooseKubeRoot(o.kubeRoot, ctx.env, ctx.cwd), ref: o.ref },
-      { runner: ctx.runner, store: ctx.store, phases: o.phases, signal: ctx.signal, env: ctx.env },
-    );
-    o = { ...o, binDir: built.binDir };
+    const built = await buildComponents(source, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
+    binDir = built.binDir;
     commit = built.commit;
     kubernetesVersion = built.gitVersion;
-  } else if (o.ref) {
+  } else if (source) {
     const { buildNodeImage } = await import('../source/build-image.js');
-    const built = await buildNodeImage(
-      { kubeRoot: chooseKubeRoot(o.kubeRoot, ctx.env, ctx.cwd), ref: o.ref },
-      { runner: ctx.runner, store: ctx.store, phases: o.phases, signal: ctx.signal, dryRun: o.dryRun },
-    );
+    const built = await buildNodeImage(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun) });
+    const { versionFromImage } = await import('../cluster/image-version.js');
     image = built.image;
     commit = built.commit;
     kubernetesVersion = versionFromImage(built.image);
-  } else if (image) {
-    kubernetesVersion = versionFromImage(image);
+  } else {
+    const facts = await describeSource(app, o);
+    image = facts?.image ?? image;
+    kubernetesVersion = facts?.version;
   }
-
-  let binDir = o.binDir ? resolve(ctx.cwd, o.binDir) : undefined;
-  if (o.provider === 'local' && !binDir) {
-    const { defaultLabBinDir } = await import('./local/provider.js');
-    binDir = defaultLabBinDir();
+  if (caps.runsFrom === 'binaries' && !binDir) {
+    const { defaultLabBinDir } = await import('../cluster/local/provider.js');
+    binDir = defaultLabBinDir(app.env);
     if (!binDir) {
-      throw new UsageError('--provider local needs Kubernetes binaries and none were found', {
+      throw new UsageError(`--provider ${o.provider} needs Kubernetes binaries and none were found`, {
         hint: 'build them once with `npm run lab` (from the kindlab checkout), or pass --bin-dir DIR with etcd, kube-apiserver and kube-controller-manager',
       });
     }
   }
 
   const provider = await getProvider(o.provider);
-  const rec = await o.phases.run(`create ${o.provider} cluster ${o.name}`, () =>
+  const ctx = providerContext(app);
+  const rec = await phases.run(`create ${o.provider} cluster ${o.name}`, () =>
     provider.create(
-      {
-        name: o.name,
-        profile: o.profile,
-        image,
-        kubernetesVersion,
-        commit,
-        userKindConfig,
-        userKindConfigPath: userConfigPath,
-        binDir,
-        withScheduler: o.withScheduler,
-        waitSeconds: o.waitSeconds,
-      },
-      { runner: ctx.runner, store: ctx.store, log: ctx.log, signal: ctx.signal, dryRun: o.dryRun, print: (t) => ctx.io.stdout(`${t}\n`) },
+      { name: o.name, profile: o.profile, image, kubernetesVersion, commit, userKindConfig, userKindConfigPath: userConfigPath, binDir, withScheduler: o.withScheduler, waitSeconds: o.waitSeconds },
+      ctx,
     ),
   );
-  if (o.exportKubeconfig && !o.dryRun) {
-    if (o.provider !== 'kind') throw new UsageError('--export-kubeconfig works with the kind provider only');
-    await new Kind(ctx.runner, ctx.signal).exportKubeconfig(o.name);
-  }
+  if (o.exportKubeconfig && !app.dryRun && canExportKubeconfig(provider)) await provider.exportKubeconfig(rec, ctx);
   return rec;
+}
+
+/**
+ * The gates of --feature-gates and of --config's featureGates, checked against the target before
+ * anything is pulled, built or created (a typo otherwise surfaces as a component that exits).
+ */
+async function checkTypedGates(app: AppEnv, o: UpRequest, userKindConfig: unknown): Promise<void> {
+  const typed = o.profile.featureGates;
+  const fromConfig = userKindConfig !== undefined && o.configPath ? kindConfigFeatureGates(userKindConfig, o.configPath) : {};
+  if (Object.keys(typed).length === 0 && Object.keys(fromConfig).length === 0) return;
+  const notes = validateFeatureGates(
+    [
+      { origin: '--feature-gates', gates: typed },
+      { origin: `featureGates in ${o.configPath}`, gates: fromConfig },
+    ],
+    await gateTarget(app, o),
+  );
+  for (const n of notes) app.log.warn(n);
+}
+
+/** The version the cluster will run, as far as it can be known without pulling or building. */
+async function gateTarget(app: AppEnv, o: UpRequest): Promise<GateTarget> {
+  const semver = (await import('semver')).default;
+  const at = (version: string, description: string, sourceGates?: Set<string>): GateTarget => {
+    const v = semver.coerce(version);
+    return v ? { minor: v.minor, patch: v.patch, sourceGates, description } : { sourceGates, description };
+  };
+  const facts = await describeSource(app, o);
+  if (facts) return at(facts.version ?? '', facts.description, facts.sourceGates);
+  if (capabilitiesOf(o.provider).runsFrom === 'binaries') {
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { defaultLabBinDir } = await import('../cluster/local/provider.js');
+    const binDir = o.binDir ? resolve(app.cwd, o.binDir) : defaultLabBinDir(app.env);
+    if (binDir && existsSync(join(binDir, 'kube-apiserver'))) {
+      const v = await binaryVersion(app, binDir);
+      return at(v, `${v} (binaries in ${binDir})`);
+    }
+    return { description: 'the local binaries' };
+  }
+  return { description: `${o.provider}'s default node image` };
 }

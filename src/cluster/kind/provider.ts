@@ -1,11 +1,12 @@
 // The kind provider: runs the create steps in order over one context; if any step fails or the
 // user interrupts, the half-created cluster is deleted and its state removed.
+import { kindDescriptor } from './descriptor.js';
 import { join } from 'node:path';
 import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, CreateRequest, ImageLoader, LiveCluster, LogCollector, NodeImageLister, ProviderContext } from '../provider.js';
+import type { ClusterProvider, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext } from '../provider.js';
 import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
 import { preflightStep } from './steps/preflight.js';
@@ -21,10 +22,8 @@ const STEPS: Step[] = [
   { name: 'load scenario images', run: loadImagesStep },
 ];
 
-export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader {
-  readonly name = 'kind' as const;
-
-  constructor(private readonly onStep?: (name: string, run: () => Promise<void>) => Promise<void>) {}
+export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader, KubeconfigExporter {
+  readonly name = kindDescriptor.name;
 
   async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
     const clusterDir = ctx.store.clusterDir(req.name);
@@ -39,7 +38,7 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
     };
     const rec: ClusterRecord = {
       name: req.name,
-      provider: 'kind',
+      provider: this.name,
       state: 'creating',
       createdAt: new Date().toISOString(),
       ownerPid: process.pid,
@@ -55,11 +54,7 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
     try {
       for (const step of STEPS) {
         if (step.run === createClusterStep) createStarted = true;
-        const run = async (): Promise<void> => {
-          await step.run(sc);
-        };
-        if (this.onStep) await this.onStep(step.name, run);
-        else await run();
+        await step.run(sc);
       }
     } catch (e) {
       if (!ctx.dryRun) {
@@ -96,6 +91,21 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
       byCluster.set(n.cluster, (byCluster.get(n.cluster) ?? false) || ours);
     }
     return [...byCluster].map(([name, ownedByKindlab]) => ({ name, ownedByKindlab }));
+  }
+
+  /** kind and a docker daemon that answers. */
+  async available(ctx: ProviderContext): Promise<true | string> {
+    try {
+      await new Kind(ctx.runner, ctx.signal).requireVersion();
+      await new Docker(ctx.runner, ctx.signal).requireDaemon();
+      return true;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  async exportKubeconfig(rec: ClusterRecord, ctx: ProviderContext): Promise<void> {
+    await new Kind(ctx.runner, ctx.signal).exportKubeconfig(rec.name);
   }
 
   async exportLogs(rec: ClusterRecord, dir: string, ctx: ProviderContext): Promise<void> {

@@ -1,6 +1,7 @@
 // The local provider: etcd, kube-apiserver and kube-controller-manager (and kube-scheduler on
 // request) as processes on loopback, from a folder of binaries (`npm run lab` or `kindlab build
 // --components`). No nodes, so no pods run; it is the fast path for API-level scenarios.
+import { localDescriptor } from './descriptor.js';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -80,7 +81,7 @@ export async function checkBinaries(binDir: string, components: readonly LocalCo
 }
 
 export class LocalProvider implements ClusterProvider, LogCollector {
-  readonly name = 'local' as const;
+  readonly name = localDescriptor.name;
 
   async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
     const binDir = req.binDir ?? defaultLabBinDir();
@@ -182,7 +183,7 @@ export class LocalProvider implements ClusterProvider, LogCollector {
   private record(req: CreateRequest, layout: LocalLayout, ports: LocalPorts, processes: LocalProcessRecord[], state: ClusterRecord['state'], version?: string): ClusterRecord {
     return {
       name: req.name,
-      provider: 'local',
+      provider: this.name,
       state,
       createdAt: new Date().toISOString(),
       ownerPid: process.pid,
@@ -238,8 +239,13 @@ export class LocalProvider implements ClusterProvider, LogCollector {
   async listLive(ctx: ProviderContext): Promise<LiveCluster[]> {
     return ctx.store
       .listClusters()
-      .filter((r) => r.provider === 'local' && (r.local?.processes ?? []).some((p) => isClusterProcess(p.pid, p.component, ctx.store.clusterDir(r.name))))
+      .filter((r) => r.provider === this.name && (r.local?.processes ?? []).some((p) => isClusterProcess(p.pid, p.component, ctx.store.clusterDir(r.name))))
       .map((r) => ({ name: r.name, ownedByKindlab: true }));
+  }
+
+  /** It needs only binaries, which are the target's business (a ref, --bin-dir, the lab). */
+  async available(): Promise<true> {
+    return true;
   }
 
   async exportLogs(rec: ClusterRecord, dir: string): Promise<void> {

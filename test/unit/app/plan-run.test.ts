@@ -2,7 +2,7 @@
 // binaries) → each scenario on local at the local version when it fits, else on kind at the kind
 // version, clusters numbered across both, skips with both reasons.
 import { describe, expect, it } from 'vitest';
-import { planRun, providerVersion, type ResolvedTarget } from '../../../src/scenario/target.js';
+import { planRun, providerVersion, type ResolvedTarget } from '../../../src/app/target.js';
 import { defineScenario, type Scenario, type ScenarioRequirements } from '../../../src/scenario/types.js';
 
 const sc = (id: string, requires: ScenarioRequirements = {}, extra: Partial<Scenario> = {}): Scenario =>

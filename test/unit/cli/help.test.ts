@@ -36,7 +36,7 @@ describe('kindlab --help', () => {
   it('rejects conflicting sources for up before touching anything', async () => {
     const r = await capture(['up', '--image', 'a:b', '--k8s-version', 'v1.33.1']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/give only one of --image, --ref, --k8s-version/);
+    expect(r.err).toMatch(/give only one of --ref, --image, --k8s-version \(got --image, --k8s-version\)/);
   });
 
   it('asks which cluster for a bare down', async () => {

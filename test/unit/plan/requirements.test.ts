@@ -148,6 +148,6 @@ describe('scenarios whose API server must reach this machine', () => {
     expect(both.clusters.map((c) => c.provider)).toEqual(['local']);
     const kindOnly = plan([s], { version: '1.37.2', description: 'v1.37.2', providers: { local: 'no binaries', kind: true } });
     expect(kindOnly.clusters).toEqual([]);
-    expect(kindOnly.skips[0]?.reason).toMatch(/reaches this machine's loopback \(an issuer on 127.0.0.1:1\); kind runs kube-apiserver inside a node container, and the local provider cannot run here: no binaries/);
+    expect(kindOnly.skips[0]?.reason).toMatch(/reaches this machine's loopback \(an issuer on 127.0.0.1:1\); kind runs kube-apiserver inside a node container, and local cannot run here: no binaries/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assert, partialMismatches } from '../../../src/scenario/assert.js';
 import { redact } from '../../../src/scenario/redact.js';
-import { namespaceFor, pool } from '../../../src/scenario/runner.js';
+import { namespaceFor } from '../../../src/scenario/runner.js';
 
 describe('assertions', () => {
   it('matches partially, arrays in any order', () => {
@@ -29,18 +29,5 @@ describe('runner helpers', () => {
     const ns = namespaceFor('a-very-long-scenario-id-that-goes-on-and-on-and-on-forever-more', 'abc123');
     expect(ns.length).toBeLessThanOrEqual(63);
     expect(ns).toMatch(/^kl-a-very-long.*-abc123$/);
-  });
-  it('runs at most N at a time, keeping order', async () => {
-    let running = 0;
-    let peak = 0;
-    const out = await pool([1, 2, 3, 4, 5], 2, async (n) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 10));
-      running--;
-      return n * 2;
-    });
-    expect(out).toEqual([2, 4, 6, 8, 10]);
-    expect(peak).toBe(2);
   });
 });

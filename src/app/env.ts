@@ -1,0 +1,66 @@
+// What every workflow receives in place of the CLI's context: the environment, the state store,
+// the process runner, the logger, the interrupt signal and where progress lines go. The CLI
+// builds one from the real process (src/cli/context.ts); tests can build one in memory. No
+// workflow writes to stdout: it returns what the command renders.
+import type { ProcessRunner } from '../exec/runner.js';
+import { DryRunRunner } from '../exec/dry-run.js';
+import type { StateStore } from '../state/store.js';
+import type { Logger } from '../util/logger.js';
+import type { ProviderContext } from '../cluster/provider.js';
+import { createPhases, type Phases } from '../util/phases.js';
+
+export interface AppEnv {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  store: StateStore;
+  runner: ProcessRunner;
+  log: Logger;
+  signal: AbortSignal;
+  /** Progress lines (the CLI's stderr). */
+  progress: (s: string) => void;
+  /** A person watches a terminal: live progress instead of one line per event. */
+  interactive: boolean;
+  color: boolean;
+  /**
+   * --dry-run: commands that would change something, and the configs kindlab would write, go
+   * to `print` instead of happening (see dryRunEnv). Unset otherwise.
+   */
+  dryRun?: { print: (line: string) => void };
+}
+
+const READ_ONLY: Record<string, (args: readonly string[]) => boolean> = {
+  git: (a) => {
+    const sub = a[0] === '-C' ? a[2] : a[0];
+    return ['rev-parse', 'describe', 'status', 'diff', 'show', 'log', 'cat-file'].includes(sub ?? '');
+  },
+  docker: (a) => ['info', 'inspect', 'ps'].includes(a[0] ?? '') || (a[0] === 'image' && (a[1] === 'inspect' || a[1] === 'ls')),
+  kind: (a) => a[0] === 'version' || (a[0] === 'get' && a[1] === 'clusters') || (a[0] === 'build' && a.includes('--help')),
+};
+
+/**
+ * The one place dry-run is made: a runner that still runs read-only queries (versions, git
+ * rev-parse, docker inspect) so the printed plan is exact, and prints every command that would
+ * change something; providers and builders read `dryRun` from here.
+ */
+export function dryRunEnv(app: AppEnv, print: (line: string) => void): AppEnv {
+  const kindBinary = (app.env.KINDLAB_KIND ?? 'kind').split('/').pop();
+  const runner = new DryRunRunner(
+    (line) => print(line),
+    app.runner,
+    (file, args) => {
+      const base = file.split('/').pop() ?? file;
+      const check = READ_ONLY[base] ?? (base === kindBinary ? READ_ONLY.kind : undefined);
+      return check ? check(args) : false;
+    },
+  );
+  return { ...app, runner, dryRun: { print } };
+}
+
+/** What a provider is given: derived from the workflow's environment, dry-run included. */
+export function providerContext(app: AppEnv): ProviderContext {
+  return { runner: app.runner, store: app.store, log: app.log, signal: app.signal, dryRun: Boolean(app.dryRun), print: app.dryRun?.print };
+}
+
+export function phasesOf(app: AppEnv): Phases {
+  return createPhases(app.progress, app.color);
+}

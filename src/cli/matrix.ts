@@ -1,0 +1,80 @@
+// `kindlab matrix [selectors] --versions a,b,c`: flags in, the matrix workflow
+// (src/workflows/matrix.ts), the feature × version table out.
+import { Option, type Command } from 'commander';
+import type { CliContext } from './context.js';
+import type { CommandModule } from './registry.js';
+import { parsePositive } from './parse.js';
+import { addScenarioSourceFlags } from './target-flags.js';
+import { providerNames } from '../cluster/providers.js';
+
+interface MatrixFlags {
+  versions?: string;
+  provider: string;
+  kubeRoot?: string;
+  scenariosDir: string[];
+  builtin: boolean;
+  parallel: string;
+  timeout?: string;
+  keep?: boolean;
+  artifacts?: string;
+  json?: string;
+  junitDir?: string;
+  html?: string;
+  shard?: string;
+}
+
+export const register: CommandModule['register'] = (cmd: Command, run) => {
+  addScenarioSourceFlags(cmd.argument('[selectors...]', 'scenario ids, globs, tag:<tag> or kep:<number>; none = all'))
+    .option('--versions <list>', 'comma-separated: released versions (v1.30.14), lab builds (lab:v1.28.15), refs in --kube-root (v1.34.0-rc.1, origin/master, a SHA)')
+    .addOption(new Option('--provider <provider>', 'auto: the cheapest provider per scenario').choices(['auto', ...providerNames()]).default('auto'))
+    .option('--kube-root <dir>', 'Kubernetes checkout for refs (default: $KUBE_ROOT, else the current directory)')
+    .option('--parallel <n>', 'scenarios at once per cluster', '4')
+    .option('--timeout <seconds>', 'per-scenario timeout')
+    .option('--keep', 'keep clusters and namespaces afterwards')
+    .option('--artifacts <dir>', 'where failed scenarios’ artifacts go (a folder per version)')
+    .option('--json <file>', 'write the matrix report as JSON')
+    .option('--junit-dir <dir>', 'write one JUnit XML file per version (<version>.xml)')
+    .option('--html <file>', 'write a self-contained HTML report: the table, then every version’s run')
+    .option('--shard <i/n>', 'run only shard i of n of the cells (scenario × version): a stable split for n CI runners')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kindlab matrix --provider local --versions v1.24.17,v1.28.15,v1.37.2
+  kindlab matrix kep:3488 --versions lab:v1.28.15,lab:v1.37.2 --html matrix.html --junit-dir junit/
+  kindlab matrix validating-admission-policy --versions v1.33.0,origin/master --kube-root ~/src/kubernetes
+  kindlab matrix --versions v1.28.15,v1.37.2 --shard 2/3 --junit-dir junit/
+
+A version is a released version (the lab's binaries of it when npm run lab built them, with the
+kind node image kindlab built of that version; else kind's published image), lab:<version> (only the
+lab's binaries), or a ref, which is built the cheapest way the selected scenarios allow.
+Versions run one after another (each brings its own clusters up and down).
+
+Each cell says passed, failed, errored or skipped, and the stage the feature was at (alpha, beta, GA);
+skip reasons are listed under the table. Exit code 0 when nothing failed or errored, 1 otherwise,
+130 when interrupted.`,
+    )
+    .action(run(async () => handler));
+};
+
+async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags): Promise<number> {
+  const { parseVersionList } = await import('../plan/matrix-versions.js');
+  const { parseShard } = await import('../plan/shard.js');
+  const { matrixWorkflow } = await import('../workflows/matrix.js');
+  const { matrixTable } = await import('../report/matrix-table.js');
+  const { runExitCode } = await import('../app/scenario-runs.js');
+  const out = await matrixWorkflow(ctx, {
+    ...flags,
+    selectors,
+    versions: parseVersionList(flags.versions),
+    parallel: parsePositive(flags.parallel, '--parallel') ?? 4,
+    timeoutSeconds: parsePositive(flags.timeout, '--timeout'),
+    shard: parseShard(flags.shard),
+  });
+  ctx.io.stdout('\n' + matrixTable(out.report));
+  ctx.io.stdout(`report: ${out.json}\n`);
+  for (const j of out.junit) ctx.io.stdout(`junit: ${j}\n`);
+  if (out.html) ctx.io.stdout(`html report: ${out.html}\n`);
+  const all = { runId: out.report.runId, startedAt: out.report.startedAt, durationMs: out.report.durationMs, clusters: [], results: out.report.columns.flatMap((c) => c.report.results) };
+  return runExitCode(all, ctx.signal.aborted);
+}

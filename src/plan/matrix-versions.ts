@@ -1,0 +1,29 @@
+// Pure: what each entry of `matrix --versions` names. `v1.30.14` is a released version (the lab's
+// binaries of it when built, else kind's published node image), `lab:v1.28.15` insists on the
+// lab's binaries, anything else is a ref in the Kubernetes checkout.
+import { UsageError } from '../errors.js';
+
+export type VersionEntry = { label: string; kind: 'release'; version: string } | { label: string; kind: 'lab'; version: string } | { label: string; kind: 'ref'; ref: string };
+
+const RELEASE = /^v?\d+\.\d+\.\d+(?:-(?:alpha|beta|rc)\.\d+)?$/;
+
+export function parseVersionList(text: string | undefined): VersionEntry[] {
+  const items = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new UsageError('--versions needs at least one version', { hint: 'e.g. --versions v1.24.17,v1.28.15,lab:v1.37.2 (released versions, lab builds, refs)' });
+  const seen = new Set<string>();
+  return items.map((label): VersionEntry => {
+    if (seen.has(label)) throw new UsageError(`--versions names ${label} twice`);
+    seen.add(label);
+    if (label.startsWith('lab:')) {
+      const v = label.slice(4);
+      if (!RELEASE.test(v)) throw new UsageError(`--versions ${label}: a lab build is named by its release, e.g. lab:v1.28.15`);
+      return { label, kind: 'lab', version: v.startsWith('v') ? v : `v${v}` };
+    }
+    if (RELEASE.test(label)) return { label, kind: 'release', version: label.startsWith('v') ? label : `v${label}` };
+    if (/[\s,]/.test(label) || label.startsWith('-')) throw new UsageError(`--versions: "${label}" is neither a version nor a ref`);
+    return { label, kind: 'ref', ref: label };
+  });
+}

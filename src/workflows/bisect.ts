@@ -1,0 +1,228 @@
+// `kindlab bisect`: the first commit between a good and a bad ref where a scenario's result
+// changes. Each candidate goes through the one pipeline (src/app/pipeline.ts): built the cheapest
+// way the scenario allows (control-plane binaries for the local provider when it needs only the
+// API, a node image when it needs nodes; both cached by commit, in worktrees, so the user's
+// checkout is never touched), brought up, run, torn down. The choice of the next commit and the
+// verdicts are pure (src/plan/bisect.ts). Every result is saved as it comes, so a bisect stopped
+// by Ctrl-C resumes where it was.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppEnv } from '../app/env.js';
+import { phasesOf } from '../app/env.js';
+import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
+import * as runs from '../app/scenario-runs.js';
+import { describeSource, resolveTarget } from '../app/target.js';
+import semver from 'semver';
+import { clusterErrorText } from '../app/cluster-error.js';
+import { capabilitiesOf, PROVIDERS } from '../cluster/providers.js';
+import { InterruptedError, ProcessError, UsageError } from '../errors.js';
+import { checkEnds, judge, nextStep, stepsFor, type Observation, type Verdict } from '../plan/bisect.js';
+import { plan } from '../plan/planner.js';
+import type { Scenario } from '../scenario/types.js';
+import { Git } from '../source/git.js';
+import { chooseKubeRoot } from '../source/kube-root.js';
+import { writeFileAtomic } from '../state/atomic.js';
+
+export interface BisectRequest {
+  good: string;
+  bad: string;
+  /** A selector that names exactly one scenario. */
+  scenario: string;
+  kubeRoot?: string;
+  provider: string;
+  scenariosDir: string[];
+  builtin: boolean;
+  timeoutSeconds?: number;
+  /** Forget the results saved by an earlier run of the same bisect. */
+  restart?: boolean;
+  dryRun?: boolean;
+}
+
+export interface StepRecord extends Observation {
+  commit: string;
+  verdict: Verdict;
+  reason: string;
+  buildSeconds: number;
+  runSeconds: number;
+  /** Saved by an earlier, interrupted run. */
+  resumed?: boolean;
+}
+
+export interface BisectPlan {
+  kubeRoot: string;
+  good: string;
+  bad: string;
+  scenario: string;
+  provider: string;
+  build: string;
+  /** Commits after good up to bad, oldest first. */
+  candidates: number;
+  /** At most: the two ends, then the bisection. */
+  maxSteps: number;
+  stateFile: string;
+  resumable: number;
+}
+
+export interface BisectOutcome {
+  plan: BisectPlan;
+  steps: StepRecord[];
+  answer?: { commit: string; subject: string; describe: string; message?: string; failedStep?: string } | { among: Array<{ commit: string; subject: string }> };
+}
+
+interface SavedState {
+  schema: 1;
+  good: string;
+  bad: string;
+  scenario: string;
+  provider: string;
+  steps: StepRecord[];
+}
+
+export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<BisectOutcome> {
+  const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
+  const git = new Git(app.runner, kubeRoot.path, app.signal);
+  const good = await git.resolve(req.good);
+  const bad = await git.resolve(req.bad);
+  if (good === bad) throw new UsageError(`--good and --bad are the same commit (${good.slice(0, 12)})`);
+  if (!(await git.isAncestor(good, bad))) {
+    if (await git.isAncestor(bad, good)) {
+      throw new UsageError(`--good ${req.good} comes after --bad ${req.bad}: they are the wrong way round`, { hint: `swap them: --good ${req.bad} --bad ${req.good} (bisect looks for the first commit after --good whose result is --bad's)` });
+    }
+    throw new UsageError(`--good ${req.good} is not an ancestor of --bad ${req.bad}`, { hint: 'bisect walks the first-parent history from good to bad; give a good ref that --bad descends from (git merge-base can find one)' });
+  }
+  const chain = await git.firstParentChain(good, bad);
+  if (chain.length === 0 || chain[chain.length - 1] !== bad) throw new UsageError(`--bad ${req.bad} is not on the first-parent history of --good ${req.good}`);
+  const commits = [good, ...chain];
+
+  const scenario = await oneScenario(app, req);
+  const provider = await cheapestProvider(app, scenario, req.provider, { ref: bad, kubeRoot: kubeRoot.path });
+  const build = capabilitiesOf(provider).runsFrom === 'binaries' ? 'control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler)' : 'a kind node image';
+  const key = createHash('sha256').update([kubeRoot.path, good, bad, scenario.id, provider].join('\n')).digest('hex').slice(0, 16);
+  const stateFile = join(app.store.paths.root, 'bisect', `${key}.json`);
+  if (req.restart && !req.dryRun) rmSync(stateFile, { force: true });
+  const saved = readState(stateFile);
+  const plan: BisectPlan = {
+    kubeRoot: kubeRoot.path,
+    good,
+    bad,
+    scenario: scenario.id,
+    provider,
+    build,
+    candidates: chain.length,
+    maxSteps: 2 + stepsFor(chain.length - 1),
+    stateFile,
+    resumable: saved?.steps.length ?? 0,
+  };
+  if (req.dryRun) return { plan, steps: [] };
+
+  const steps: StepRecord[] = (saved?.steps ?? []).map((s) => ({ ...s, resumed: true }));
+  const state: SavedState = { schema: 1, good, bad, scenario: scenario.id, provider, steps };
+  if (steps.length) app.progress(`resuming: ${steps.length} commit(s) already tested (${stateFile}; --restart forgets them)\n`);
+  const at = async (commit: string): Promise<StepRecord> => {
+    const done = steps.find((s) => s.commit === commit);
+    if (done) return done;
+    app.progress(`\n== ${commit.slice(0, 12)} ${await git.subject(commit)}\n`);
+    const obs = await observe(app, { commit, kubeRoot: kubeRoot.path, scenario, provider, timeoutSeconds: req.timeoutSeconds });
+    const rec: StepRecord = { commit, ...obs, verdict: 'skip', reason: '' };
+    steps.push(rec);
+    return rec;
+  };
+  const save = (): void => {
+    mkdirSync(join(app.store.paths.root, 'bisect'), { recursive: true });
+    writeFileAtomic(stateFile, JSON.stringify(state, null, 2) + '\n');
+  };
+
+  // The ends first: they define what good and bad look like.
+  const goodEnd = await at(good);
+  goodEnd.verdict = 'good';
+  goodEnd.reason = 'the good end';
+  save();
+  const badEnd = await at(bad);
+  badEnd.verdict = 'bad';
+  badEnd.reason = 'the bad end';
+  save();
+  const problem = checkEnds(goodEnd, badEnd);
+  if (problem) {
+    throw new UsageError(`cannot bisect ${scenario.id} between ${req.good} and ${req.bad}: ${problem}`, {
+      hint: 'check the ends with kindlab test <ref> <scenario>; bisect needs the scenario to pass at one end and fail at the other',
+    });
+  }
+  const verdicts = new Map<string, Verdict>(steps.map((s) => [s.commit, s.verdict]));
+  for (;;) {
+    const next = nextStep(commits, verdicts);
+    if (next.kind === 'found') {
+      const at = steps.find((s) => s.commit === next.commit)!;
+      return { plan, steps, answer: { commit: next.commit, subject: await git.subject(next.commit), describe: await git.describe(next.commit), message: at.message, failedStep: at.failedStep } };
+    }
+    if (next.kind === 'ambiguous') {
+      return { plan, steps, answer: { among: await Promise.all(next.commits.map(async (c) => ({ commit: c, subject: await git.subject(c) }))) } };
+    }
+    app.progress(`bisect: ${next.remaining} candidate(s) left, about ${next.stepsLeft} step(s)\n`);
+    const rec = await at(next.commit);
+    if (!rec.reason) Object.assign(rec, judge(rec, goodEnd, badEnd));
+    verdicts.set(rec.commit, rec.verdict);
+    app.progress(`  ${rec.commit.slice(0, 12)}: ${rec.verdict} (${rec.reason})\n`);
+    save();
+  }
+}
+
+/** Builds and runs the scenario at one commit. A commit that does not build is an errored observation. */
+async function observe(
+  app: AppEnv,
+  o: { commit: string; kubeRoot: string; scenario: Scenario; provider: string; timeoutSeconds?: number },
+): Promise<Observation & { buildSeconds: number; runSeconds: number }> {
+  const t0 = performance.now();
+  let resolved;
+  try {
+    resolved = await resolveTarget(app, { provider: o.provider, ref: o.commit, kubeRoot: o.kubeRoot }, true, phasesOf(app));
+  } catch (e) {
+    // A build that fails is `git bisect skip`; anything else (docker down, no etcd, Ctrl-C) stops
+    // the bisect, which can be resumed.
+    if (!(e instanceof ProcessError) || app.signal.aborted) throw e;
+    return { status: 'errored', message: `does not build: ${clusterErrorText(e).split('\n')[0]}`, buildSeconds: (performance.now() - t0) / 1000, runSeconds: 0 };
+  }
+  const t1 = performance.now();
+  const runId = runs.newRunId();
+  const opts = runs.executeOptions(app, runId, { parallel: 1, timeoutSeconds: o.timeoutSeconds });
+  const input = { scenarios: [o.scenario], resolved, opts, namePrefix: `kl-bisect-${runId}` };
+  const p = planPipeline(input);
+  checkNodeImage(p, resolved);
+  const report = await runPipeline(app, input, p);
+  if (app.signal.aborted) throw new InterruptedError('interrupted: the bisect can be resumed by running the same command again');
+  const r = report.results.find((x) => x.id === o.scenario.id);
+  return { status: r?.status ?? 'errored', failedStep: r?.failedStep, message: r?.message, buildSeconds: (t1 - t0) / 1000, runSeconds: (performance.now() - t1) / 1000 };
+}
+
+async function oneScenario(app: AppEnv, req: BisectRequest): Promise<Scenario> {
+  const found = await runs.selectScenarios(app, req, [req.scenario]);
+  if (found.length !== 1) {
+    throw new UsageError(`bisect needs exactly one scenario; "${req.scenario}" selects ${found.length}${found.length ? `: ${found.map((s) => s.id).join(', ')}` : ''}`, { hint: 'give a scenario id (kindlab run --list shows them)' });
+  }
+  return found[0]!;
+}
+
+/**
+ * The provider to build for: the one asked for, else the cheapest whose capabilities fit the
+ * scenario's needs at the bad end (the planner decides, as for a run, with every provider
+ * assumed usable; whether one really is shows when the first commit is built).
+ */
+async function cheapestProvider(app: AppEnv, s: Scenario, asked: string, badEnd: { ref: string; kubeRoot: string }): Promise<string> {
+  if (asked !== 'auto') return asked;
+  const facts = await describeSource(app, badEnd);
+  const all = Object.fromEntries(PROVIDERS.map((p) => [p.name, true as const]));
+  const p = plan([s], { version: semver.coerce(facts?.version ?? '')?.version ?? '0.0.0', description: facts?.description ?? badEnd.ref, sourceGates: facts?.sourceGates, providers: all });
+  const chosen = p.clusters[0]?.provider;
+  if (!chosen) throw new UsageError(`${s.id} does not apply at the bad end: ${p.skips[0]?.reason ?? 'skipped'}`, { hint: 'bisect a range where the scenario runs' });
+  return chosen;
+}
+
+function readState(file: string): SavedState | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+    return s.schema === 1 ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}

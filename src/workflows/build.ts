@@ -1,0 +1,52 @@
+// `kindlab build`: a node image from a Kubernetes ref (or, with components, the control-plane
+// binaries the local provider runs), cached by commit.
+import { resolve } from 'node:path';
+import type { AppEnv } from '../app/env.js';
+import { phasesOf } from '../app/env.js';
+import { UsageError } from '../errors.js';
+import { chooseKubeRoot } from '../source/kube-root.js';
+
+export interface BuildRequest {
+  ref: string;
+  kubeRoot?: string;
+  force?: boolean;
+  /** Control-plane binaries instead of a node image. */
+  components?: boolean;
+  etcd?: string;
+  builder?: string;
+  baseImage?: string;
+  images?: string[];
+  kindVersion?: string;
+}
+
+export type BuildOutcome = { kind: 'components'; binDir: string; result: unknown } | { kind: 'node-image'; image: string; result: unknown };
+
+export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<BuildOutcome> {
+  const phases = phasesOf(app);
+  const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
+  if (req.components) {
+    if (app.dryRun) throw new UsageError('--dry-run is not supported with --components yet');
+    const { buildComponents } = await import('../source/build-components.js');
+    const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
+    return { kind: 'components', binDir: result.binDir, result };
+  }
+  if (req.etcd) throw new UsageError('--etcd only applies with --components');
+  if (req.builder && !['go', 'source'].includes(req.builder)) {
+    throw new UsageError(`--builder ${req.builder} is not a builder`, { hint: 'use --builder go (default) or --builder source' });
+  }
+  if (req.kindVersion && !app.dryRun) throw new UsageError('--kind-version only applies with --dry-run (a real build uses the installed kind)');
+  const { buildNodeImage } = await import('../source/build-image.js');
+  const result = await buildNodeImage(
+    {
+      kubeRoot,
+      ref: req.ref,
+      force: req.force,
+      builder: req.builder as 'go' | 'source' | undefined,
+      baseImage: req.baseImage,
+      images: req.images?.map((p) => resolve(app.cwd, p)),
+      kindVersion: req.kindVersion?.replace(/^v/, ''),
+    },
+    { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env },
+  );
+  return { kind: 'node-image', image: result.image, result };
+}

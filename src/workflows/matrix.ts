@@ -1,0 +1,129 @@
+// `kindlab matrix`: the same scenarios on several versions, side by side. Each version is one run
+// of the pipeline (src/app/pipeline.ts) with its own target; the columns make a MatrixReport
+// (feature × version table, JSON, a JUnit file per version, HTML).
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { AppEnv } from '../app/env.js';
+import { phasesOf } from '../app/env.js';
+import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
+import * as runs from '../app/scenario-runs.js';
+import { resolveTarget, type TargetFlags } from '../app/target.js';
+import { clusterErrorText } from '../app/cluster-error.js';
+import { UsageError } from '../errors.js';
+import { labBinDirs, labCacheRoot } from '../lab/cache.js';
+import type { VersionEntry } from '../plan/matrix-versions.js';
+import { inShard, type Shard } from '../plan/shard.js';
+import type { MatrixColumn, MatrixReport, RunReport } from '../report/model.js';
+import type { Scenario } from '../scenario/types.js';
+import { writeFileAtomic } from '../state/atomic.js';
+
+export interface MatrixRequest extends Omit<TargetFlags, 'ref' | 'image' | 'k8sVersion' | 'binDir'> {
+  selectors: string[];
+  versions: VersionEntry[];
+  scenariosDir: string[];
+  builtin: boolean;
+  parallel: number;
+  timeoutSeconds?: number;
+  keep?: boolean;
+  artifacts?: string;
+  json?: string;
+  /** A folder: one JUnit file per version (<label>.xml). */
+  junitDir?: string;
+  html?: string;
+  shard?: Shard;
+}
+
+export interface MatrixOutcome {
+  report: MatrixReport;
+  json: string;
+  junit: string[];
+  html?: string;
+}
+
+/** The target flags a version entry stands for. */
+export function targetFor(app: AppEnv, v: VersionEntry): Pick<TargetFlags, 'ref' | 'binDir' | 'k8sVersion'> {
+  if (v.kind === 'ref') return { ref: v.ref };
+  const lab = labBinDirs(labCacheRoot(app.env)).find((l) => l.version === v.version);
+  if (lab) return { binDir: lab.binDir };
+  if (v.kind === 'lab') {
+    throw new UsageError(`--versions ${v.label}: the lab has no build of ${v.version}`, { hint: `build it with npm run lab -- --k8s-version ${v.version} (from the kindlab checkout), or name the version without lab: to use kind's published image` });
+  }
+  return { k8sVersion: v.version };
+}
+
+const safeName = (label: string): string => label.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+export async function matrixWorkflow(app: AppEnv, req: MatrixRequest): Promise<MatrixOutcome> {
+  const runId = runs.newRunId();
+  const started = performance.now();
+  const selected = await runs.selectScenarios(app, req, req.selectors);
+  if (selected.length === 0) throw new UsageError('no scenario matches the selectors', { hint: 'kindlab run --list shows the catalogue' });
+  // A cell is one scenario on one version; shards split cells, so n runners share the versions too.
+  const cells = req.versions.flatMap((v) => selected.map((s) => ({ v, s })));
+  const mine = inShard(cells, (c) => `${c.v.label} ${c.s.id}`, req.shard);
+  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${mine.length} of ${cells.length} cell(s)\n`);
+  // Every version is checked before the first runs: a missing lab build is a usage error, not a column.
+  const targets = new Map(req.versions.map((v) => [v, targetFor(app, v)]));
+  const columns: MatrixColumn[] = [];
+  for (const v of req.versions) {
+    const scenarios = mine.filter((c) => c.v === v).map((c) => c.s);
+    if (scenarios.length === 0) continue;
+    if (app.signal.aborted) break;
+    app.progress(`\n== ${v.label}\n`);
+    columns.push(await column(app, req, v, targets.get(v)!, scenarios, `${runId}-${columns.length + 1}`));
+  }
+  const report: MatrixReport = { runId, startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), durationMs: performance.now() - started, columns };
+  return { report, ...(await writeMatrixReports(app, report, req)) };
+}
+
+/** One version: resolve it, plan, run the pipeline. A version that cannot be resolved or built errors its cells. */
+async function column(app: AppEnv, req: MatrixRequest, v: VersionEntry, target: ReturnType<typeof targetFor>, scenarios: Scenario[], runId: string): Promise<MatrixColumn> {
+  const started = performance.now();
+  const opts = runs.executeOptions(app, runId, { ...req, junit: undefined, json: undefined, html: undefined, artifacts: req.artifacts ? join(req.artifacts, safeName(v.label)) : undefined });
+  try {
+    const resolved = await resolveTarget(app, { ...req, ...target }, true, phasesOf(app));
+    const input = { scenarios, resolved, opts, namePrefix: `kl-${runId}` };
+    const p = planPipeline(input);
+    checkNodeImage(p, resolved);
+    app.progress(`run ${runId}: ${v.label} → ${p.target.description}; ${p.clusters.length} cluster(s), ${p.skips.length} scenario(s) skipped\n`);
+    const report = await runPipeline(app, input, p, started);
+    const version = report.clusters.find((c) => !c.error)?.version ?? `v${p.target.version}`;
+    return { label: v.label, version, report };
+  } catch (e) {
+    if (app.signal.aborted) throw e;
+    // Not a verdict on any feature: the version could not be had (no image, no build).
+    const text = clusterErrorText(e);
+    app.progress(`  ${v.label}: ${text.split('\n')[0]}\n`);
+    const report: RunReport = runs.buildReport(runId, started, [{ name: '-', provider: '-', version: v.label, error: text }], scenarios.map((s) => runs.notRun(s, '-', 'errored', `${v.label} could not be run: ${text}`)));
+    return { label: v.label, version: v.label, report };
+  }
+}
+
+async function writeMatrixReports(app: AppEnv, report: MatrixReport, req: MatrixRequest): Promise<Omit<MatrixOutcome, 'report'>> {
+  const dir = join(app.store.paths.runs, `matrix-${report.runId}`);
+  mkdirSync(dir, { recursive: true });
+  const text = JSON.stringify(report, null, 2) + '\n';
+  const json = join(dir, 'matrix.json');
+  writeFileAtomic(json, text);
+  if (req.json) writeFileAtomic(resolve(app.cwd, req.json), text);
+  const junit: string[] = [];
+  if (req.junitDir) {
+    const { toJUnit } = await import('../report/junit.js');
+    const out = resolve(app.cwd, req.junitDir);
+    mkdirSync(out, { recursive: true });
+    for (const c of report.columns) {
+      const file = join(out, `${safeName(c.label)}.xml`);
+      writeFileAtomic(file, toJUnit(c.report));
+      junit.push(file);
+    }
+  }
+  let html: string | undefined;
+  if (req.html) {
+    const { renderMatrixHtml } = await import('../report/html.js');
+    const { dirname } = await import('node:path');
+    html = resolve(app.cwd, req.html);
+    mkdirSync(dirname(html), { recursive: true });
+    writeFileAtomic(html, renderMatrixHtml(report, { reportDir: dirname(html), cwd: app.cwd }));
+  }
+  return { json, junit, html };
+}

@@ -1,0 +1,90 @@
+// `kindlab plan`: which clusters (with their rendered configs) would run which scenarios, which
+// stage each runs at, and which are skipped and why. No side effects.
+import YAML from 'yaml';
+import type { AppEnv } from '../app/env.js';
+import * as runs from '../app/scenario-runs.js';
+import { planRun, providerVersion, resolveTarget, type ResolvedTarget, type TargetFlags } from '../app/target.js';
+import { capabilitiesOf } from '../cluster/providers.js';
+import { UsageError, type KindlabError } from '../errors.js';
+import { plan, type Plan, type PlannedCluster } from '../plan/planner.js';
+
+export interface PlanRequest extends TargetFlags {
+  selectors: string[];
+  kubeconfig?: string;
+  scenariosDir: string[];
+  builtin: boolean;
+}
+
+export interface PlannedClusterView extends PlannedCluster {
+  version?: string;
+  /** Node-image providers: the image, how it was chosen, or why there is none. */
+  image?: string | null;
+  imageSource?: string;
+  imageError?: string;
+  /** The rendered config (a kind config; the local provider's flags as YAML). */
+  config: string;
+}
+
+export interface PlanView {
+  plan: Plan;
+  clusters: PlannedClusterView[];
+  /** Providers that cannot run here but were planned as if they could (a plan shows configs). */
+  unavailable: Record<string, string>;
+}
+
+export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanView> {
+  const scenarios = await runs.selectScenarios(app, req, req.selectors);
+  let p: Plan;
+  let resolved: ResolvedTarget | undefined;
+  const unavailable: Record<string, string> = {};
+  if (req.kubeconfig) {
+    if (req.ref || req.image || req.k8sVersion) throw new UsageError('--kubeconfig plans against that cluster; drop --ref/--image/--k8s-version');
+    const t = await runs.targetFromKubeconfig(app, req.kubeconfig);
+    p = plan(scenarios, {
+      version: t.info.version,
+      description: `${t.info.gitVersion} (existing cluster)`,
+      existing: { featureGates: t.info.featureGates, hasNodes: t.info.hasNodes, nodes: t.info.nodes, servedApis: t.info.servedApis },
+      providers: {},
+    });
+  } else {
+    const r = await resolveTarget(app, req, false);
+    resolved = r;
+    // A plan has no side effects: a node-image provider that cannot run on this machine is still
+    // planned (the configs are the point), and the plan says so.
+    const providers = { ...r.target.providers };
+    for (const [name, state] of Object.entries(providers)) {
+      const asked = req.provider === 'auto' || req.provider === name;
+      if (state !== true && asked && capabilitiesOf(name).runsFrom === 'node-image') {
+        unavailable[name] = state;
+        providers[name] = true;
+      }
+    }
+    p = planRun(scenarios, { ...r, target: { ...r.target, providers } });
+    for (const [name, why] of Object.entries(unavailable)) p.notes.unshift(`${name} cannot run on this machine (${why}); ${name} clusters are planned as if it could, and kindlab test would skip their scenarios`);
+  }
+  const image = resolved?.image;
+  // Every node-image cluster runs the run's one node image; none of the target version is an
+  // error for kindlab test (before it creates anything), shown here.
+  const imageClusters = p.clusters.filter((c) => c.provider !== 'existing' && capabilitiesOf(c.provider).runsFrom === 'node-image');
+  let imageError: KindlabError | undefined;
+  if (imageClusters.length && !image && resolved?.imageMissing) {
+    const { missingNodeImageError } = await import('../cluster/node-image.js');
+    imageError = missingNodeImageError(resolved.imageMissing, imageClusters);
+    p.notes.unshift(`kindlab test would stop before creating any cluster: ${imageError.message}; ${imageError.hint}`);
+  }
+  const { renderKindConfig } = await import('../kind/config.js');
+  const clusters = p.clusters.map((c): PlannedClusterView => {
+    if (c.provider === 'existing') return { ...c, config: '' };
+    const caps = capabilitiesOf(c.provider);
+    const version = resolved ? providerVersion(resolved, c.provider) : p.target.version;
+    return {
+      ...c,
+      version: `v${version}`,
+      ...(caps.runsFrom === 'node-image' ? { image: image ?? null, imageSource: resolved?.imageSource, imageError: imageError?.message } : {}),
+      config: caps.kindConfig
+        ? renderKindConfig({ profile: c.profile, image, kubernetesVersion: version, filesHostDir: c.profile.files.length ? `$KINDLAB_HOME/clusters/${c.name}/files` : undefined, clusterName: c.name }).yaml
+        : YAML.stringify({ featureGates: c.profile.featureGates, runtimeConfig: c.profile.runtimeConfig, apiServerFlags: c.profile.apiServerExtraArgs, controllerManagerFlags: c.profile.controllerManagerExtraArgs, files: c.profile.files.map((f) => f.name) }),
+    };
+  });
+  return { plan: p, clusters, unavailable };
+}

@@ -1,0 +1,64 @@
+// `kindlab run`: the selected scenarios against a cluster kindlab created or any kubeconfig
+// (nothing is created or deleted; needs that cannot be met are skips with the reason).
+import type { AppEnv } from '../app/env.js';
+import * as runs from '../app/scenario-runs.js';
+import { UsageError } from '../errors.js';
+import { plan } from '../plan/planner.js';
+import { inShard, type Shard } from '../plan/shard.js';
+import type { RunReport } from '../report/model.js';
+import type { Scenario } from '../scenario/types.js';
+
+export interface RunRequest {
+  selectors: string[];
+  cluster?: string;
+  kubeconfig?: string;
+  scenariosDir: string[];
+  builtin: boolean;
+  parallel: number;
+  timeoutSeconds?: number;
+  keep?: boolean;
+  artifacts?: string;
+  junit?: string;
+  json?: string;
+  html?: string;
+  shard?: Shard;
+}
+
+export function listScenarios(app: AppEnv, req: Pick<RunRequest, 'scenariosDir' | 'builtin' | 'selectors'>): Promise<Scenario[]> {
+  return runs.selectScenarios(app, req, req.selectors);
+}
+
+export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ report: RunReport; written: runs.WrittenReports; artifactsDir: string }> {
+  const selected = await runs.selectScenarios(app, req, req.selectors);
+  const scenarios = inShard(selected, (s) => s.id, req.shard);
+  if (req.cluster && req.kubeconfig) throw new UsageError('give --cluster or --kubeconfig, not both');
+  let target;
+  const rec = req.cluster ? app.store.getCluster(req.cluster) : undefined;
+  if (req.cluster) {
+    if (!rec) throw new UsageError(`no kindlab cluster named "${req.cluster}"`, { hint: 'kindlab ls lists them; kindlab up creates one' });
+    if (rec.state !== 'ready') throw new UsageError(`cluster "${req.cluster}" is ${rec.state}, not ready`);
+    target = await runs.targetFromRecord(app, rec);
+  } else {
+    const kubeconfig = req.kubeconfig ?? app.env.KUBECONFIG?.split(':')[0];
+    if (!kubeconfig) throw new UsageError('which cluster? give --cluster NAME, --kubeconfig FILE or set KUBECONFIG');
+    target = await runs.targetFromKubeconfig(app, kubeconfig);
+  }
+  const p = plan(scenarios, {
+    version: target.info.version,
+    description: `${target.info.gitVersion} (${target.name})`,
+    existing: { featureGates: target.info.featureGates, hasNodes: target.info.hasNodes, nodes: target.info.nodes, servedApis: target.info.servedApis },
+    providers: {},
+  });
+  const runnable = scenarios.filter((s) => p.clusters.some((c) => c.scenarios.includes(s.id)));
+  if (rec) await runs.loadMissingImages(app, rec, target, runnable);
+  const runId = runs.newRunId();
+  const started = performance.now();
+  const opts = runs.executeOptions(app, runId, req);
+  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${scenarios.length} of ${selected.length} selected scenario(s)\n`);
+  app.progress(`run ${runId}: ${runnable.length} scenario(s) on ${target.name} (${target.info.gitVersion}), ${p.skips.length} skipped\n`);
+  // Needs the planner could not check from outside (kubelet config, host): said, not assumed.
+  for (const c of p.clusters) for (const [id, chosen] of Object.entries(c.chosen)) for (const u of chosen.unknown) app.progress(`  unknown for ${id}: ${u}\n`);
+  const results = await runs.executeOnTarget(app, runnable, target, opts);
+  const report = runs.buildReport(runId, started, [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }], [...results, ...runs.skippedResults(p.skips, scenarios, target.name)]);
+  return { report, written: await runs.writeReports(app, report, opts), artifactsDir: opts.artifactsDir };
+}

@@ -1,0 +1,73 @@
+// `kindlab test`: build (for a ref) → plan → up every planned cluster → run → down, through the
+// one pipeline (src/app/pipeline.ts). Every cluster runs the run's one target version.
+import type { AppEnv } from '../app/env.js';
+import { phasesOf } from '../app/env.js';
+import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
+import * as runs from '../app/scenario-runs.js';
+import { resolveTarget, type TargetFlags } from '../app/target.js';
+import { inShard, type Shard } from '../plan/shard.js';
+import type { Plan } from '../plan/planner.js';
+import type { RunReport } from '../report/model.js';
+import type { Scenario } from '../scenario/types.js';
+import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
+import { matches, select } from '../plan/select.js';
+import { resolve } from 'node:path';
+import { capabilitiesOf } from '../cluster/providers.js';
+
+export interface TestRequest extends TargetFlags {
+  /** An optional ref first, then selectors (the first is a ref when it is not a selector). */
+  args: string[];
+  scenariosDir: string[];
+  builtin: boolean;
+  parallel: number;
+  timeoutSeconds?: number;
+  keep?: boolean;
+  failFast?: boolean;
+  artifacts?: string;
+  junit?: string;
+  json?: string;
+  html?: string;
+  shard?: Shard;
+}
+
+export interface TestOutcome {
+  report: RunReport;
+  written: runs.WrittenReports;
+  artifactsDir: string;
+}
+
+/** Splits `kindlab test [ref] [selectors...]`: the first argument is a ref when no scenario matches it. */
+export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args' | 'ref' | 'scenariosDir' | 'builtin'>): Promise<{ ref?: string; scenarios: Scenario[] }> {
+  const all = await loadScenarios([...(req.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...req.scenariosDir.map((d) => resolve(app.cwd, d))]);
+  const [first, ...rest] = req.args;
+  const firstIsRef = first !== undefined && !req.ref && !/^(tag:|kep:)|[*?]/.test(first) && !all.some((s) => matches(s, first));
+  return { ref: firstIsRef ? first : req.ref, scenarios: select(all, firstIsRef ? rest : req.args) };
+}
+
+/** Progress lines for a plan: the header, the image, skips and what could not be checked. */
+export function announcePlan(app: AppEnv, runId: string, p: Plan, image?: { image?: string; source?: string }): void {
+  app.progress(`run ${runId}: target ${p.target.description}; ${p.clusters.length} cluster(s), ${p.skips.length} scenario(s) skipped\n`);
+  const imageProviders = [...new Set(p.clusters.filter((c) => c.provider !== 'existing' && capabilitiesOf(c.provider).runsFrom === 'node-image').map((c) => c.provider))];
+  if (image?.image && imageProviders.length) {
+    app.progress(`  ${imageProviders.join(', ')} clusters: image ${image.image}${image.source ? ` (${image.source})` : ''}\n`);
+  }
+  for (const s of p.skips) app.progress(`  skip ${s.id}: ${s.reason}\n`);
+  // Needs the planner could not check from outside (kubelet config, host): said, not assumed.
+  for (const c of p.clusters) for (const [id, chosen] of Object.entries(c.chosen)) for (const u of chosen.unknown) app.progress(`  unknown for ${id}: ${u}\n`);
+}
+
+export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestOutcome> {
+  const { ref, scenarios: selected } = await scenariosAndRef(app, req);
+  const scenarios = inShard(selected, (s) => s.id, req.shard);
+  const runId = runs.newRunId();
+  const started = performance.now();
+  const resolved = await resolveTarget(app, { ...req, ref }, true, phasesOf(app));
+  const input = { scenarios, resolved, namePrefix: `kl-${runId}`, failFast: req.failFast, opts: runs.executeOptions(app, runId, req) };
+  const p = planPipeline(input);
+  checkNodeImage(p, resolved);
+  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${scenarios.length} of ${selected.length} selected scenario(s)\n`);
+  announcePlan(app, runId, p, { image: resolved.image, source: resolved.imageSource });
+  const report = await runPipeline(app, input, p, started);
+  const written = await runs.writeReports(app, report, input.opts);
+  return { report, written, artifactsDir: input.opts.artifactsDir };
+}
