@@ -32,6 +32,33 @@ function sts(name: string, maxUnavailable: number | string, replicas = 4): V1Sta
 
 const ref = (name: string) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', name });
 
+/**
+ * Pods available as the StatefulSet controller counts them: Ready for at least minReadySeconds and
+ * not being deleted. A pod that just turned Ready is still unavailable.
+ */
+export function availablePods(pods: V1Pod[], now: number, minReadyMs: number): number {
+  return pods.filter((p) => {
+    const r = (p.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.status === 'True');
+    return !p.metadata?.deletionTimestamp && r !== undefined && now - new Date(r.lastTransitionTime ?? now).getTime() >= minReadyMs;
+  }).length;
+}
+
+/**
+ * Where a rollout stands after a template change that made `generation`. Only once the controller has
+ * observed that generation and moved to a new revision does "all updated" describe the new template;
+ * before that it describes the old one and would end the watch before any pod was replaced.
+ */
+export function rolloutProgress(
+  status: V1StatefulSet['status'],
+  change: { generation: number; previousRevision?: string; replicas: number },
+  seenNewRevision: boolean,
+): { seenNewRevision: boolean; done: boolean } {
+  const observed = (status?.observedGeneration ?? 0) >= change.generation;
+  const seen = seenNewRevision || (observed && status?.updateRevision !== change.previousRevision);
+  const complete = status?.updatedReplicas === change.replicas && status?.availableReplicas === change.replicas && status?.currentRevision === status?.updateRevision;
+  return { seenNewRevision: seen, done: observed && seen && complete };
+}
+
 export default defineScenario({
   id: 'statefulset-max-unavailable',
   title: 'StatefulSet rollingUpdate.maxUnavailable',
@@ -97,18 +124,11 @@ export default defineScenario({
       for (;;) {
         const pods = (await ctx.core.listNamespacedPod({ namespace: ctx.namespace, labelSelector: 'app=mu-roll' })) as V1PodList;
         // Unavailable as the controller counts it: not Ready for minReadySeconds (3 s) yet, or going away.
-        const now = Date.now();
-        const available = pods.items.filter((p: V1Pod) => {
-          const r = (p.status?.conditions ?? []).find((c) => c.type === 'Ready' && c.status === 'True');
-          return !p.metadata?.deletionTimestamp && r !== undefined && now - new Date(r.lastTransitionTime ?? now).getTime() >= 3000;
-        });
-        if (seenNewRevision) maxDown = Math.max(maxDown, 4 - available.length);
+        if (seenNewRevision) maxDown = Math.max(maxDown, 4 - availablePods(pods.items, Date.now(), 3000));
         const s = await ctx.get<V1StatefulSet>(ref('mu-roll'));
-        // Done only once the controller has seen the patch (observedGeneration) and moved to a new
-        // revision: before that, "all updated" describes the old template.
-        const observed = (s.status?.observedGeneration ?? 0) >= generation;
-        if (observed && s.status?.updateRevision !== before.status?.currentRevision) seenNewRevision = true;
-        if (observed && seenNewRevision && s.status?.updatedReplicas === 4 && s.status?.availableReplicas === 4 && s.status.currentRevision === s.status.updateRevision) break;
+        const progress = rolloutProgress(s.status, { generation, previousRevision: before.status?.currentRevision, replicas: 4 }, seenNewRevision);
+        seenNewRevision = progress.seenNewRevision;
+        if (progress.done) break;
         if (Date.now() > deadline) throw new Error(`rollout did not finish: ${JSON.stringify(s.status)}`);
         await sleep(100, ctx.signal);
       }

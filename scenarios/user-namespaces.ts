@@ -27,6 +27,12 @@ function versionOf(s: string): [number, number] {
   const m = /(\d+)\.(\d+)/.exec(s);
   return m ? [Number(m[1]), Number(m[2])] : [0, 0];
 }
+/**
+ * kube-apiserver's refusal of hostUsers: false with hostNetwork. Older releases name the Go field
+ * (`pod.Spec.HostUsers`), newer ones the JSON field (`hostUsers`); both must match.
+ */
+export const HOST_NETWORK_REJECTION = /hostNetwork: Forbidden: when `(hostUsers|pod\.Spec\.HostUsers)` is false/;
+
 const atLeastV = (v: [number, number], want: [number, number]) => v[0] > want[0] || (v[0] === want[0] && v[1] >= want[1]);
 
 /** Why this node cannot run user-namespaced pods, or undefined if it looks able to. */
@@ -89,7 +95,7 @@ export default defineScenario({
     }
 
     await ctx.step('hostUsers: false with hostNetwork is rejected', async () => {
-      await ctx.assert.rejects(ctx.create(pod('userns-hostnet', false, { hostNetwork: true })), /hostNetwork: Forbidden: when `(hostUsers|pod\.Spec\.HostUsers)` is false/);
+      await ctx.assert.rejects(ctx.create(pod('userns-hostnet', false, { hostNetwork: true })), HOST_NETWORK_REJECTION);
     });
 
     const uidMap = async (name: string): Promise<string> => {
