@@ -37,9 +37,15 @@ export function headerBlock(headers: Record<string, string>): Buffer {
   return Buffer.concat(parts);
 }
 
+/** An empty stored block: what zlib's Z_SYNC_FLUSH ends with, and what makes a reader hand out the data so far. */
+export const SYNC_FLUSH_MARKER = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
 /**
  * The session's header "compressor": a zlib stream (header 78 01, no preset dictionary) whose
- * blocks are stored, one per header block. Stateful: only the first block carries the zlib header.
+ * blocks are stored, one per header block, each followed by the sync-flush marker as a real
+ * compressor's Z_SYNC_FLUSH would be. Without the marker Go's flate reader holds the block's bytes
+ * back and reads past the frame for the next block header, and spdystream refuses the next header
+ * block ("compressed payload size was incorrect"). Stateful: only the first block has the zlib header.
  */
 export class StoredZlibStream {
   private started = false;
@@ -49,7 +55,7 @@ export class StoredZlibStream {
     head[0] = 0x00; // BFINAL=0, BTYPE=00 (stored), padded to the byte boundary
     head.writeUInt16LE(data.length, 1);
     head.writeUInt16LE(~data.length & 0xffff, 3);
-    const out = this.started ? [head, data] : [Buffer.from([0x78, 0x01]), head, data];
+    const out = this.started ? [head, data, SYNC_FLUSH_MARKER] : [Buffer.from([0x78, 0x01]), head, data, SYNC_FLUSH_MARKER];
     this.started = true;
     return Buffer.concat(out);
   }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioContext } from '../../../src/scenario/types.js';
 import { apiServerOnThisHost } from '../../../scenarios/_support/cluster.js';
 import { chooseStreamProtocol, spdyUpgradeResponse } from '../../../scenarios/_support/fake-kubelet.js';
-import { dataFrame, FLAG_FIN, FrameReader, headerBlock, PORT_FORWARD_TUNNEL_PROTOCOL, StoredZlibStream, synStream, TYPE } from '../../../scenarios/_support/spdy.js';
+import { dataFrame, FLAG_FIN, FrameReader, headerBlock, PORT_FORWARD_TUNNEL_PROTOCOL, StoredZlibStream, synStream, SYNC_FLUSH_MARKER, TYPE } from '../../../scenarios/_support/spdy.js';
 import { KUBECTL_WEBSOCKET_LOG } from '../../../scenarios/exec-websockets.js';
 import { echoRequest, KUBECTL_TUNNEL_LOG } from '../../../scenarios/portforward-websockets.js';
 
@@ -34,6 +34,10 @@ describe('SPDY/3 framing for port-forward through a WebSocket', () => {
     expect([...first.subarray(0, 2)]).toEqual([0x78, 0x01]);
     expect((0x78 * 256 + 0x01) % 31).toBe(0); // a valid zlib header (FCHECK), no preset dictionary (FDICT=0)
     expect([...second.subarray(0, 1)]).toEqual([0x00]); // no second zlib header
+    // Each block ends with the sync-flush marker (an empty stored block): without it Go's flate
+    // reader keeps the block's bytes and reads past the SPDY frame, and spdystream refuses the next
+    // header block ("compressed payload size was incorrect"); seen against a kubelet on kind.
+    for (const block of [first, second]) expect([...block.subarray(-5)]).toEqual([0x00, 0x00, 0x00, 0xff, 0xff]);
     const flush = { finishFlush: constants.Z_SYNC_FLUSH };
     expect(inflateSync(first, flush).equals(a)).toBe(true);
     expect(inflateSync(Buffer.concat([first, second]), flush).equals(Buffer.concat([a, b]))).toBe(true);
@@ -46,6 +50,7 @@ describe('SPDY/3 framing for port-forward through a WebSocket', () => {
     expect(syn.readUInt16BE(2)).toBe(TYPE.SYN_STREAM);
     expect(syn.readUInt32BE(4) & 0xffffff).toBe(syn.length - 8);
     expect(syn.readUInt32BE(8)).toBe(3);
+    expect(syn.subarray(-5).equals(SYNC_FLUSH_MARKER)).toBe(true);
     const headers = inflateSync(syn.subarray(18), { finishFlush: constants.Z_SYNC_FLUSH });
     expect(headers.toString('latin1')).toContain('streamtype');
 
