@@ -45,8 +45,8 @@ export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args'
 }
 
 /** Progress lines for a plan: the header, the image, skips and what could not be checked. */
-export function announcePlan(app: AppEnv, runId: string, p: Plan, image?: { image?: string; source?: string }): void {
-  app.progress(`run ${runId}: target ${p.target.description}; ${p.clusters.length} cluster(s), ${p.skips.length} scenario(s) skipped\n`);
+export function announcePlan(app: AppEnv, runId: string, p: Plan, image?: { image?: string; source?: string }, split = false): void {
+  app.progress(`run ${runId}: target${split ? 's' : ''} ${p.target.description}; ${p.clusters.length} cluster(s), ${p.skips.length} scenario(s) skipped\n`);
   const imageProviders = [...new Set(p.clusters.filter((c) => c.provider !== 'existing' && capabilitiesOf(c.provider).runsFrom === 'node-image').map((c) => c.provider))];
   if (image?.image && imageProviders.length) {
     app.progress(`  ${imageProviders.join(', ')} clusters: image ${image.image}${image.source ? ` (${image.source})` : ''}\n`);
@@ -64,9 +64,10 @@ export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestO
   const resolved = await resolveTarget(app, { ...req, ref }, true, phasesOf(app));
   const input = { scenarios, resolved, namePrefix: `kl-${runId}`, failFast: req.failFast, opts: runs.executeOptions(app, runId, req) };
   const p = planPipeline(input);
-  checkNodeImage(p, resolved);
   if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${scenarios.length} of ${selected.length} selected scenario(s)\n`);
-  announcePlan(app, runId, p, { image: resolved.image, source: resolved.imageSource });
+  announcePlan(app, runId, p, { image: resolved.image, source: resolved.imageSource }, Boolean(resolved.split));
+  // Before anything is created: no node image of the target version for the clusters that need one.
+  checkNodeImage(p, resolved);
   const report = await runPipeline(app, input, p, started);
   const written = await runs.writeReports(app, report, input.opts);
   return { report, written, artifactsDir: input.opts.artifactsDir };

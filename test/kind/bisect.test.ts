@@ -1,0 +1,114 @@
+// `kindlab bisect` on real Kubernetes code: a clone of the lab's checkout (a real k8s.io/kubernetes
+// tree tagged v1.37.2) with commits made here on top: harmless ones, one that does not compile,
+// its fix, and the culprit, which rewords PriorityClass validation. Every step builds real
+// kube-apiserver / kube-controller-manager / kube-scheduler binaries from that commit (the
+// scenario needs only the API, so the local provider is the cheapest fit) and runs the scenario
+// against a real API server.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/env.js';
+import { kindlabLong, labNode, whyNotReady } from '../helpers/kind-tier.js';
+
+const d = whyNotReady ? describe.skip : describe;
+if (whyNotReady) describe('bisect on real commits', () => it.skip(`skipped: ${whyNotReady}`, () => {}));
+
+const fixtures = resolve(repoRoot, 'test/fixtures/bisect-scenarios');
+const VALIDATION = 'pkg/apis/scheduling/validation/validation.go';
+
+d('kindlab bisect on real Kubernetes commits', () => {
+  const lab = labNode!;
+  const repo = mkdtempSync(join(tmpdir(), 'kl-bisect-kube-'));
+  const out = mkdtempSync(join(tmpdir(), 'kl-bisect-out-'));
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+  const git = (...a: string[]): string => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8' }).trim();
+  const commit = (subject: string, edit: () => void): string => {
+    edit();
+    git('commit', '-qam', subject);
+    return git('rev-parse', 'HEAD');
+  };
+  const bisect = (args: string[]) => kindlabLong(['bisect', ...args, '--kube-root', repo, '--scenarios-dir', fixtures, '--no-builtin']);
+
+  // The history: v1.37.2, then five commits.
+  execFileSync('git', ['clone', '-q', '--shared', lab.kubeRoot, repo]);
+  git('config', 'user.email', 'bisect@kindlab.test');
+  git('config', 'user.name', 'kindlab bisect test');
+  const source = readFileSync(join(repo, VALIDATION), 'utf8');
+  const c: Record<string, string> = {};
+  c.docs = commit('docs: a note in the README', () => appendFileSync(join(repo, 'README.md'), '\nA note.\n'));
+  c.broken = commit('scheduling: work in progress (does not compile)', () => writeFileSync(join(repo, VALIDATION), `${source}\nvar _ = notDefinedAnywhere\n`));
+  c.fixed = commit('scheduling: fix the build', () => writeFileSync(join(repo, VALIDATION), source));
+  c.culprit = commit('scheduling: reword the PriorityClass value limit message', () =>
+    writeFileSync(join(repo, VALIDATION), source.replace('maximum allowed value of a user defined priority is %v', 'a user defined priority may be at most %v')),
+  );
+  c.later = commit('docs: another note', () => appendFileSync(join(repo, 'README.md'), '\nAnother note.\n'));
+  const head = git('rev-parse', 'HEAD');
+
+  it('refuses bad input before building anything', () => {
+    const reversed = bisect(['priorityclass-limit', '--good', 'HEAD', '--bad', lab.version]);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/comes after --bad v1\.37\.2: they are the wrong way round/);
+    expect(reversed.stderr).toMatch(/hint: swap them: --good v1\.37\.2 --bad HEAD/);
+    const unknown = bisect(['priorityclass-limit', '--good', 'v0.0.0-nowhere', '--bad', 'HEAD']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown ref "v0\.0\.0-nowhere"/);
+    const none = bisect(['no-such-scenario', '--good', lab.version, '--bad', 'HEAD']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/exactly one scenario; "no-such-scenario" selects 0/);
+    const missing = kindlabLong(['bisect', 'priorityclass-limit', '--good', lab.version]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--bad is missing/);
+  });
+
+  it('--dry-run prints the plan and the number of steps, and builds nothing', () => {
+    const r = bisect(['priorityclass-limit', '--good', lab.version, '--bad', 'HEAD', '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/5 commit\(s\) on the first-parent history/);
+    expect(r.stdout).toMatch(/build control-plane binaries .* for the local provider/);
+    // The two ends, then ceil(log2(4 + 1)) = 3.
+    expect(r.stdout).toMatch(/steps: at most 5 \(the two ends, then 3 to bisect/);
+    expect(r.stderr).not.toMatch(/go build/);
+  });
+
+  it('names the culprit, skipping the commit that does not compile, and leaves the checkout as it was', () => {
+    const json = join(out, 'bisect.json');
+    const r = bisect(['priorityclass-limit', '--good', lab.version, '--bad', 'HEAD', '--json', json]);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    expect(r.stdout).toContain(`first commit where priorityclass-limit changes: ${c.culprit}`);
+    expect(r.stdout).toContain('scheduling: reword the PriorityClass value limit message');
+    expect(r.stdout).toMatch(/there: \[a value of 2000000000 is refused, naming the limit\] validation of PriorityClass\.value/);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { steps: Array<{ commit: string; status: string; verdict: string; reason: string; buildSeconds: number; runSeconds: number }>; answer: { commit: string } };
+    expect(result.answer.commit).toBe(c.culprit);
+    const step = (sha: string) => result.steps.find((s) => s.commit === sha);
+    // The commit that does not compile is skipped, not counted as bad.
+    expect(step(c.broken)).toMatchObject({ status: 'errored', verdict: 'skip', reason: expect.stringMatching(/not a verdict on the feature: does not build/) });
+    expect(step(c.culprit)).toMatchObject({ status: 'failed', verdict: 'bad' });
+    expect(step(c.fixed)).toMatchObject({ status: 'passed', verdict: 'good' });
+    expect(step(c.docs)).toBeUndefined();
+    expect(result.steps.map((s) => s.commit)).toEqual([expect.any(String), head, c.broken, c.fixed, c.culprit]);
+    for (const s of result.steps) console.log(`bisect step ${s.commit.slice(0, 12)} ${s.status} ${s.verdict}: build ${s.buildSeconds.toFixed(1)}s, run ${s.runSeconds.toFixed(1)}s`);
+    // The user's checkout: same HEAD, clean, no worktree left registered.
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(git('status', '--porcelain')).toBe('');
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+
+    // Again: every result was saved, so nothing is built or run.
+    const again = bisect(['priorityclass-limit', '--good', lab.version, '--bad', 'HEAD']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/resuming: 5 commit\(s\) already tested/);
+    expect(again.stderr).not.toMatch(/go build|up local cluster/);
+    expect(again.stdout).toContain(`first commit where priorityclass-limit changes: ${c.culprit}`);
+  });
+
+  it('refuses a range where the scenario behaves the same at both ends', () => {
+    // Both ends were built above (cached by commit).
+    const r = bisect(['priorityclass-limit', '--good', lab.version, '--bad', c.fixed]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot bisect priorityclass-limit between v1\.37\.2 and [0-9a-f]{40}: the scenario passes at both ends; there is no change to find/);
+  });
+});

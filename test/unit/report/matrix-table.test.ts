@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { matrixTable } from '../../../src/report/matrix-table.js';
+import type { MatrixReport, RunReport, ScenarioResult } from '../../../src/report/model.js';
+
+const result = (id: string, status: ScenarioResult['status'], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({ id, title: id, cluster: 'c', status, steps: [], logs: [], durationMs: 1, ...extra });
+const run = (results: ScenarioResult[]): RunReport => ({ runId: 'r', startedAt: '2026-11-24T00:00:00Z', durationMs: 1000, clusters: [], results });
+
+describe('matrixTable', () => {
+  it('shows each cell with its stage, and every reason under the table', () => {
+    const m: MatrixReport = {
+      runId: 'm',
+      startedAt: '2026-11-24T00:00:00Z',
+      durationMs: 12_300,
+      columns: [
+        { label: 'v1.24.17', version: 'v1.24.17', report: run([result('validating-admission-policy', 'skipped', { message: 'needs Kubernetes >=1.26; the target is v1.24.17' }), result('grpc-probe', 'passed', { stage: 'beta' })]) },
+        { label: 'lab:v1.28.15', version: 'v1.28.15', report: run([result('validating-admission-policy', 'passed', { stage: 'beta' }), result('grpc-probe', 'failed', { stage: 'ga', failedStep: 'probe', message: 'never ready\nmore' })]) },
+      ],
+    };
+    const t = matrixTable(m);
+    expect(t).toMatch(/SCENARIO\s+v1\.24\.17\s+lab:v1\.28\.15 \(v1\.28\.15\)/);
+    expect(t).toMatch(/validating-admission-policy\s+SKIPPED\s+PASSED \(beta\)/);
+    expect(t).toMatch(/grpc-probe\s+PASSED \(beta\)\s+FAILED \(GA\)/);
+    expect(t).toContain('validating-admission-policy @ v1.24.17: needs Kubernetes >=1.26; the target is v1.24.17');
+    expect(t).toContain('grpc-probe @ lab:v1.28.15: [probe] never ready');
+    expect(t).toContain('v1.24.17: 1 passed, 0 failed, 0 errored, 1 skipped');
+  });
+});
