@@ -170,8 +170,9 @@ export async function writeReports(ctx: AppEnv, report: RunReport, o: ExecuteOpt
   if (o.junit) written.junit = out(o.junit, toJUnit(report));
   if (o.html) {
     const { renderRunHtml } = await import('../report/html.js');
+    const { listFiles } = await import('../report/list-files.js');
     const path = resolve(ctx.cwd, o.html);
-    written.html = out(o.html, renderRunHtml(report, { reportDir: dirname(path) }));
+    written.html = out(o.html, renderRunHtml(report, { reportDir: dirname(path), cwd: ctx.cwd, listArtifacts: listFiles }));
   }
   return written;
 }

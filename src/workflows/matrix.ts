@@ -120,10 +120,11 @@ async function writeMatrixReports(app: AppEnv, report: MatrixReport, req: Matrix
   let html: string | undefined;
   if (req.html) {
     const { renderMatrixHtml } = await import('../report/html.js');
+    const { listFiles } = await import('../report/list-files.js');
     const { dirname } = await import('node:path');
     html = resolve(app.cwd, req.html);
     mkdirSync(dirname(html), { recursive: true });
-    writeFileAtomic(html, renderMatrixHtml(report, { reportDir: dirname(html), cwd: app.cwd }));
+    writeFileAtomic(html, renderMatrixHtml(report, { reportDir: dirname(html), cwd: app.cwd, listArtifacts: listFiles }));
   }
   return { json, junit, html };
 }

@@ -39,14 +39,15 @@ d('kindlab bisect on real Kubernetes commits', () => {
   git('config', 'user.email', 'bisect@kindlab.test');
   git('config', 'user.name', 'kindlab bisect test');
   const source = readFileSync(join(repo, VALIDATION), 'utf8');
-  const c: Record<string, string> = {};
-  c.docs = commit('docs: a note in the README', () => appendFileSync(join(repo, 'README.md'), '\nA note.\n'));
-  c.broken = commit('scheduling: work in progress (does not compile)', () => writeFileSync(join(repo, VALIDATION), `${source}\nvar _ = notDefinedAnywhere\n`));
-  c.fixed = commit('scheduling: fix the build', () => writeFileSync(join(repo, VALIDATION), source));
-  c.culprit = commit('scheduling: reword the PriorityClass value limit message', () =>
-    writeFileSync(join(repo, VALIDATION), source.replace('maximum allowed value of a user defined priority is %v', 'a user defined priority may be at most %v')),
-  );
-  c.later = commit('docs: another note', () => appendFileSync(join(repo, 'README.md'), '\nAnother note.\n'));
+  const c = {
+    docs: commit('docs: a note in the README', () => appendFileSync(join(repo, 'README.md'), '\nA note.\n')),
+    broken: commit('scheduling: work in progress (does not compile)', () => writeFileSync(join(repo, VALIDATION), `${source}\nvar _ = notDefinedAnywhere\n`)),
+    fixed: commit('scheduling: fix the build', () => writeFileSync(join(repo, VALIDATION), source)),
+    culprit: commit('scheduling: reword the PriorityClass value limit message', () =>
+      writeFileSync(join(repo, VALIDATION), source.replace('maximum allowed value of a user defined priority is %v', 'a user defined priority may be at most %v')),
+    ),
+    later: commit('docs: another note', () => appendFileSync(join(repo, 'README.md'), '\nAnother note.\n')),
+  };
   const head = git('rev-parse', 'HEAD');
 
   it('refuses bad input before building anything', () => {
