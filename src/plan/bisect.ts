@@ -65,3 +65,12 @@ export function checkEnds(good: Observation, bad: Observation): string | undefin
 }
 
 const firstLine = (s: string | undefined): string => (s ?? '').split('\n')[0] ?? '';
+
+/**
+ * Why a commit does not build, in one line: the compiler's first error (file.go:line:col: ...)
+ * from the tail of the build's output, else its last line.
+ */
+export function buildFailureLine(outputTail: string, fallback: string): string {
+  const lines = outputTail.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /\.go:\d+(:\d+)?: /.test(l)) ?? lines[lines.length - 1] ?? fallback;
+}

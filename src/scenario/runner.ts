@@ -99,9 +99,11 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
         reject(err);
       }, timeoutSeconds * 1000);
     });
+    // The scenario's own signal: aborted by the outer one (Ctrl-C) and by the timeout, and
+    // listened to here only, so no listener outlives the scenario on the run's shared signal.
     const aborted = new Promise<never>((_, reject) => {
       if (opts.signal.aborted) reject(opts.signal.reason);
-      opts.signal.addEventListener('abort', () => reject(opts.signal.reason), { once: true });
+      scenarioAbort.signal.addEventListener('abort', () => reject(opts.signal.aborted ? opts.signal.reason : scenarioAbort.signal.reason), { once: true });
     });
     await Promise.race([s.run(ctx), timeout, aborted]);
   } catch (e) {

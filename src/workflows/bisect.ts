@@ -14,10 +14,9 @@ import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
 import { describeSource, resolveTarget } from '../app/target.js';
 import semver from 'semver';
-import { clusterErrorText } from '../app/cluster-error.js';
 import { capabilitiesOf, PROVIDERS } from '../cluster/providers.js';
 import { InterruptedError, ProcessError, UsageError } from '../errors.js';
-import { checkEnds, judge, nextStep, stepsFor, type Observation, type Verdict } from '../plan/bisect.js';
+import { buildFailureLine, checkEnds, judge, nextStep, stepsFor, type Observation, type Verdict } from '../plan/bisect.js';
 import { plan } from '../plan/planner.js';
 import type { Scenario } from '../scenario/types.js';
 import { Git } from '../source/git.js';
@@ -180,7 +179,8 @@ async function observe(
     // A build that fails is `git bisect skip`; anything else (docker down, no etcd, Ctrl-C) stops
     // the bisect, which can be resumed.
     if (!(e instanceof ProcessError) || app.signal.aborted) throw e;
-    return { status: 'errored', message: `does not build: ${clusterErrorText(e).split('\n')[0]}`, buildSeconds: (performance.now() - t0) / 1000, runSeconds: 0 };
+    const why = buildFailureLine(e.outputTail, `${e.argv[0] ?? 'the build'} exited ${e.processExitCode ?? '?'}`);
+    return { status: 'errored', message: `does not build: ${why}${e.logFile ? ` (log: ${e.logFile})` : ''}`, buildSeconds: (performance.now() - t0) / 1000, runSeconds: 0 };
   }
   const t1 = performance.now();
   const runId = runs.newRunId();

@@ -60,7 +60,10 @@ d('kindlab bisect on real Kubernetes commits', () => {
     expect(unknown.stderr).toMatch(/unknown ref "v0\.0\.0-nowhere"/);
     const none = bisect(['no-such-scenario', '--good', lab.version, '--bad', 'HEAD']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/exactly one scenario; "no-such-scenario" selects 0/);
+    expect(none.stderr).toMatch(/selector "no-such-scenario" matches no scenario/);
+    const several = kindlabLong(['bisect', '*', '--good', lab.version, '--bad', 'HEAD', '--kube-root', repo]);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/bisect needs exactly one scenario; "\*" selects/);
     const missing = kindlabLong(['bisect', 'priorityclass-limit', '--good', lab.version]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--bad is missing/);
@@ -87,7 +90,7 @@ d('kindlab bisect on real Kubernetes commits', () => {
     expect(result.answer.commit).toBe(c.culprit);
     const step = (sha: string) => result.steps.find((s) => s.commit === sha);
     // The commit that does not compile is skipped, not counted as bad.
-    expect(step(c.broken)).toMatchObject({ status: 'errored', verdict: 'skip', reason: expect.stringMatching(/not a verdict on the feature: does not build/) });
+    expect(step(c.broken)).toMatchObject({ status: 'errored', verdict: 'skip', reason: expect.stringMatching(/not a verdict on the feature: does not build: pkg\/apis\/scheduling\/validation\/validation.go:\d+:\d+: undefined: notDefinedAnywhere/) });
     expect(step(c.culprit)).toMatchObject({ status: 'failed', verdict: 'bad' });
     expect(step(c.fixed)).toMatchObject({ status: 'passed', verdict: 'good' });
     expect(step(c.docs)).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEnds, judge, nextStep, stepsFor, type Verdict } from '../../../src/plan/bisect.js';
+import { buildFailureLine, checkEnds, judge, nextStep, stepsFor, type Verdict } from '../../../src/plan/bisect.js';
 
 const commits = ['g', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'b'];
 const v = (m: Record<string, Verdict>): Map<string, Verdict> => new Map(Object.entries(m));
@@ -71,5 +71,14 @@ describe('judge and checkEnds', () => {
     expect(checkEnds(good, { status: 'passed' })).toMatch(/passes at both ends/);
     expect(checkEnds({ status: 'skipped', message: 'needs nodes' }, bad)).toMatch(/was skipped at the good end: needs nodes/);
     expect(checkEnds(good, { status: 'errored', message: 'no build' })).toMatch(/errored at the bad end/);
+  });
+});
+
+describe('buildFailureLine', () => {
+  it("names the compiler's first error, not the command line", () => {
+    const tail = '# k8s.io/kubernetes/pkg/apis/scheduling/validation\npkg/apis/scheduling/validation/validation.go:94:9: undefined: notDefinedAnywhere\nnote: more';
+    expect(buildFailureLine(tail, 'go exited 1')).toBe('pkg/apis/scheduling/validation/validation.go:94:9: undefined: notDefinedAnywhere');
+    expect(buildFailureLine('link: out of memory\n', 'go exited 1')).toBe('link: out of memory');
+    expect(buildFailureLine('', 'go exited 1')).toBe('go exited 1');
   });
 });
