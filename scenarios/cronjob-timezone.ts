@@ -47,7 +47,6 @@ export default defineScenario({
   versions: '>=1.24',
   requires: {
     needs: 'api',
-    controllerManager: true,
     feature: { gate: 'CronJobTimeZone', components: ['kube-apiserver', 'kube-controller-manager'] },
   },
   timeoutSeconds: 300,

@@ -16,7 +16,6 @@ export default defineScenario({
   versions: '>=1.24',
   requires: {
     needs: 'api',
-    controllerManager: true,
     feature: { gate: 'JobTrackingWithFinalizers', components: ['kube-apiserver', 'kube-controller-manager'] },
   },
   timeoutSeconds: 180,

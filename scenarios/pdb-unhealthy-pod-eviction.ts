@@ -25,7 +25,6 @@ export default defineScenario({
   versions: '>=1.26',
   requires: {
     needs: 'api',
-    controllerManager: true,
     feature: { gate: 'PDBUnhealthyPodEvictionPolicy', components: ['kube-apiserver'] },
   },
   timeoutSeconds: 180,

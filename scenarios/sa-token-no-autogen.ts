@@ -21,7 +21,6 @@ export default defineScenario({
   // needs LegacyServiceAccountTokenTracking, which exists from 1.26 (alpha): asked for there only.
   requires: {
     needs: 'api',
-    controllerManager: true,
     feature: { gate: 'LegacyServiceAccountTokenNoAutoGeneration', components: ['kube-controller-manager'] },
     perVersion: [
       {

@@ -18,7 +18,6 @@ export interface RequirementTarget {
 /** A scenario's needs at one version, flattened (gates not yet filtered by their lifecycle). */
 export interface ResolvedRequirements {
   needs: 'api' | 'node';
-  controllerManager: boolean;
   featureGates: Record<string, boolean>;
   runtimeConfig: Record<string, string>;
   apiServerFlags: Record<string, string>;
@@ -98,7 +97,6 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   }
   const requirements: ResolvedRequirements = {
     needs: req.needs ?? 'api',
-    controllerManager: req.controllerManager ?? true,
     featureGates,
     runtimeConfig: { ...(req.runtimeConfig ?? {}), ...(e.runtimeConfig ?? {}) },
     apiServerFlags: { ...(req.apiServerFlags ?? {}), ...(e.apiServerFlags ?? {}) },

@@ -84,8 +84,6 @@ export interface ScenarioRequirements extends VersionedRequirements {
    * planner never puts such a scenario on a kind cluster, and says so when nothing else can run it.
    */
   apiServerReachesHostLoopback?: string;
-  /** The controller-manager must run (Jobs, CronJobs, ServiceAccount tokens...). Default true. */
-  controllerManager?: boolean;
   /**
    * The feature under test, named by its gate. Its stage at the target version comes from the
    * gate-lifecycle table: in alpha, beta (and deprecated) the gate is set to true; at GA nothing
