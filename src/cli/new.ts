@@ -1,8 +1,5 @@
-// `kindlab new scenario <id>`: writes a commented scenario template (never over an existing file).
+// `kindlab new scenario <id>`: writes a commented scenario template (src/workflows/new.ts).
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ConflictError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 
@@ -16,14 +13,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
 };
 
 async function handler(ctx: CliContext, what: string, id: string, flags: { dir: string }): Promise<number> {
-  if (what !== 'scenario') throw new UsageError(`kindlab new knows "scenario", not "${what}"`);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new UsageError(`scenario id "${id}" must be kebab-case (a-z, 0-9, -)`);
-  const { scenarioTemplate } = await import('../scenario/template.js');
-  const dir = resolve(ctx.cwd, flags.dir);
-  const file = join(dir, `${id}.ts`);
-  if (existsSync(file)) throw new ConflictError(`${file} already exists; not overwriting it`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, scenarioTemplate(id), { flag: 'wx' });
-  ctx.io.stdout(`${file}\n`);
+  const { newWorkflow } = await import('../workflows/new.js');
+  ctx.io.stdout(`${newWorkflow(ctx, what, id, flags.dir)}\n`);
   return 0;
 }
