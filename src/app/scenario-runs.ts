@@ -64,6 +64,19 @@ export async function targetFromKubeconfig(ctx: AppEnv, path: string): Promise<R
   return { name: 'existing', kubeconfigPath: path, info, kubectl: kubectlFor(ctx.env) };
 }
 
+/** What a command that runs scenarios is told about how to run them and where reports go. */
+export interface RunSettings {
+  scenariosDir: string[];
+  builtin: boolean;
+  parallel: number;
+  timeoutSeconds?: number;
+  keep?: boolean;
+  artifacts?: string;
+  json?: string;
+  html?: string;
+  shard?: import('../plan/shard.js').Shard;
+}
+
 export interface ExecuteOptions {
   runId: string;
   parallel: number;

@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
-import { parsePositive } from './parse.js';
+import { runFlags } from './parse.js';
 import { addScenarioSourceFlags } from './target-flags.js';
 import { providerNames } from '../cluster/providers.js';
 
@@ -59,7 +59,6 @@ skip reasons are listed under the table. Exit code 0 when nothing failed or erro
 
 async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags): Promise<number> {
   const { parseVersionList } = await import('../plan/matrix-versions.js');
-  const { parseShard } = await import('../plan/shard.js');
   const { matrixWorkflow } = await import('../workflows/matrix.js');
   const { matrixTable } = await import('../report/matrix-table.js');
   const { runExitCode } = await import('../app/scenario-runs.js');
@@ -67,9 +66,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags)
     ...flags,
     selectors,
     versions: parseVersionList(flags.versions),
-    parallel: parsePositive(flags.parallel, '--parallel') ?? 4,
-    timeoutSeconds: parsePositive(flags.timeout, '--timeout'),
-    shard: parseShard(flags.shard),
+    ...(await runFlags(flags)),
   });
   ctx.io.stdout('\n' + matrixTable(out.report));
   ctx.io.stdout(`report: ${out.json}\n`);

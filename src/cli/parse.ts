@@ -8,3 +8,9 @@ export function parsePositive(v: string | undefined, flag: string): number | und
 }
 
 export const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** --parallel, --timeout and --shard, as every command that runs scenarios takes them. */
+export async function runFlags(f: { parallel: string; timeout?: string; shard?: string }): Promise<{ parallel: number; timeoutSeconds: number | undefined; shard: import('../plan/shard.js').Shard | undefined }> {
+  const { parseShard } = await import('../plan/shard.js');
+  return { parallel: parsePositive(f.parallel, '--parallel') ?? 4, timeoutSeconds: parsePositive(f.timeout, '--timeout'), shard: parseShard(f.shard) };
+}

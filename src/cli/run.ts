@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { table } from '../util/table.js';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
-import { parsePositive } from './parse.js';
+import { runFlags } from './parse.js';
 import { addReportFlags, addScenarioSourceFlags } from './target-flags.js';
 
 export interface RunFlags {
@@ -63,14 +63,11 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
     );
     return 0;
   }
-  const { parseShard } = await import('../plan/shard.js');
   const { renderRun } = await import('./render-run.js');
   const out = await runWorkflow(ctx, {
     ...flags,
     selectors,
-    parallel: parsePositive(flags.parallel, '--parallel') ?? 4,
-    timeoutSeconds: parsePositive(flags.timeout, '--timeout'),
-    shard: parseShard(flags.shard),
+    ...(await runFlags(flags)),
   });
   return renderRun(ctx, out.report, out.written, out.artifactsDir);
 }

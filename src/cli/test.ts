@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { addReportFlags, addTargetFlags } from './target-flags.js';
-import { parsePositive } from './parse.js';
+import { runFlags } from './parse.js';
 import type { TargetFlags } from '../app/target.js';
 
 interface TestFlags extends TargetFlags {
@@ -64,14 +64,11 @@ errored, 130 when interrupted.`,
 
 async function handler(ctx: CliContext, args: string[], flags: TestFlags): Promise<number> {
   const { testWorkflow } = await import('../workflows/test.js');
-  const { parseShard } = await import('../plan/shard.js');
   const { renderRun } = await import('./render-run.js');
   const out = await testWorkflow(ctx, {
     ...flags,
     args,
-    parallel: parsePositive(flags.parallel, '--parallel') ?? 4,
-    timeoutSeconds: parsePositive(flags.timeout, '--timeout'),
-    shard: parseShard(flags.shard),
+    ...(await runFlags(flags)),
   });
   return renderRun(ctx, out.report, out.written, out.artifactsDir);
 }

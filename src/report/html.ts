@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StepRecord } from '../scenario/context.js';
-import { counts, RESULT_STATUSES, type ClusterSummary, type MatrixReport, type ResultStatus, type RunReport, type ScenarioResult } from './model.js';
+import { counts, RESULT_STATUSES, type ClusterSummary, type MatrixReport, type ResultStatus, type RunReport, type ScenarioResult, stageLabel } from './model.js';
 
 export interface HtmlReportOptions {
   /**
@@ -95,7 +95,7 @@ function scenario(r: ScenarioResult, anchor: string, opts: HtmlReportOptions): s
   const open = r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted';
   const meta = [
     `cluster ${esc(r.cluster)}`,
-    ...(r.stage ? [`stage ${esc(r.stage)}`] : []),
+    ...(r.stage ? [`stage ${esc(stageLabel(r.stage))}`] : []),
     ...(r.kep !== undefined ? [`KEP ${esc(r.kep)}`] : []),
     esc(formatDuration(r.durationMs)),
     ...(r.timedOut ? ['timed out'] : []),
@@ -213,7 +213,7 @@ function matrixCell(results: ReadonlyArray<{ r: ScenarioResult; anchor: string }
   const status = results.find((x) => x.r.status !== 'passed' && x.r.status !== 'skipped')?.r.status ?? results[0]?.r.status ?? 'skipped';
   const parts = results.map(({ r, anchor }) => {
     const who = results.length > 1 ? `<span class="cluster">${esc(r.cluster)}</span>` : '';
-    const stage = r.stage ? `<span class="stage">stage ${esc(r.stage)}</span>` : '';
+    const stage = r.stage ? `<span class="stage">stage ${esc(stageLabel(r.stage))}</span>` : '';
     const why = r.status === 'skipped' ? `<span class="reason">${esc(firstLine(r.message))}</span>` : r.status !== 'passed' && r.message ? `<span class="msg">${esc(firstLine(r.message))}</span>` : '';
     return `<a href="#${anchor}">${badge(r.status)}</a>${who}${stage}${why}`;
   });

@@ -1,13 +1,11 @@
 // The feature × version table `kindlab matrix` prints: a row per scenario, a column per version,
 // each cell the result and the stage its feature was at; skip and error reasons listed below.
 import { table } from '../util/table.js';
-import { counts, type MatrixReport, type ScenarioResult } from './model.js';
-
-const STAGE: Record<string, string> = { alpha: 'alpha', beta: 'beta', ga: 'GA', deprecated: 'deprecated', removed: 'removed' };
+import { counts, stageLabel, type MatrixReport, type ScenarioResult } from './model.js';
 
 function cell(r: ScenarioResult | undefined): string {
   if (!r) return '-';
-  return `${r.status.toUpperCase()}${r.stage ? ` (${STAGE[r.stage] ?? r.stage})` : ''}`;
+  return `${r.status.toUpperCase()}${r.stage ? ` (${stageLabel(r.stage)})` : ''}`;
 }
 
 export function matrixTable(report: MatrixReport): string {

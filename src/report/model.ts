@@ -10,6 +10,9 @@ import type { StepRecord } from '../scenario/context.js';
  */
 export type ResultStatus = 'passed' | 'failed' | 'skipped' | 'errored' | 'interrupted';
 
+/** How a feature stage is written for people: GA in capitals, the others as they are. */
+export const stageLabel = (stage: string): string => (stage === 'ga' ? 'GA' : stage);
+
 export const RESULT_STATUSES: readonly ResultStatus[] = ['passed', 'failed', 'errored', 'skipped', 'interrupted'];
 
 export interface ScenarioResult {

@@ -12,25 +12,16 @@ import { clusterErrorText } from '../app/cluster-error.js';
 import { UsageError } from '../errors.js';
 import { labBinDirs, labCacheRoot } from '../lab/cache.js';
 import type { VersionEntry } from '../plan/matrix-versions.js';
-import { inShard, type Shard } from '../plan/shard.js';
+import { inShard } from '../plan/shard.js';
 import type { MatrixColumn, MatrixReport, RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { writeFileAtomic } from '../state/atomic.js';
 
-export interface MatrixRequest extends Omit<TargetFlags, 'ref' | 'image' | 'k8sVersion' | 'binDir'> {
+export interface MatrixRequest extends Omit<TargetFlags, 'ref' | 'image' | 'k8sVersion' | 'binDir'>, runs.RunSettings {
   selectors: string[];
   versions: VersionEntry[];
-  scenariosDir: string[];
-  builtin: boolean;
-  parallel: number;
-  timeoutSeconds?: number;
-  keep?: boolean;
-  artifacts?: string;
-  json?: string;
   /** A folder: one JUnit file per version (<label>.xml). */
   junitDir?: string;
-  html?: string;
-  shard?: Shard;
 }
 
 export interface MatrixOutcome {

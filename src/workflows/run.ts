@@ -4,24 +4,15 @@ import type { AppEnv } from '../app/env.js';
 import * as runs from '../app/scenario-runs.js';
 import { UsageError } from '../errors.js';
 import { plan } from '../plan/planner.js';
-import { inShard, type Shard } from '../plan/shard.js';
+import { inShard } from '../plan/shard.js';
 import type { RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 
-export interface RunRequest {
+export interface RunRequest extends runs.RunSettings {
   selectors: string[];
   cluster?: string;
   kubeconfig?: string;
-  scenariosDir: string[];
-  builtin: boolean;
-  parallel: number;
-  timeoutSeconds?: number;
-  keep?: boolean;
-  artifacts?: string;
   junit?: string;
-  json?: string;
-  html?: string;
-  shard?: Shard;
 }
 
 export function listScenarios(app: AppEnv, req: Pick<RunRequest, 'scenariosDir' | 'builtin' | 'selectors'>): Promise<Scenario[]> {

@@ -5,7 +5,7 @@ import { phasesOf } from '../app/env.js';
 import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
 import { resolveTarget, type TargetFlags } from '../app/target.js';
-import { inShard, type Shard } from '../plan/shard.js';
+import { inShard } from '../plan/shard.js';
 import type { Plan } from '../plan/planner.js';
 import type { RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
@@ -14,20 +14,11 @@ import { matches, select } from '../plan/select.js';
 import { resolve } from 'node:path';
 import { capabilitiesOf } from '../cluster/providers.js';
 
-export interface TestRequest extends TargetFlags {
+export interface TestRequest extends TargetFlags, runs.RunSettings {
   /** An optional ref first, then selectors (the first is a ref when it is not a selector). */
   args: string[];
-  scenariosDir: string[];
-  builtin: boolean;
-  parallel: number;
-  timeoutSeconds?: number;
-  keep?: boolean;
   failFast?: boolean;
-  artifacts?: string;
   junit?: string;
-  json?: string;
-  html?: string;
-  shard?: Shard;
 }
 
 export interface TestOutcome {
