@@ -1,7 +1,7 @@
 // The one target resolver: works out what `plan`, `test`, `matrix` and `bisect` target (and,
-// through describeSource, what `up` checks gates against): the Kubernetes version, the gates that exist there
-// (from the checkout's source for a ref), which providers can create clusters on this machine,
-// and the node image kind clusters are created from.
+// through describeSource, what `up` checks gates against): the Kubernetes version, the gates that
+// exist there (from the checkout's source for a ref), which providers can create clusters on this
+// machine, and the node image kind clusters are created from.
 //
 // A run has one target version, and every cluster it creates runs it:
 //   --ref         local clusters run components built from the ref, kind clusters a node image
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import semver from 'semver';
 import type { AppEnv } from './env.js';
 import { providerContext } from './env.js';
-import { PROVIDERS, providerWith } from '../cluster/providers.js';
+import { getProvider, PROVIDERS, providerWith } from '../cluster/providers.js';
 import { UsageError } from '../errors.js';
 import { plan, type Plan, type PlanTarget } from '../plan/planner.js';
 import type { Scenario } from '../scenario/types.js';
@@ -106,7 +106,7 @@ export async function resolveTarget(ctx: AppEnv, f: TargetFlags, build: boolean,
   const { defaultLabBinDir } = await import('../cluster/local/provider.js');
   const { chooseKubeRoot } = await import('../source/kube-root.js');
   let binDir = f.binDir ?? (f.ref ? undefined : defaultLabBinDir(ctx.env));
-  const kind = f.provider === BINARIES ? `not selected (--provider ${BINARIES})` : await (await (await import('../cluster/providers.js')).getProvider(NODE_IMAGE)).available(providerContext(ctx));
+  const kind = f.provider === BINARIES ? `not selected (--provider ${BINARIES})` : await (await getProvider(NODE_IMAGE)).available(providerContext(ctx));
 
   // What the user named: a ref, an image or a released version (the kind side, and for a ref both).
   const facts = await describeSource(ctx, f);
@@ -127,7 +127,7 @@ export async function resolveTarget(ctx: AppEnv, f: TargetFlags, build: boolean,
       image = undefined;
       if (f.provider !== BINARIES && kind === true) {
         const { buildNodeImage } = await import('../source/build-image.js');
-        image = (await buildNodeImage({ kubeRoot, ref: f.ref }, { runner: ctx.runner, store: ctx.store, phases, signal: ctx.signal })).image;
+        image = (await buildNodeImage({ kubeRoot, ref: f.ref }, { runner: ctx.runner, store: ctx.store, phases, signal: ctx.signal, env: ctx.env })).image;
       }
     } else {
       imageSource = `to be built from ${named.description} by kindlab test`;

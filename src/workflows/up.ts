@@ -59,7 +59,7 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
     kubernetesVersion = built.gitVersion;
   } else if (source) {
     const { buildNodeImage } = await import('../source/build-image.js');
-    const built = await buildNodeImage(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun) });
+    const built = await buildNodeImage(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env });
     const { versionFromImage } = await import('../cluster/image-version.js');
     image = built.image;
     commit = built.commit;
