@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
-import { runFlags } from './parse.js';
+import { parsePositive, runFlags } from './parse.js';
 import { addScenarioSourceFlags } from './target-flags.js';
 import { providerNames } from '../cluster/providers.js';
 
@@ -21,6 +21,7 @@ interface MatrixFlags {
   junitDir?: string;
   html?: string;
   shard?: string;
+  jobs?: string;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -29,6 +30,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .addOption(new Option('--provider <provider>', 'auto: the cheapest provider per scenario').choices(['auto', ...providerNames()]).default('auto'))
     .option('--kube-root <dir>', 'Kubernetes checkout for refs (default: $KUBE_ROOT, else the current directory)')
     .option('--parallel <n>', 'scenarios at once per cluster', '4')
+    .option('--jobs <n>', 'versions at once, each with its own clusters (default: one per 4 cores, so 1 on a 2-core machine)')
     .option('--timeout <seconds>', 'per-scenario timeout')
     .option('--keep', 'keep clusters and namespaces afterwards')
     .option('--artifacts <dir>', 'where failed scenarios’ artifacts go (a folder per version)')
@@ -48,7 +50,8 @@ Examples:
 A version is a released version (the lab's binaries of it when npm run lab built them, with the
 kind node image kindlab built of that version; else kind's published image), lab:<version> (only the
 lab's binaries), or a ref, which is built the cheapest way the selected scenarios allow.
-Versions run one after another (each brings its own clusters up and down).
+Versions run one after another, or --jobs at a time (default: one per 4 cores); each brings its own
+clusters up and down.
 
 Each cell says passed, failed, errored or skipped, and the stage the feature was at (alpha, beta, GA);
 skip reasons are listed under the table. Exit code 0 when nothing failed or errored, 1 otherwise,
@@ -59,13 +62,15 @@ skip reasons are listed under the table. Exit code 0 when nothing failed or erro
 
 async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags): Promise<number> {
   const { parseVersionList } = await import('../plan/matrix-versions.js');
-  const { matrixWorkflow } = await import('../workflows/matrix.js');
+  const { matrixWorkflow, defaultJobs } = await import('../workflows/matrix.js');
+  const { availableParallelism } = await import('node:os');
   const { matrixTable } = await import('../report/matrix-table.js');
   const { runExitCode } = await import('../app/scenario-runs.js');
   const out = await matrixWorkflow(ctx, {
     ...flags,
     selectors,
     versions: parseVersionList(flags.versions),
+    jobs: parsePositive(flags.jobs, '--jobs') ?? defaultJobs(availableParallelism()),
     ...(await runFlags(flags)),
   });
   ctx.io.stdout('\n' + matrixTable(out.report));

@@ -22,6 +22,13 @@ export interface MatrixRequest extends Omit<TargetFlags, 'ref' | 'image' | 'k8sV
   versions: VersionEntry[];
   /** A folder: one JUnit file per version (<label>.xml). */
   junitDir?: string;
+  /** Versions at once (default 1). */
+  jobs?: number;
+}
+
+/** Versions at once when the user does not say: one per 4 cores (a control plane and its scenarios keep about 2 busy). */
+export function defaultJobs(cores: number): number {
+  return Math.max(1, Math.floor(cores / 4));
 }
 
 export interface MatrixOutcome {
@@ -55,14 +62,19 @@ export async function matrixWorkflow(app: AppEnv, req: MatrixRequest): Promise<M
   if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${mine.length} of ${cells.length} cell(s)\n`);
   // Every version is checked before the first runs: a missing lab build is a usage error, not a column.
   const targets = new Map(req.versions.map((v) => [v, targetFor(app, v)]));
-  const columns: MatrixColumn[] = [];
-  for (const v of req.versions) {
-    const scenarios = mine.filter((c) => c.v === v).map((c) => c.s);
-    if (scenarios.length === 0) continue;
-    if (app.signal.aborted) break;
-    app.progress(`\n== ${v.label}\n`);
-    columns.push(await column(app, req, v, targets.get(v)!, scenarios, `${runId}-${columns.length + 1}`));
-  }
+  const work = req.versions.map((v, i) => ({ v, i, scenarios: mine.filter((c) => c.v === v).map((c) => c.s) })).filter((w) => w.scenarios.length > 0);
+  const done: Array<MatrixColumn | undefined> = new Array(req.versions.length);
+  let next = 0;
+  // Versions run `jobs` at a time, each with its own clusters; results keep the order asked for.
+  const worker = async (): Promise<void> => {
+    while (next < work.length && !app.signal.aborted) {
+      const w = work[next++]!;
+      app.progress(`\n== ${w.v.label}\n`);
+      done[w.i] = await column(app, req, w.v, targets.get(w.v)!, w.scenarios, `${runId}-${w.i + 1}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(req.jobs ?? 1, work.length)) }, worker));
+  const columns = done.filter((c): c is MatrixColumn => c !== undefined);
   const report: MatrixReport = { runId, startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(), durationMs: performance.now() - started, columns };
   return { report, ...(await writeMatrixReports(app, report, req)) };
 }

@@ -45,3 +45,10 @@ describe('matrix --versions', () => {
     expect(() => parseVersionList('lab:master')).toThrow(/a lab build is named by its release/);
   });
 });
+
+describe('matrix --jobs default', () => {
+  it('runs one version at a time below 8 cores, more on bigger machines', async () => {
+    const { defaultJobs } = await import('../../../src/workflows/matrix.js');
+    expect([1, 2, 4, 7, 8, 16].map(defaultJobs)).toEqual([1, 1, 1, 1, 2, 4]);
+  });
+});
