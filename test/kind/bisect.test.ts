@@ -4,13 +4,13 @@
 // kube-apiserver / kube-controller-manager / kube-scheduler binaries from that commit (the
 // scenario needs only the API, so the local provider is the cheapest fit) and runs the scenario
 // against a real API server.
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/env.js';
-import { kindlabLong, labNode, whyNotReady } from '../helpers/kind-tier.js';
+import { kindlabBin, repoRoot } from '../helpers/env.js';
+import { env, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
 
 const d = whyNotReady ? describe.skip : describe;
 if (whyNotReady) describe('bisect on real commits', () => it.skip(`skipped: ${whyNotReady}`, () => {}));
@@ -106,6 +106,31 @@ d('kindlab bisect on real Kubernetes commits', () => {
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/resuming: 5 commit\(s\) already tested/);
     expect(again.stderr).not.toMatch(/go build|up local cluster/);
+    expect(again.stdout).toContain(`first commit where priorityclass-limit changes: ${c.culprit}`);
+  });
+
+  it('Ctrl-C mid-bisect leaves no cluster, worktree or process, and the same command resumes', async () => {
+    // A second bisect of the same history (from the docs commit): the builds are cached by commit,
+    // so each step is a cluster up, a run and a cluster down. Ctrl-C during the third bring-up.
+    const args = ['bisect', 'priorityclass-limit', '--good', c.docs, '--bad', 'HEAD', '--kube-root', repo, '--scenarios-dir', fixtures, '--no-builtin'];
+    const child = spawn(process.execPath, [kindlabBin, ...args], { env: { ...process.env, NO_COLOR: '1', ...env() } });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const started = Date.now();
+    while ((stderr.match(/▸ up local cluster/g) ?? []).length < 3 && Date.now() - started < 600_000) await new Promise((r) => setTimeout(r, 200));
+    expect((stderr.match(/▸ up local cluster/g) ?? []).length).toBe(3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/the bisect can be resumed by running the same command again|interrupted/);
+    const list = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
+    expect(list(join(tierHome, 'clusters')).filter((n) => n.startsWith('kl-bisect-'))).toEqual([]);
+    expect(list(join(tierHome, 'worktrees'))).toEqual([]);
+    expect(execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(join(tierHome, 'clusters')))).toEqual([]);
+
+    const again = kindlabLong(args);
+    expect(again.code, again.stderr.slice(-2000)).toBe(0);
+    expect(again.stderr).toMatch(/resuming: 2 commit\(s\) already tested/);
     expect(again.stdout).toContain(`first commit where priorityclass-limit changes: ${c.culprit}`);
   });
 
