@@ -144,7 +144,7 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
   const problem = checkEnds(goodEnd, badEnd);
   if (problem) {
     throw new UsageError(`cannot bisect ${scenario.id} between ${req.good} and ${req.bad}: ${problem}`, {
-      hint: 'check the ends with kindlab test <ref> <scenario>; bisect needs the scenario to pass at one end and fail at the other',
+      hint: `check the ends with kindlab test <ref> ${scenario.id}; bisect needs the scenario to pass at one end and fail at the other (results are saved: --restart tests the ends again)`,
     });
   }
   const verdicts = new Map<string, Verdict>(steps.map((s) => [s.commit, s.verdict]));
