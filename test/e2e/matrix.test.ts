@@ -64,7 +64,7 @@ describe.skipIf(why !== '')(`kindlab matrix on three real releases${why ? ` — 
       expect(Number(xml.testsuites['@_tests'])).toBe(report.columns[i]!.report.results.length);
       expect(xml.testsuites['@_failures']).toBe('0');
     }
-  });
+  }, 30 * 60_000);
 
   it('the HTML report shows the table a person reads, in a real browser', async () => {
     expect(report, 'the matrix run above').toBeDefined();
