@@ -30,7 +30,8 @@ describe.skipIf(!binDir)('runner against a real API server', () => {
     const json = join(home, 'report.json');
     const artifacts = join(home, 'artifacts');
     const started = Date.now();
-    const r = kindlab(['run', '--cluster', 'rt', '--scenarios-dir', fixtures, '--no-builtin', '--parallel', '5', '--junit', junit, '--json', json, '--artifacts', artifacts], env);
+    const html = join(home, 'html', 'report.html');
+    const r = kindlab(['run', '--cluster', 'rt', '--scenarios-dir', fixtures, '--no-builtin', '--parallel', '5', '--junit', junit, '--json', json, '--html', html, '--artifacts', artifacts], env);
     const wall = Date.now() - started;
     expect(r.code, r.stderr + r.stdout).toBe(1);
     const report = JSON.parse(readFileSync(json, 'utf8'));
@@ -53,6 +54,16 @@ describe.skipIf(!binDir)('runner against a real API server', () => {
     const files = readdirSync(join(artifacts, 'fails-assertion'));
     expect(files).toEqual(expect.arrayContaining(['result.yaml', 'objects.yaml', 'events.txt', 'nodes.yaml']));
     expect(readFileSync(join(artifacts, 'fails-assertion', 'objects.yaml'), 'utf8')).toMatch(/kind: Pod[\s\S]*name: p\n/);
+
+    // The HTML report the run wrote (read in a browser by test/integration/html-report.browser.test.ts
+    // and test/e2e/matrix.test.ts): the failure's step and message, links to its artifact files
+    // relative to the report, the skip reason.
+    expect(r.stdout).toContain(`html report: ${html}`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('fails-assertion');
+    expect(page).toContain('compare');
+    expect(page).toContain('href="../artifacts/fails-assertion/objects.yaml"');
+    expect(page).toContain('the host lacks what this needs');
 
     // Cleanup: no scenario namespace left (terminating is fine), no fixture ClusterRole left.
     const ns = kubectl(['get', 'ns', '-l', `kindlab.io/run=${report.runId}`, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase}{"\\n"}{end}']);
