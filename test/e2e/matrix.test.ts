@@ -49,7 +49,7 @@ describe.skipIf(why !== '')(`kindlab matrix on three real releases${why ? ` — 
     expect(cell('v1.28.15', 'multi-cluster-cidr')).toMatchObject({ status: 'passed', stage: 'alpha' });
     expect(cell('v1.37.2', 'multi-cluster-cidr')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/withdrawn|removed/) });
     // Scenarios that need a kubelet are skipped with that reason on the local provider.
-    expect(cell('v1.37.2', 'grpc-probe')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/needs running pods/) });
+    expect(cell('v1.37.2', 'runtime-not-docker')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/needs running pods/) });
     const passedPer = report.columns.map((c) => c.report.results.filter((x) => x.status === 'passed').length);
     console.log(`passed per version ${WANTED.map((v, i) => `${v}: ${passedPer[i]}`).join(', ')}; per-version time ${report.columns.map((c) => `${c.label} ${(c.report.durationMs / 1000).toFixed(0)}s`).join(', ')}`);
     expect(Math.min(...passedPer)).toBeGreaterThan(3);
