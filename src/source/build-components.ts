@@ -55,10 +55,12 @@ export async function buildComponents(
   }
 
   const worktree = join(store.paths.worktrees, `components-${src.key}-${process.pid}`);
+  const scratch = `${worktree}.tmp`;
   const logFile = join(store.paths.logs, `components-${src.key.slice(0, 12)}-${Date.now()}.log`);
   mkdirSync(binDir, { recursive: true });
   try {
     await phases.run('check out worktree', async () => {
+      mkdirSync(scratch, { recursive: true });
       if (existsSync(worktree)) await git.removeWorktree(worktree);
       await git.addWorktree(worktree, src.commit);
       if (src.patch) await git.applyPatch(worktree, src.patch);
@@ -74,7 +76,8 @@ export async function buildComponents(
       deps.runner.run(
         'go',
         ['build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', binDir + '/', ...COMPONENTS.map((c) => `./cmd/${c}`)],
-        { cwd: worktree, env: { CGO_ENABLED: '0', ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) }, signal, logFile },
+        // Go's work folder beside the worktree and removed with it: a killed go build leaves it behind.
+        { cwd: worktree, env: { CGO_ENABLED: '0', TMPDIR: scratch, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) }, signal, logFile },
       ),
     );
   } catch (e) {
@@ -83,6 +86,7 @@ export async function buildComponents(
   } finally {
     await git.removeWorktree(worktree);
     rmSync(worktree, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
   linkEtcd(etcd, binDir);
   const rec: ImageRecord = {

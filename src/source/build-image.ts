@@ -185,7 +185,11 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
     const how = 'tree' in source ? '--type source' : '--type file';
     await phases.run(`kind build node-image ${how} (kind ${kindVersion})`, async () => {
       try {
-        await kind.buildNodeImage({ source, image: unlabelled, baseImage, logFile, env: offline?.env, kindVersion });
+        // kind extracts the server tarball under $TMPDIR (≈ 1 GB) and leaves it there when it
+        // fails or is killed: a TMPDIR inside the build folder goes with it.
+        const tmp = join(workDir, 'tmp');
+        if (!deps.dryRun) mkdirSync(tmp, { recursive: true });
+        await kind.buildNodeImage({ source, image: unlabelled, baseImage, logFile, env: { ...offline?.env, TMPDIR: tmp }, kindVersion });
       } catch (e) {
         const missing = e instanceof ProcessError ? offline?.missingImagesError(e) : undefined;
         throw missing ?? e;

@@ -40,6 +40,7 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
   if (!deps.dryRun) {
     mkdirSync(binDir, { recursive: true });
     mkdirSync(goOut, { recursive: true });
+    mkdirSync(join(i.workDir, 'tmp'), { recursive: true });
   }
 
   const pinned = existsSync(join(i.worktree, '.go-version')) ? readFileSync(join(i.worktree, '.go-version'), 'utf8') : undefined;
@@ -48,7 +49,8 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
   await phases.run(`go build ${GO_BUILT.length} binaries with ${toolchain.reason}`, () =>
     runner.run('go', ['build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', goOut + '/', ...GO_BUILT.map((c) => `./cmd/${c}`)], {
       cwd: i.worktree,
-      env: { CGO_ENABLED: '0', ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) },
+      // Go's work folder under the build folder: a killed go build leaves it behind (GBs).
+      env: { CGO_ENABLED: '0', TMPDIR: join(i.workDir, 'tmp'), ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) },
       signal,
       logFile: i.logFile,
     }),

@@ -55,6 +55,8 @@ export interface Leftovers {
   worktrees: string[];
   builds: string[];
   processes: string[];
+  /** What kind and go leave in the system temp folder when they fail or are killed (GBs each). */
+  systemTemp: string[];
 }
 
 const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean).sort();
@@ -70,6 +72,7 @@ export function leftovers(): Leftovers {
     worktrees: dir(join(tierHome, 'worktrees')),
     builds: dir(join(tierHome, 'builds')),
     processes: lines(ps).filter((p) => /(^|\/)kind (create|build)|go build|bin\/kindlab\.js/.test(p) && !p.includes('vitest')),
+    systemTemp: dir(tmpdir()).filter((n) => n.startsWith('k8s-tar-extract-') || n.startsWith('go-build')),
   };
 }
 

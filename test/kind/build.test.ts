@@ -61,7 +61,7 @@ d('kindlab build with the real kind, offline', () => {
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('that --images did not supply');
       expect(r.stderr).toContain(etcdRef.split('/').slice(1).join('/'));
-      expect(leftovers()).toMatchObject({ worktrees: before.worktrees, builds: before.builds, containers: before.containers });
+      expect(leftovers()).toMatchObject({ worktrees: before.worktrees, builds: before.builds, containers: before.containers, systemTemp: before.systemTemp });
       expect(docker('images', '-q', `kindlab/node:${lab.version}`)).not.toBe('');
     } finally {
       if (tagged) {
