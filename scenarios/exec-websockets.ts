@@ -14,7 +14,7 @@
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { describeGate, gate } from './_support/cluster.js';
-import { createFakeNode } from './_support/fake-node.js';
+import { createFakeNode, createPodOnNode } from './_support/fake-node.js';
 import { upgradeRequest, webSocket, type WebSocketResult } from './_support/http.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -86,17 +86,7 @@ export default defineScenario({
 
     await ctx.step('a pod bound to a node whose kubelet cannot be reached', async () => {
       const node = await createFakeNode(ctx, 'ws', { kubeletAddress: '127.0.0.1', kubeletPort: CLOSED_PORT });
-      await ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'routed' },
-        spec: {
-          nodeName: node,
-          automountServiceAccountToken: false,
-          tolerations: [{ operator: 'Exists' }],
-          containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
-        },
-      });
+      await createPodOnNode(ctx, 'routed', node);
     });
 
     if (!translate.enabled) {

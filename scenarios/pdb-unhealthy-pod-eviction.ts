@@ -5,7 +5,7 @@
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import { describeGate, gate } from './_support/cluster.js';
-import { createFakeNode, setPodStatus } from './_support/fake-node.js';
+import { createFakeNode, createPodOnNode, setPodStatus } from './_support/fake-node.js';
 import { apiRequest } from './_support/http.js';
 
 function pdb(name: string, app: string, policy?: string): V1PodDisruptionBudget {
@@ -51,17 +51,7 @@ export default defineScenario({
     await ctx.step('two running-but-unready pods on a node without a kubelet', async () => {
       const node = await createFakeNode(ctx, 'pdb');
       for (const app of ['guarded', 'drainable']) {
-        await ctx.create<V1Pod>({
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: `${app}-0`, labels: { app } },
-          spec: {
-            nodeName: node,
-            automountServiceAccountToken: false,
-            tolerations: [{ operator: 'Exists' }],
-            containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
-          },
-        });
+        await createPodOnNode(ctx, `${app}-0`, node, { app });
         await setPodStatus(ctx, `${app}-0`, { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] });
       }
     });

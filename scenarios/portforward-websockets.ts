@@ -20,7 +20,7 @@ import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { apiServerOnThisHost, describeGate, gate, sleep } from './_support/cluster.js';
 import { serveFakeKubelet } from './_support/fake-kubelet.js';
-import { createFakeNode } from './_support/fake-node.js';
+import { createFakeNode, createPodOnNode } from './_support/fake-node.js';
 import { openWebSocket } from './_support/http.js';
 import { forwardOnce, PORT_FORWARD_TUNNEL_PROTOCOL } from './_support/spdy.js';
 
@@ -115,17 +115,7 @@ export default defineScenario({
       const kubelet = await ctx.step('a stand-in kubelet on 127.0.0.1 and a pod bound to its node', async () => {
         const k = await serveFakeKubelet(ctx);
         const node = await createFakeNode(ctx, 'pf', { kubeletAddress: '127.0.0.1', kubeletPort: k.port });
-        await ctx.create<V1Pod>({
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: 'tunnel' },
-          spec: {
-            nodeName: node,
-            automountServiceAccountToken: false,
-            tolerations: [{ operator: 'Exists' }],
-            containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
-          },
-        });
+        await createPodOnNode(ctx, 'tunnel', node);
         return k;
       });
       const path = portForwardPath(ctx.namespace, 'tunnel');

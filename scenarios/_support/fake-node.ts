@@ -2,7 +2,7 @@
 // to a node (status patched by hand, eviction, exec routing). Pods bound to it never terminate by
 // themselves, so the scenario force-deletes them on cleanup.
 import type { ScenarioContext } from 'kindlab';
-import type { V1Node } from '@kubernetes/client-node';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { clusterScopedName } from './cluster.js';
 
 export interface FakeNodeOptions {
@@ -46,4 +46,22 @@ export async function createFakeNode(ctx: ScenarioContext, suffix: string, opts:
 export async function setPodStatus(ctx: ScenarioContext, pod: string, status: Record<string, unknown>): Promise<void> {
   const res = await ctx.kubectl(['patch', 'pod', pod, '-n', ctx.namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
   if (res.exitCode !== 0) throw new Error(`could not patch the status of pod ${pod}: ${res.stderr}`);
+}
+
+/**
+ * A pause pod bound to a (fake) node: no scheduler needed, tolerating the fake node's taint.
+ * Scenarios then patch its status, evict it, or reach it through the API server's kubelet routes.
+ */
+export async function createPodOnNode(ctx: ScenarioContext, name: string, node: string, labels?: Record<string, string>): Promise<V1Pod> {
+  return ctx.create<V1Pod>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, ...(labels ? { labels } : {}) },
+    spec: {
+      nodeName: node,
+      automountServiceAccountToken: false,
+      tolerations: [{ operator: 'Exists' }],
+      containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }],
+    },
+  });
 }
