@@ -26,7 +26,10 @@ d('kindlab bisect on real Kubernetes commits', () => {
     rmSync(repo, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });
-  const git = (...a: string[]): string => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8' }).trim();
+  // Fixed dates and identity: the same commits (SHAs) every run, so the binaries built for them
+  // are reused from the components cache instead of piling up in it run after run.
+  const gitEnv = { ...process.env, GIT_AUTHOR_DATE: '2026-11-24T00:00:00Z', GIT_COMMITTER_DATE: '2026-11-24T00:00:00Z' };
+  const git = (...a: string[]): string => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8', env: gitEnv }).trim();
   const commit = (subject: string, edit: () => void): string => {
     edit();
     git('commit', '-qam', subject);
