@@ -10,14 +10,13 @@
 #
 #   lab/node/aux-images.sh        prints IMAGES_DIR=<dir> on stdout
 #
-# Needs the lab build of the release (npm run lab): its etcd and kubectl binaries and its
-# wrapper module, from which kubeadm and agnhost are built into <cache>/node/bin/<version>/.
+# Needs the lab build of the release from its tree (npm run lab -- --kube-root, which
+# lab/node/build.sh runs): its etcd, kubectl and kubeadm; agnhost is compiled in the same tree.
 set -euo pipefail
 LOG_TAG=images
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-KUBE_TAGS=selinux,notest,grpcnotrace # as src/lab/build.ts (shares its Go build cache)
 IMAGES_DIR=$(images_dir)
 STAMPS=$IMAGES_DIR/.stamps
 mkdir -p "$STAMPS"
@@ -31,64 +30,28 @@ lab_bin() {
 
 # --- Go builds ----------------------------------------------------------------------------------
 
-# kubeadm + agnhost from a copy of the lab's wrapper module with two more tool lines
-node_mod_dir() { echo "$NODE_CACHE/mod-$K8S_VERSION"; }
-kube_ldflags() {
-  local m
-  m=$(lab_k8s_dir)/manifest.json
-  if [[ -s $m ]] && jq -e '.kubernetes.ldflags' "$m" >/dev/null 2>&1; then
-    jq -r '.kubernetes.ldflags' "$m"
-    return
-  fi
-  # as src/lab/versions.ts: stamp component-base and client-go with the release
-  local v=$K8S_VERSION major minor commit date p out=(-s -w)
-  major=${v#v} && major=${major%%.*}
-  minor=${v#v*.} && minor=${minor%%.*}
-  commit=$(module_json "k8s.io/kubernetes@$v" | jq -r '.Origin.Hash // "unknown"')
-  date=$(date -u -d "$(module_time "k8s.io/kubernetes@$v")" +%Y-%m-%dT%H:%M:%SZ)
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    out+=(-X "$p.gitVersion=$v" -X "$p.gitMajor=$major" -X "$p.gitMinor=$minor" -X "$p.gitCommit=$commit"
-      -X "$p.gitTreeState=clean" -X "$p.buildDate=$date")
-  done
-  echo "${out[*]}"
-}
-
+# kubeadm from the lab's build of the release's tree; agnhost compiled in that same tree with the
+# toolchain and tags the lab recorded for it (its manifest), so it reuses the lab's compiled packages.
+lab_manifest() { echo "$(lab_k8s_dir)/manifest.json"; }
 build_kube_tools() {
-  local bin mod lab_mod tools=(k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/test/images/agnhost)
+  local bin tree tags tc agn_version
   bin=$(node_bin_dir)
-  mod=$(node_mod_dir)
-  lab_mod=$(lab_k8s_dir)/mod
-  if [[ -x $bin/kubeadm && -x $bin/agnhost ]]; then
-    log "kubeadm, agnhost: cached in $bin"
+  tree=$(jq -r '.kubernetes.source.tree // empty' "$(lab_manifest)" 2>/dev/null || true)
+  [[ -n $tree && -d $tree ]] ||
+    die "the lab build of $K8S_VERSION is not from a source tree: run \`npm run lab -- --k8s-version $K8S_VERSION --kube-root $(kube_root)\` (lab/node/build.sh does)"
+  mkdir -p "$bin"
+  install -m 0755 "$(lab_bin kubeadm)" "$bin/kubeadm.tmp" && mv "$bin/kubeadm.tmp" "$bin/kubeadm"
+  "$bin/kubeadm" version -o short | grep -qx "$K8S_VERSION" || die "kubeadm does not report $K8S_VERSION"
+  if [[ -x $bin/agnhost && $bin/agnhost -nt $(lab_manifest) ]]; then
+    log "agnhost: cached in $bin"
     return
   fi
-  [[ -s $lab_mod/go.mod && -s $lab_mod/go.sum ]] || die "$lab_mod has no wrapper module: run \`npm run lab -- --k8s-version $K8S_VERSION\` first"
-  mkdir -p "$mod" "$bin"
-  if ! cmp -s "$lab_mod/go.mod" "$mod/lab-go.mod" || [[ ! -s $mod/go.sum ]]; then
-    log "wrapper module $mod (the lab's + kubeadm, agnhost)"
-    sed 's#^module .*#module kindlab.invalid/lab/node-kubernetes#' "$lab_mod/go.mod" >"$mod/go.mod"
-    cp "$lab_mod/go.sum" "$mod/go.sum"
-    printf 'tool (\n%s\n)\n' "$(printf '\t%s\n' "${tools[@]}")" >>"$mod/go.mod"
-    (cd "$mod" && go mod tidy) >"$LOG_DIR/kube-tools.log" 2>&1 || {
-      tail -20 "$LOG_DIR/kube-tools.log" >&2
-      die "go mod tidy failed in $mod"
-    }
-    cp "$lab_mod/go.mod" "$mod/lab-go.mod"
-  fi
-  local ld agn_version
-  ld=$(kube_ldflags)
-  agn_version=$(cat "$(k8s_dir)/test/images/agnhost/VERSION")
-  log "go build kubeadm (log: $LOG_DIR/kube-tools.log)"
-  (cd "$mod" && CGO_ENABLED=0 gobuild build -trimpath -tags "$KUBE_TAGS" -ldflags "$ld" -o "$bin/kubeadm.tmp" k8s.io/kubernetes/cmd/kubeadm) \
-    >>"$LOG_DIR/kube-tools.log" 2>&1 || {
-    tail -20 "$LOG_DIR/kube-tools.log" >&2
-    die "kubeadm build failed"
-  }
-  mv "$bin/kubeadm.tmp" "$bin/kubeadm"
-  "$bin/kubeadm" version -o short | grep -qx "$K8S_VERSION" || die "kubeadm does not report $K8S_VERSION"
-  log "go build agnhost $agn_version (log: $LOG_DIR/kube-tools.log)"
-  (cd "$mod" && CGO_ENABLED=0 gobuild build -trimpath -tags "$KUBE_TAGS" -ldflags "-s -w -X main.Version=$agn_version" -o "$bin/agnhost.tmp" k8s.io/kubernetes/test/images/agnhost) \
-    >>"$LOG_DIR/kube-tools.log" 2>&1 || {
+  tags=$(jq -r '.kubernetes.tags | join(",")' "$(lab_manifest)")
+  tc=$(jq -r '.kubernetes.gotoolchain // "local"' "$(lab_manifest)")
+  agn_version=$(cat "$tree/test/images/agnhost/VERSION")
+  log "go build agnhost $agn_version in $tree (GOTOOLCHAIN=$tc, tags $tags; log: $LOG_DIR/kube-tools.log)"
+  (cd "$tree" && CGO_ENABLED=0 GOTOOLCHAIN=$tc gobuild build -trimpath -tags "$tags" -ldflags "-s -w -X main.Version=$agn_version" -o "$bin/agnhost.tmp" ./test/images/agnhost) \
+    >"$LOG_DIR/kube-tools.log" 2>&1 || {
     tail -20 "$LOG_DIR/kube-tools.log" >&2
     die "agnhost build failed"
   }

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Everything a kind node of a Kubernetes release needs here, offline (see docs/lab-node.md):
+#   kube-checkout.sh  a git checkout of the release assembled from the Go module proxy, then
+#                     the lab's build of it (npm run lab -- --kube-root): every Kubernetes binary
+#                     of the release compiled once, with the tree's Go and the node-image flags
 #   base-image.sh     the node base image (Debian rootfs + kind's base files, containerd, crictl)
 #   aux-images.sh     etcd, CoreDNS, pause, kind's CNI and storage images, scenario images
-#   kube-checkout.sh  a git checkout of the release assembled from the Go module proxy
-# The three run side by side; their Go builds take turns (one at a time, nice'd). Cached by
-# version under ${KINDLAB_LAB_CACHE:-~/.cache/kindlab/lab}/node/: a second run builds nothing.
+# The last two run side by side, with the toolchain the lab used for the tree; their Go builds
+# take turns (one at a time, nice'd). Cached by version under
+# ${KINDLAB_LAB_CACHE:-~/.cache/kindlab/lab}/node/: a second run builds nothing.
 #
 #   lab/node/build.sh [--k8s-version v1.37.2] [--boot-test]
 #
 # Progress goes to stderr; stdout gets the summary as KEY=VALUE lines:
 #   BASE_IMAGE=  IMAGES_DIR=  KUBE_ROOT=  KUBEADM=  K8S_VERSION=  NODE_CACHE=
-# Needs `npm run lab -- --k8s-version <v>` first (its kubectl, etcd and wrapper module).
+# Needs node and npm (the lab is kindlab's own code: it runs from this repository).
 set -euo pipefail
 LOG_TAG=build
 
@@ -34,8 +37,7 @@ done
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ $K8S_VERSION =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--k8s-version wants vX.Y.Z, not $K8S_VERSION"
 for c in go docker jq git gcc flock bc; do command -v "$c" >/dev/null || die "$c is not installed"; done
-[[ -x $(lab_k8s_dir)/bin/kubectl && -x $(lab_k8s_dir)/bin/etcd ]] ||
-  die "no lab build of $K8S_VERSION in $(lab_k8s_dir): run \`npm run lab -- --k8s-version $K8S_VERSION\` first"
+for c in node npm; do command -v "$c" >/dev/null || die "$c is not installed"; done
 
 # one build of a release at a time (a second caller waits, then finds everything cached)
 exec {build_lock}>"$NODE_CACHE/build-$K8S_VERSION.lock"
@@ -49,14 +51,18 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 log "Kubernetes $K8S_VERSION, cache $NODE_CACHE"
 
+timed kube-checkout-all "$LAB_NODE_DIR/kube-checkout.sh" >"$out/checkout"
+kube_root_dir=$(sed -n 's/^KUBE_ROOT=//p' "$out/checkout")
+log "lab build of $K8S_VERSION from $kube_root_dir"
+timed lab-from-tree npm --prefix "$LAB_NODE_DIR/../.." run -s lab -- --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" >&2
+# one toolchain for every Go build here: the one the tree pins (its std library is compiled once)
+GOTOOLCHAIN=$(jq -r '.kubernetes.gotoolchain // "local"' "$(lab_k8s_dir)/manifest.json")
+export GOTOOLCHAIN
 "$LAB_NODE_DIR/base-image.sh" >"$out/base" &
 base_pid=$!
-"$LAB_NODE_DIR/kube-checkout.sh" >"$out/checkout" &
-checkout_pid=$!
 rc=0
 "$LAB_NODE_DIR/aux-images.sh" >"$out/images" || rc=$?
 wait "$base_pid" || rc=$?
-wait "$checkout_pid" || rc=$?
 [[ $rc == 0 ]] || die "a step failed (see above; logs in $LOG_DIR)"
 
 if [[ -n $boot_test ]]; then

@@ -7,8 +7,8 @@
 #
 #   lab/node/kube-checkout.sh      prints KUBE_ROOT=<dir> on stdout
 #
-# Then checks that `go build ./cmd/kubeadm` works inside it (once; the result is kept in
-# <dir>.check). The module zips carry no file modes: files that start with "#!" are made
+# That it builds is shown by the lab's build from it (npm run lab -- --kube-root, run by
+# lab/node/build.sh). The module zips carry no file modes: files that start with "#!" are made
 # executable; see docs/lab-node.md for what else differs from a git clone.
 set -euo pipefail
 LOG_TAG=checkout
@@ -110,39 +110,6 @@ $(printf '  %s\n' "${SUBSTITUTIONS[@]}")}"
   mv "$tmp" "$dir"
 }
 
-# go build ./cmd/kubeadm inside the tree, once
-check_build() {
-  local dir=$1 stamp=$1.check head out
-  head=$(git -C "$dir" rev-parse HEAD)
-  if [[ -s $stamp ]] && grep -q "^commit=$head\$" "$stamp" && grep -q '^result=ok' "$stamp"; then
-    log "go build ./cmd/kubeadm: checked before ($(basename "$stamp"))"
-    return
-  fi
-  out=$(mktemp -d)
-  log "go build ./cmd/kubeadm inside the tree (log: $LOG_DIR/kube-checkout-build.log)"
-  local rc=0 start=$SECONDS
-  (cd "$dir" && CGO_ENABLED=0 gobuild build -trimpath -o "$out/kubeadm" ./cmd/kubeadm) >"$LOG_DIR/kube-checkout-build.log" 2>&1 || rc=$?
-  local v=""
-  [[ $rc != 0 ]] || v=$("$out/kubeadm" version -o short 2>/dev/null || true)
-  rm -rf "$out"
-  local dirty
-  dirty=$(git -C "$dir" status --porcelain | head -5)
-  {
-    echo "commit=$head"
-    echo "command=cd KUBE_ROOT && CGO_ENABLED=0 go build -trimpath ./cmd/kubeadm (GOFLAGS=$GOFLAGS, $(go env GOVERSION))"
-    echo "seconds=$((SECONDS - start))"
-    echo "kubeadm_version=$v"
-    echo "tree_clean_after=$([[ -z $dirty ]] && echo yes || echo "no: $dirty")"
-    echo "result=$([[ $rc == 0 ]] && echo ok || echo "failed rc=$rc")"
-  } >"$stamp"
-  [[ $rc == 0 ]] || {
-    tail -20 "$LOG_DIR/kube-checkout-build.log" >&2
-    die "go build ./cmd/kubeadm failed in $dir"
-  }
-  [[ -z $dirty ]] || die "the build left the tree dirty: $dirty"
-  log "kubeadm built inside the tree in $((SECONDS - start)) s (unstamped: $v)"
-}
-
 main() {
   local dir
   dir=$(kube_root)
@@ -154,7 +121,6 @@ main() {
     is_done "$dir" || die "$dir is not clean after assembling: $(git -C "$dir" status --porcelain | head -5)"
     log "$dir at $(git -C "$dir" rev-parse --short HEAD), tag $K8S_VERSION"
   fi
-  with_go_lock timed kube-checkout-build check_build "$dir"
   echo "KUBE_ROOT=$dir"
 }
 

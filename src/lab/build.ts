@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentError, KindlabError, ProcessError } from '../errors.js';
+import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../errors.js';
+import { buildInTree, KUBE_TREE_TAGS, treeToolchain } from '../source/go-build.js';
+import { versionLdflags } from '../source/kube-version.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { BinaryInfo, BuildManifest } from './cache.js';
 import {
@@ -181,14 +183,15 @@ function writeWrapper(modDir: string, w: { goMod: string; toolsGo?: string }): v
 }
 
 async function binaryVersion(ctx: GoContext, file: string, name: string): Promise<string> {
-  const args = name === 'kubectl' ? ['version', '--client'] : ['--version'];
+  const args = name === 'kubectl' ? ['version', '--client'] : name === 'kubeadm' ? ['version', '-o', 'short'] : ['--version'];
   const r = await ctx.runner.run(file, args, { signal: ctx.signal, allowFailure: true, timeoutMs: 30_000 });
   const v = parseVersionOutput(`${r.stdout}\n${r.stderr}`);
   if (!v) throw new KindlabError(`${file} ${args.join(' ')} printed no version`, { detail: `${r.stdout}${r.stderr}` });
   return v;
 }
 
-export const KUBE_BUILD_TAGS = ['selinux', 'notest', 'grpcnotrace'];
+/** Module builds use the tree builds' tags too: one flag set for every Kubernetes build. */
+export const KUBE_BUILD_TAGS: readonly string[] = KUBE_TREE_TAGS;
 export const DEFAULT_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'] as const;
 
 export interface KubeBuildRequest {
@@ -248,7 +251,7 @@ export async function buildKubernetesBinaries(req: KubeBuildRequest, ctx: GoCont
     version: req.version,
     gitCommit: origin.hash ?? 'unknown',
     ldflags,
-    tags: KUBE_BUILD_TAGS,
+    tags: [...KUBE_BUILD_TAGS],
     go: goVersion,
     gotoolchain: ctx.gotoolchain,
     binaries,
@@ -298,6 +301,73 @@ export async function buildEtcd(req: EtcdBuildRequest, ctx: GoContext): Promise<
     go: goVersion,
     gotoolchain: ctx.gotoolchain,
     binaries: [{ name: 'etcd', version: v, size: statSync(file).size }],
+    builtAt: new Date().toISOString(),
+    buildSeconds: Math.round((performance.now() - started) / 100) / 10,
+    firstBuild: cold,
+  };
+}
+
+export interface TreeKubeBuildRequest {
+  /** A Kubernetes release, e.g. v1.37.2; the tree's HEAD must be its tag. */
+  version: string;
+  /** The source tree (e.g. lab/node/kube-checkout.sh's KUBE_ROOT). */
+  tree: string;
+  /** Commands under cmd/ (the node image's and the control plane's, so they are compiled once). */
+  components: readonly string[];
+  outDir: string;
+  logFile: string;
+  /** The commit the binaries report (upstream's, from the module proxy's .info, when known). */
+  gitCommit: string;
+  /** The release's time, so the stamp is reproducible. */
+  buildDate: string;
+}
+
+/**
+ * Builds Kubernetes commands of a release from a source tree with the tree's own Go and the one
+ * flag set of every tree build (src/source/go-build.ts): a node image, components or a test
+ * binary of the same commit built afterwards reuse every compiled package and only link.
+ */
+export async function buildKubernetesFromTree(req: TreeKubeBuildRequest, ctx: GoContext & { env: NodeJS.ProcessEnv }): Promise<BuildManifest> {
+  const started = performance.now();
+  const head = (await ctx.runner.run('git', ['-C', req.tree, 'rev-parse', 'HEAD'], { signal: ctx.signal })).stdout.trim();
+  const tagged = await ctx.runner.run('git', ['-C', req.tree, 'rev-parse', '--verify', '--quiet', `refs/tags/${req.version}^{commit}`], { signal: ctx.signal, allowFailure: true });
+  if (tagged.stdout.trim() !== head) {
+    throw new UsageError(`the tree ${req.tree} is not at ${req.version} (HEAD ${head.slice(0, 12)}, tag ${tagged.stdout.trim().slice(0, 12) || 'absent'})`, {
+      hint: `check out ${req.version} there, or pass the tree lab/node/kube-checkout.sh assembled for ${req.version}`,
+    });
+  }
+  const dirty = (await ctx.runner.run('git', ['-C', req.tree, 'status', '--porcelain', '--untracked-files=no'], { signal: ctx.signal })).stdout.trim();
+  if (dirty) throw new UsageError(`the tree ${req.tree} has uncommitted changes; a lab build is of the release as tagged`, { hint: 'commit or stash them, or use `kindlab build --components` for a working tree' });
+  const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion: req.version, gitCommit: req.gitCommit, treeState: 'clean', buildDate: req.buildDate })].join(' ');
+  const cold = !req.components.every((c) => existsSync(join(req.outDir, c)));
+  mkdirSync(req.outDir, { recursive: true });
+  const tmpDir = join(req.outDir, '..', 'tmp');
+  ctx.note?.(`go build ${req.components.join(' ')} in ${req.tree} with ${treeToolchain(req.tree, ctx.env).reason} (log: ${req.logFile})`);
+  let toolchain: { value?: string };
+  try {
+    ({ toolchain } = await buildInTree({ tree: req.tree, packages: req.components.map((c) => `./cmd/${c}`), out: req.outDir + '/', ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal }));
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+  const goVersion = (await ctx.runner.run('go', ['env', 'GOVERSION'], { cwd: req.tree, env: toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}, signal: ctx.signal })).stdout.trim().replace(/^go/, '');
+  const binaries: BinaryInfo[] = [];
+  for (const c of req.components) {
+    const file = join(req.outDir, c);
+    const v = await binaryVersion(ctx, file, c);
+    if (v !== req.version) throw new KindlabError(`${c} reports ${v}, expected ${req.version}: the version stamp did not take`);
+    binaries.push({ name: c, version: v, size: statSync(file).size });
+  }
+  return {
+    kind: 'kubernetes',
+    module: KUBERNETES_MODULE,
+    version: req.version,
+    gitCommit: req.gitCommit,
+    ldflags,
+    tags: [...KUBE_TREE_TAGS],
+    go: goVersion,
+    gotoolchain: toolchain.value,
+    source: { tree: req.tree, commit: head },
+    binaries,
     builtAt: new Date().toISOString(),
     buildSeconds: Math.round((performance.now() - started) / 100) / 10,
     firstBuild: cold,

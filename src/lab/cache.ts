@@ -47,6 +47,8 @@ export interface BuildManifest {
   buildSeconds: number;
   /** Whether the Go build cache was cold (first build of this set on this machine), as far as known. */
   firstBuild: boolean;
+  /** Built from a source tree (its path and HEAD) rather than from the module proxy's copy. */
+  source?: { tree: string; commit: string };
   /** Modules the proxy lacked at the release's tag, with the version used instead. */
   substitutions?: Record<string, string>;
 }

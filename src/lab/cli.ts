@@ -16,6 +16,7 @@ interface Flags {
   json?: boolean;
   go?: string;
   components?: string;
+  kubeRoot?: string;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--cache <dir>', `cache folder (default: $KINDLAB_LAB_CACHE, else ${labCacheRoot({})})`)
     .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd', 'kube-apiserver,kube-controller-manager,kube-scheduler,kubectl')
     .option('--go <toolchain>', 'auto (default), local, or a Go version to fetch through the module proxy (e.g. 1.21.8)')
+    .option('--kube-root <dir>', 'build from this Kubernetes source tree at the release tag (its Go, the flags of node-image builds; adds the node binaries) instead of the module proxy copy')
     .option('--force', 'rebuild even when the cache has the binaries')
     .option('--json', 'print the manifest and result as JSON instead of text')
     .addHelpText(
@@ -35,6 +37,7 @@ Examples:
   npm run lab
   npm run lab -- --k8s-version v1.26.15
   npm run lab -- --k8s-version v1.24.17 --go 1.20.7 --cache /tmp/lab
+  npm run lab -- --kube-root ~/.cache/kindlab/lab/node/kubernetes-v1.37.2
   BIN=$(npm run -s lab | tail -1)
 
 The binaries folder is the last line of stdout. See docs/lab.md.`,
@@ -52,6 +55,7 @@ The binaries folder is the last line of stdout. See docs/lab.md.`,
         cache: flags.cache,
         force: flags.force,
         go: flags.go,
+        kubeRoot: flags.kubeRoot,
         components: flags.components?.split(',').map((s) => s.trim()).filter(Boolean),
       },
       { runner: new ExecaRunner(), signal: interrupt.signal, env: process.env, note: (m) => err(`lab: ${m}\n`) },

@@ -2,14 +2,16 @@
 // it, built from the Go module proxy into the lab cache. Idempotent: a finished set (manifest +
 // intact binaries) is reused unless forced.
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, copyFileSync, chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import { withLock } from '../state/lock.js';
-import { availableModules, buildEtcd, buildKubernetesBinaries, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, readGoMod, type GoContext } from './build.js';
+import { availableModules, buildEtcd, buildKubernetesBinaries, buildKubernetesFromTree, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, moduleOrigin, readGoMod, type GoContext } from './build.js';
+import { treeToolchain } from '../source/go-build.js';
+import { GO_BUILT } from '../source/release-layout.js';
 import { binariesIntact, etcdDir, kubeDir, labCacheRoot, readManifest, writeManifest, type BuildManifest, type LabManifest } from './cache.js';
 import { ETCD_SERVER_MODULE, KUBERNETES_MODULE, parseSemVer } from './gomod.js';
-import { chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion, upstreamGoVersion } from './versions.js';
+import { buildDate, chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion, upstreamGoVersion } from './versions.js';
 
 /** The default pin: the newest Kubernetes release on the module proxy when this was written. */
 export const DEFAULT_K8S_VERSION = 'v1.37.2';
@@ -23,6 +25,12 @@ export interface LabOptions {
   components?: readonly string[];
   /** auto (default), local, or a Go version such as 1.21.8. */
   go?: string;
+  /**
+   * Build from this Kubernetes source tree (at the release's tag) with its own Go and the flags of
+   * every tree build, instead of from the module proxy's copy: the node image, components and test
+   * binaries of the same tree then reuse the compiled packages. Builds the node's binaries too.
+   */
+  kubeRoot?: string;
 }
 
 export interface LabResult {
@@ -62,7 +70,11 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
   };
   const version = normalizeK8sVersion(o.k8sVersion ?? DEFAULT_K8S_VERSION);
   const cache = o.cache ?? labCacheRoot(deps.env);
-  const components = o.components ?? DEFAULT_COMPONENTS;
+  const kubeRoot = o.kubeRoot ? resolve(o.kubeRoot) : undefined;
+  if (kubeRoot && !existsSync(join(kubeRoot, 'go.mod'))) throw new UsageError(`--kube-root ${o.kubeRoot}: no go.mod there, so it is not a Kubernetes source tree`);
+  if (kubeRoot && o.go) throw new UsageError('--go and --kube-root do not go together: a tree build uses the Go the tree pins (.go-version)', { hint: 'set KINDLAB_GOTOOLCHAIN to override it for every tree build' });
+  // A tree build compiles the node's binaries as well: a node image of this tree then only links.
+  const components = kubeRoot ? [...new Set([...GO_BUILT, ...(o.components ?? [])])] : (o.components ?? DEFAULT_COMPONENTS);
   const kdir = kubeDir(cache, version);
   const binDir = join(kdir, 'bin');
   mkdirSync(kdir, { recursive: true });
@@ -71,11 +83,14 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
     join(cache, `k8s-${version}.lock`),
     async () => {
       const existing = readManifest<LabManifest>(kdir);
+      const treeHead = kubeRoot ? (await deps.runner.run('git', ['-C', kubeRoot, 'rev-parse', 'HEAD'], { signal: deps.signal })).stdout.trim() : undefined;
       const wantEtcd = o.etcdVersion ? normalizeEtcdVersion(o.etcdVersion) : undefined;
       const kubeFresh =
         !o.force &&
         existing?.schema === 1 &&
         existing.kubernetes.version === version &&
+        // a tree build serves a plain request too (same release, superset of binaries), not the reverse
+        (treeHead === undefined || existing.kubernetes.source?.commit === treeHead) &&
         components.every((c) => existing.kubernetes.binaries.some((b) => b.name === c)) &&
         binariesIntact(binDir, existing.kubernetes.binaries);
       const etcdFresh =
@@ -94,7 +109,8 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
       const k8sMod = readGoMod(download);
       const dir = download.Dir ?? '';
       const upstreamGo = upstreamGoVersion(readIf(join(dir, '.go-version')), readIf(join(dir, 'build/build-image/cross/VERSION')));
-      const tc = chooseToolchain(localGo, upstreamGo, k8sMod.go, o.go ?? deps.env?.KINDLAB_LAB_GO);
+      const treeGo = kubeRoot ? treeToolchain(kubeRoot, deps.env ?? {}) : undefined;
+      const tc = treeGo ? { gotoolchain: treeGo.value, reason: treeGo.reason } : chooseToolchain(localGo, upstreamGo, k8sMod.go, o.go ?? deps.env?.KINDLAB_LAB_GO);
       note(`Go: ${tc.reason}`);
       const ctx: GoContext = { ...base, gotoolchain: tc.gotoolchain };
 
@@ -132,7 +148,10 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
         note(`cache hit: Kubernetes ${version}`);
       } else {
         const logFile = freshLog(join(kdir, 'build.log'), `kindlab lab: Kubernetes ${version} ${components.join(' ')}`);
-        kube = await buildKubernetesBinaries({ version, components, outDir: binDir, modDir: join(kdir, 'mod'), logFile, download }, ctx);
+        const origin = moduleOrigin(download);
+        kube = kubeRoot
+          ? await buildKubernetesFromTree({ version, tree: kubeRoot, components, outDir: binDir, logFile, gitCommit: origin.hash ?? 'unknown', buildDate: buildDate(origin.time ?? new Date(0).toISOString()) }, { ...ctx, env: deps.env ?? {} })
+          : await buildKubernetesBinaries({ version, components, outDir: binDir, modDir: join(kdir, 'mod'), logFile, download }, ctx);
         note(`built Kubernetes ${version} (${components.join(', ')}) in ${kube.buildSeconds}s`);
       }
 

@@ -52,7 +52,9 @@ export function parseVersionOutput(output: string): string | undefined {
   const c = /Client Version:\s*(v\d+\.\d+\.\d+[^\s]*)/.exec(output);
   if (c) return c[1];
   const g = /gitVersion:"(v\d+\.\d+\.\d+[^"]*)"/i.exec(output);
-  return g?.[1];
+  if (g) return g[1];
+  // `kubeadm version -o short` prints the bare version
+  return /^\s*(v\d+\.\d+\.\d+\S*)\s*$/.exec(output)?.[1];
 }
 
 /** kubeadm's DefaultEtcdVersion from cmd/kubeadm/app/constants/constants.go: "3.7.0-0" → "v3.7.0". */

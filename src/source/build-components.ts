@@ -12,7 +12,7 @@ import { resolveSource, type BuildRequest } from './build-image.js';
 import { Git } from './git.js';
 import { withLock } from '../state/lock.js';
 import { kubeGitVersion, versionLdflags } from './kube-version.js';
-import { goToolchain } from './release-layout.js';
+import { buildInTree, treeToolchain } from './go-build.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
 
@@ -67,18 +67,12 @@ export async function buildComponents(
     });
     phases.note(`build log: ${logFile}`);
     const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion, gitCommit: src.commit, treeState: src.patch ? 'dirty' : 'clean', buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })].join(' ');
-    // The same Go and flags as the node-image builder (src/source/go-builder.ts), so the two share
+    // The same Go and flags as the node-image builder (src/source/go-build.ts), so the two share
     // Go's build cache: a bisect step after a node-image build of a nearby commit recompiles
-    // only what changed.
-    const pinned = existsSync(join(worktree, '.go-version')) ? readFileSync(join(worktree, '.go-version'), 'utf8') : undefined;
-    const toolchain = goToolchain(pinned, deps.env.KINDLAB_GOTOOLCHAIN);
+    // only what changed. Go's work folder is beside the worktree and removed with it.
+    const toolchain = treeToolchain(worktree, deps.env);
     await phases.run(`go build ${COMPONENTS.join(', ')} with ${toolchain.reason}`, () =>
-      deps.runner.run(
-        'go',
-        ['build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', binDir + '/', ...COMPONENTS.map((c) => `./cmd/${c}`)],
-        // Go's work folder beside the worktree and removed with it: a killed go build leaves it behind.
-        { cwd: worktree, env: { CGO_ENABLED: '0', TMPDIR: scratch, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) }, signal, logFile },
-      ),
+      buildInTree({ tree: worktree, packages: COMPONENTS.map((c) => `./cmd/${c}`), out: binDir + '/', ldflags, tmpDir: scratch, logFile }, { runner: deps.runner, env: deps.env, signal }),
     );
   } catch (e) {
     rmSync(join(store.paths.root, 'components', src.key), { recursive: true, force: true });

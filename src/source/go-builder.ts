@@ -2,13 +2,14 @@
 // with the Go the checkout pins (the Go build cache makes the next commit incremental), packs
 // the control-plane images, and writes the server tarball `kind build node-image --type file`
 // reads. kind then assembles the node image itself.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { Phases } from '../util/phases.js';
 import { versionLdflags } from './kube-version.js';
-import { componentImageRefs, GO_BUILT, goToolchain, IMAGE_COMPONENTS, NODE_BINARIES, TARBALL, type ImageComponent } from './release-layout.js';
+import { buildInTree, treeToolchain } from './go-build.js';
+import { componentImageRefs, GO_BUILT, IMAGE_COMPONENTS, NODE_BINARIES, TARBALL, type ImageComponent } from './release-layout.js';
 
 export interface GoBuildInput {
   worktree: string;
@@ -43,17 +44,11 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
     mkdirSync(join(i.workDir, 'tmp'), { recursive: true });
   }
 
-  const pinned = existsSync(join(i.worktree, '.go-version')) ? readFileSync(join(i.worktree, '.go-version'), 'utf8') : undefined;
-  const toolchain = goToolchain(pinned, deps.env.KINDLAB_GOTOOLCHAIN);
   const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion: i.gitVersion, gitCommit: i.commit, treeState: i.dirty ? 'dirty' : 'clean', buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })].join(' ');
+  const toolchain = treeToolchain(i.worktree, deps.env);
   await phases.run(`go build ${GO_BUILT.length} binaries with ${toolchain.reason}`, () =>
-    runner.run('go', ['build', '-trimpath', '-tags', 'selinux,notest', '-ldflags', ldflags, '-o', goOut + '/', ...GO_BUILT.map((c) => `./cmd/${c}`)], {
-      cwd: i.worktree,
-      // Go's work folder under the build folder: a killed go build leaves it behind (GBs).
-      env: { CGO_ENABLED: '0', TMPDIR: join(i.workDir, 'tmp'), ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) },
-      signal,
-      logFile: i.logFile,
-    }),
+    // Go's work folder under the build folder: a killed go build leaves it behind (GBs).
+    buildInTree({ tree: i.worktree, packages: GO_BUILT.map((c) => `./cmd/${c}`), out: goOut + '/', ldflags, tmpDir: join(i.workDir, 'tmp'), logFile: i.logFile }, { runner, env: deps.env, signal }),
   );
 
   const tarball = join(i.workDir, 'kubernetes-server-linux-amd64.tar.gz');

@@ -1,7 +1,7 @@
 // A feature's whole life on real control planes (lab binaries of several releases, local provider),
 // through the kindlab CLI: a scenario runs where its feature exists, is skipped with the planner's
-// reason where it does not, and shows the "feature absent" side when the gate is off. Each release's
-// part skips, with the reason, when its lab binaries are missing (`npm run lab` builds them).
+// reason where it does not, and shows the "feature absent" side when the gate is off. The releases
+// are those of this CI tier (.ci/releases); a missing lab build fails the test that needs it.
 //
 // Negative runs use a throw-away wrapper scenario (written to a temporary --scenarios-dir) that
 // re-exports the real one without its `feature` declaration: the planner rightly refuses to run a
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labCacheRoot } from '../../src/lab/cache.js';
+import { inTier, labBin } from '../helpers/releases.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'bin', 'kindlab.js');
@@ -23,10 +23,6 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-const binDir = (version: string): string | undefined => {
-  const dir = join(labCacheRoot(), `k8s-${version}`, 'bin');
-  return existsSync(join(dir, 'kube-apiserver')) ? dir : undefined;
-};
 
 interface Result {
   id: string;
@@ -43,15 +39,15 @@ async function kindlab(args: string[]): Promise<{ code: number; out: string; res
 }
 
 const test = (version: string, ids: string[]) =>
-  kindlab(['test', '--provider', 'local', '--k8s-version', version, '--bin-dir', binDir(version)!, ...ids]);
+  kindlab(['test', '--provider', 'local', '--k8s-version', version, '--bin-dir', labBin(version), ...ids]);
 
 describe('KEP-2593 multi-cluster-cidr: alpha 1.25–1.28, removed in 1.29', () => {
-  it.skipIf(!binDir('v1.28.15'))('passes on v1.28.15 (gate and networking.k8s.io/v1alpha1 declared)', async () => {
+  it('passes on v1.28.15 (gate and networking.k8s.io/v1alpha1 declared)', async () => {
     const r = await test('v1.28.15', ['multi-cluster-cidr']);
     expect(r.results.map((x) => [x.id, x.status]), r.out).toEqual([['multi-cluster-cidr', 'passed']]);
   });
 
-  it.skipIf(!binDir('v1.37.2'))('is skipped on v1.37.2 with the removal explained', async () => {
+  it('is skipped on v1.37.2 with the removal explained', async () => {
     const r = await test('v1.37.2', ['multi-cluster-cidr']);
     expect(r.results).toHaveLength(1);
     expect(r.results[0]!.status, r.out).toBe('skipped');
@@ -61,14 +57,15 @@ describe('KEP-2593 multi-cluster-cidr: alpha 1.25–1.28, removed in 1.29', () =
 
 describe('KEP-4006 port-forward and KEP-3331 reload on the API server alone', () => {
   for (const version of ['v1.30.14', 'v1.37.2']) {
-    it.skipIf(!binDir(version))(`portforward-websockets and structured-authn-config pass on ${version}`, async () => {
+    // v1.30.14 (alpha, gate set) is in the full tier; v1.37.2 is its fast form in every run.
+    it.runIf(inTier(version))(`portforward-websockets and structured-authn-config pass on ${version}`, async () => {
       const r = await test(version, ['portforward-websockets', 'structured-authn-config']);
       expect(Object.fromEntries(r.results.map((x) => [x.id, x.status])), r.out).toEqual({ 'portforward-websockets': 'passed', 'structured-authn-config': 'passed' });
     });
   }
 
-  it.skipIf(!binDir('v1.37.2'))('with PortForwardWebsockets off, the WebSocket reaches the kubelet untranslated', async () => {
-    const up = await execa('node', [cli, 'up', '--provider', 'local', '--name', 'pf-gate-off', '--bin-dir', binDir('v1.37.2')!, '--feature-gates', 'PortForwardWebsockets=false'], {
+  it('with PortForwardWebsockets off, the WebSocket reaches the kubelet untranslated', async () => {
+    const up = await execa('node', [cli, 'up', '--provider', 'local', '--name', 'pf-gate-off', '--bin-dir', labBin('v1.37.2'), '--feature-gates', 'PortForwardWebsockets=false'], {
       reject: false,
       env: { KINDLAB_HOME: home, NO_COLOR: '1' },
     });

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Makes this machine cold the way docs/lab.md's cold figures were measured, then runs the README's
+# two commands on a fresh clone, one after the other, and prints how long each took:
+#
+#   - kind clusters deleted, dockerd stopped, Debian's docker packages purged, /var/lib/docker and
+#     /var/lib/containerd wiped;
+#   - HOME caches emptied: the Go module and build caches (toolchains included), npm's cache,
+#     kindlab's caches and tools (~/.cache/kindlab, ~/.cache/kindlab-tools);
+#   - a fresh clone of <repo> (default: this repository) at its HEAD;
+#   - command 1: npm ci && npm run lab && node bin/kindlab.js test --provider local
+#   - command 2: bash .ci/run   (CI=true, no stdin)
+#
+#   bash .ci/cold-machine.sh --yes [--repo <dir>] [--out <dir>] [-- <args for .ci/run>]
+#
+# It destroys every docker container, image and volume on the machine and the caches above, so it
+# asks for --yes. Logs and a summary (cold-summary.txt) go to --out (default: a new /tmp dir).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+out=""
+yes=""
+ci_args=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+  --yes) yes=1 && shift ;;
+  --repo) repo=${2:?--repo needs a directory} && shift 2 ;;
+  --out) out=${2:?--out needs a directory} && shift 2 ;;
+  --) shift && ci_args=("$@") && break ;;
+  -h | --help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+  *)
+    echo "cold-machine.sh: unknown argument $1 (see --help)" >&2
+    exit 2
+    ;;
+  esac
+done
+if [[ -z $yes ]]; then
+  echo "cold-machine.sh wipes every docker image, container and volume and the Go/npm/kindlab caches of $HOME; pass --yes to go on" >&2
+  exit 2
+fi
+[[ $(id -u) == 0 ]] || {
+  echo "cold-machine.sh must run as root (it purges Debian packages and /var/lib/docker)" >&2
+  exit 2
+}
+out=${out:-$(mktemp -d /tmp/kindlab-cold.XXXXXX)}
+mkdir -p "$out"
+say() { printf '[cold %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/cold-summary.txt" >&2; }
+
+say "making the machine cold (repo $repo, logs in $out)"
+if command -v kind >/dev/null 2>&1 || [[ -x $HOME/.cache/kindlab-tools/bin/kind ]]; then
+  k=$(command -v kind || echo "$HOME/.cache/kindlab-tools/bin/kind")
+  for c in $("$k" get clusters 2>/dev/null || true); do "$k" delete cluster --name "$c" >/dev/null 2>&1 || true; done
+fi
+pkill -x dockerd 2>/dev/null || true
+pkill -x containerd 2>/dev/null || true
+for _ in $(seq 30); do pgrep -x dockerd >/dev/null || pgrep -x containerd >/dev/null || break; sleep 1; done
+export DEBIAN_FRONTEND=noninteractive
+apt-get purge -y -qq docker.io containerd runc >/dev/null 2>&1 || true
+apt-get autoremove -y -qq >/dev/null 2>&1 || true
+# leftover overlay mounts would keep the wipe from finishing
+grep -oE ' /var/lib/(docker|containerd)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+rm -rf /var/lib/docker /var/lib/containerd /run/docker /run/containerd
+gomodcache=$(go env GOMODCACHE 2>/dev/null || echo "$HOME/go/pkg/mod")
+gocache=$(GOTOOLCHAIN=local go env GOCACHE 2>/dev/null || echo "$HOME/.cache/go-build")
+chmod -R u+w "$gomodcache" 2>/dev/null || true
+rm -rf "$gomodcache" "$gocache" "$HOME/.npm" "$HOME/.cache/kindlab" "$HOME/.cache/kindlab-tools" "$HOME/.kube/kindlab"
+say "cold: docker purged and wiped, caches emptied ($gomodcache, $gocache, ~/.npm, ~/.cache/kindlab*)"
+
+clone=$out/kindlab
+git clone -q "$repo" "$clone"
+say "fresh clone of $(git -C "$clone" rev-parse --short HEAD) in $clone"
+
+# command 1 needs docker only for what .ci/run installs; the README's first command runs on what
+# a developer has: node, npm and Go (the local provider starts real binaries, no containers).
+cd "$clone"
+t0=$(date +%s)
+set +e
+(npm ci --no-audit --no-fund && npm run lab && node bin/kindlab.js test --provider local) </dev/null >"$out/command1.log" 2>&1
+rc1=$?
+t1=$(date +%s)
+say "command 1 (npm ci && npm run lab && node bin/kindlab.js test --provider local): exit $rc1, $((t1 - t0)) s"
+CI=true bash .ci/run "${ci_args[@]}" </dev/null >"$out/command2.log" 2>&1
+rc2=$?
+t2=$(date +%s)
+set -e
+say "command 2 (bash .ci/run ${ci_args[*]}): exit $rc2, $((t2 - t1)) s ($(((t2 - t1 + 30) / 60)) min)"
+sed -n '/^=== stages/,$p' "$out/command2.log" | tee -a "$out/cold-summary.txt" >&2
+[[ $rc1 == 0 && $rc2 == 0 ]]

@@ -1,0 +1,55 @@
+// The one way kindlab compiles Kubernetes commands from a source tree: lab binaries, node images,
+// local-provider components and test binaries all go through here. Go keys each compiled package
+// on the toolchain, the build tags and (with -trimpath) the package's module path and version, so
+// one toolchain and one flag set per tree make the second build of a commit a link, not a compile.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcessRunner } from '../exec/runner.js';
+import { goToolchain } from './release-layout.js';
+
+/** Build tags of every Kubernetes build from a tree (those of upstream's release builds). */
+export const KUBE_TREE_TAGS = ['selinux', 'notest'] as const;
+
+export interface TreeBuild {
+  /** The Kubernetes source tree (a checkout or a worktree of one). */
+  tree: string;
+  /** Packages relative to the tree, e.g. ./cmd/kubelet. */
+  packages: readonly string[];
+  /** A folder (ends with /) or, for one package, a file. */
+  out: string;
+  ldflags: string;
+  /** Go's work folder; a killed go build leaves it behind, so it lives where the caller cleans up. */
+  tmpDir: string;
+  logFile?: string;
+  /** Extra arguments before the packages (e.g. -v to list what is compiled). */
+  extraArgs?: readonly string[];
+}
+
+export interface TreeBuildDeps {
+  runner: ProcessRunner;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/** The Go a tree pins (its .go-version), unless KINDLAB_GOTOOLCHAIN overrides it. */
+export function treeToolchain(tree: string, env: NodeJS.ProcessEnv): { value?: string; reason: string } {
+  const file = join(tree, '.go-version');
+  return goToolchain(existsSync(file) ? readFileSync(file, 'utf8') : undefined, env.KINDLAB_GOTOOLCHAIN);
+}
+
+/** The `go build` argument list (pure; the bench and tests read it too). */
+export function treeBuildArgs(b: Pick<TreeBuild, 'packages' | 'out' | 'ldflags' | 'extraArgs'>): string[] {
+  return ['build', '-trimpath', '-tags', KUBE_TREE_TAGS.join(','), '-ldflags', b.ldflags, ...(b.extraArgs ?? []), '-o', b.out, ...b.packages];
+}
+
+/** The environment of that build: no cgo, the tree's toolchain, the work folder. */
+export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string): Record<string, string> {
+  return { CGO_ENABLED: '0', TMPDIR: tmpDir, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) };
+}
+
+export async function buildInTree(b: TreeBuild, deps: TreeBuildDeps): Promise<{ toolchain: { value?: string; reason: string }; stdout: string }> {
+  const toolchain = treeToolchain(b.tree, deps.env);
+  mkdirSync(b.tmpDir, { recursive: true });
+  const r = await deps.runner.run('go', treeBuildArgs(b), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir), signal: deps.signal, logFile: b.logFile });
+  return { toolchain, stdout: r.stdout };
+}
