@@ -22,7 +22,8 @@ import { getProvider, PROVIDERS, providerWith } from '../cluster/providers.js';
 import { UsageError } from '../errors.js';
 import { plan, type Plan, type PlanTarget } from '../plan/planner.js';
 import type { Scenario } from '../scenario/types.js';
-import { parseSourceGates } from '../plan/gates.js';
+import type { SourceGates } from '../plan/feature-specs.js';
+import { releaseFeatureSpecs, treeFeatureSpecs } from '../source/feature-source.js';
 import { normalizeVersion, releasedNodeImage, versionFromImage } from '../cluster/image-version.js';
 import type { MissingImage } from '../cluster/node-image.js';
 
@@ -76,20 +77,6 @@ export async function binaryVersion(ctx: AppEnv, binDir: string): Promise<string
   return v;
 }
 
-/** Gates declared at a commit, read with `git show` (the checkout is not touched). */
-export async function sourceGatesAt(ctx: AppEnv, kubeRoot: string, commit: string): Promise<Set<string> | undefined> {
-  const files = ['pkg/features/kube_features.go', 'staging/src/k8s.io/apiserver/pkg/features/kube_features.go', 'staging/src/k8s.io/apiextensions-apiserver/pkg/features/kube_features.go', 'staging/src/k8s.io/controller-manager/pkg/features/kube_features.go'];
-  const gates = new Set<string>();
-  let found = false;
-  for (const f of files) {
-    const r = await ctx.runner.run('git', ['-C', kubeRoot, 'show', `${commit}:${f}`], { allowFailure: true, signal: ctx.signal });
-    if (r.exitCode !== 0) continue;
-    found = true;
-    for (const g of parseSourceGates(r.stdout)) gates.add(g);
-  }
-  return found ? gates : undefined;
-}
-
 const withV = (v: string): string => (v.startsWith('v') ? v : `v${v}`);
 const planVersion = (v: string): string => semver.coerce(v)!.version;
 /** Same Kubernetes version (v-prefix aside). */
@@ -114,7 +101,7 @@ export async function resolveTarget(ctx: AppEnv, f: TargetFlags, build: boolean,
   let image = facts?.image;
   let imageSource = facts?.imageSource;
   const commit = facts?.commit;
-  const sourceGates = facts?.sourceGates;
+  let sourceGates = facts?.sourceGates;
   let localFromRef: true | undefined;
   if (f.ref && named) {
     const kubeRoot = chooseKubeRoot(f.kubeRoot, ctx.env, ctx.cwd);
@@ -193,6 +180,8 @@ export async function resolveTarget(ctx: AppEnv, f: TargetFlags, build: boolean,
     }
   }
 
+  // binaries of a release (the lab's): that release's specs, when its modules are at hand
+  sourceGates ??= releaseFeatureSpecs(ctx.env, withV(targetVersion));
   const host = kind === true ? await kindHostFacts(ctx, image) : undefined;
   return {
     target: {
@@ -216,9 +205,10 @@ export interface SourceFacts {
   /** e.g. 'v1.37.2' or 'v1.38.0-alpha.0.12+abc' (no version for an image whose tag says none). */
   version?: string;
   description: string;
-  /** A ref: the commit, and the gates declared there. */
+  /** A ref: the commit. */
   commit?: string;
-  sourceGates?: Set<string>;
+  /** The target's feature specs: a ref's commit, or a release's modules when the Go module cache has them. */
+  sourceGates?: SourceGates;
   /** The node image kind clusters run (for a ref: the tag its build will have). */
   image?: string;
   imageSource?: string;
@@ -242,7 +232,7 @@ export async function describeSource(ctx: AppEnv, f: { ref?: string; image?: str
       version,
       description: `${f.ref} (${src.describe})`,
       commit: src.commit,
-      sourceGates: await sourceGatesAt(ctx, kubeRoot.path, src.commit),
+      sourceGates: await treeFeatureSpecs(ctx.runner, kubeRoot.path, src.commit, ctx.signal),
       image: src.image,
       imageSource: `built from ${f.ref} (${src.describe})`,
     };
@@ -250,7 +240,7 @@ export async function describeSource(ctx: AppEnv, f: { ref?: string; image?: str
   if (f.image) return { version: versionFromImage(f.image), description: f.image, image: f.image, imageSource: '--image' };
   if (f.k8sVersion) {
     const v = normalizeVersion(f.k8sVersion);
-    return { version: v, description: v, image: releasedNodeImage(v), imageSource: `kind's published image of ${v}` };
+    return { version: v, description: v, sourceGates: releaseFeatureSpecs(ctx.env, v), image: releasedNodeImage(v), imageSource: `kind's published image of ${v}` };
   }
   return undefined;
 }

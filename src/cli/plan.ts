@@ -42,7 +42,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): 
   const p = view.plan;
   const providers = { ...p.target.providers, ...view.unavailable };
   if (flags.output === 'json') {
-    ctx.io.stdout(JSON.stringify({ target: { ...p.target, providers, sourceGates: p.target.sourceGates ? [...p.target.sourceGates].length : undefined }, clusters: view.clusters, skips: p.skips, notes: p.notes }, null, 2) + '\n');
+    ctx.io.stdout(JSON.stringify({ target: { ...p.target, providers, sourceGates: p.target.sourceGates ? p.target.sourceGates.size : undefined }, clusters: view.clusters, skips: p.skips, notes: p.notes }, null, 2) + '\n');
     return 0;
   }
   ctx.io.stdout(`target: ${p.target.description}\n`);

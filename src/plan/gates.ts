@@ -1,7 +1,9 @@
 // Feature-gate lifecycles per Kubernetes minor version, from ../shared/reference/feature-facts.md
 // (KEP metadata and the kubernetes/website gate pages). The planner uses this to never set a gate
 // a component would refuse ("unrecognized feature gate"), to drop gates locked on at GA, and to
-// suggest the right name for a typo.
+// suggest the right name for a typo. Where the target's source was read (src/plan/feature-specs.ts),
+// its specs are the authority and this table is the fallback (targets whose source is not at hand).
+import { specAt, type SourceGates } from './feature-specs.js';
 
 export type Stage = 'alpha' | 'beta' | 'ga' | 'deprecated';
 
@@ -129,16 +131,6 @@ export function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/**
- * Gate names declared in a Kubernetes source tree's feature files (pkg/features/*.go and the
- * staging apiserver features): lines like `GateName featuregate.Feature = "GateName"`.
- */
-export function parseSourceGates(goSource: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of goSource.matchAll(/^\s*([A-Z][A-Za-z0-9]*)\s+(?:featuregate\.)?Feature\s*=\s*"([A-Za-z0-9]+)"/gm)) out.add(m[2]!);
-  return out;
-}
-
 /** A feature (named by its gate) at a Kubernetes version: its stage, or why it is not there. */
 export type FeatureState =
   | {
@@ -157,14 +149,20 @@ const stageWord = (st: Stage): string => (st === 'ga' ? 'GA' : st);
 
 /**
  * The stage of the feature behind `gate` at 1.<minor>.<patch>. A gate that went GA and was then
- * removed is GA (always on, nothing to set). With `sourceGates` (a checkout's pkg/features), a
- * gate the commit does not declare exists only if the table says it is GA by then.
+ * removed is GA (always on, nothing to set). With `sourceGates` (the target's own feature specs),
+ * the source decides; a gate it does not declare exists only if the table says it is GA by then.
  */
-export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: Set<string>): FeatureState {
+export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: SourceGates): FeatureState {
+  const specs = sourceGates?.get(gate);
+  if (specs) {
+    const at = specAt(specs, minor);
+    if (!at) return { exists: false, reason: `feature gate ${gate} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since} as ${stageWord(specs[0]!.stage)})` };
+    const summary = at.locked ? `${stageWord(at.stage)} (locked ${at.default ? 'on' : 'off'})` : `${stageWord(at.stage)}, ${at.default ? 'on' : 'off'} by default`;
+    return { exists: true, stage: at.stage, defaultOn: at.default, locked: at.locked, summary };
+  }
   const info = BY_NAME.get(gate);
   if (!info) {
-    if (sourceGates?.has(gate)) return { exists: true, stage: 'alpha', defaultOn: false, locked: false, summary: `declared at the target commit, not in kindlab's table: treated as alpha` };
-    return { exists: false, reason: `feature gate ${gate} is not in kindlab's gate-lifecycle table (src/plan/gates.ts)${sourceGates ? ' nor at the target commit' : ''}` };
+    return { exists: false, reason: `feature gate ${gate} is ${sourceGates ? 'not declared in the target\'s source' : `not in kindlab's gate-lifecycle table (src/plan/gates.ts), and the target's source was not read`}` };
   }
   const st = gateAt(gate, minor, patch);
   if (!st.known) return { exists: false, reason: `unknown feature gate ${gate}` };
@@ -175,9 +173,9 @@ export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: 
     }
     return { exists: false, reason: st.reason };
   }
-  if (sourceGates && !sourceGates.has(gate)) {
-    if (st.stage === 'ga') return { exists: true, stage: 'ga', defaultOn: true, locked: true, summary: 'GA (the gate is gone at the target commit)' };
-    return { exists: false, reason: `feature gate ${gate} does not exist at the target commit (kindlab's table has it ${stageWord(st.stage)} in 1.${minor})` };
+  if (sourceGates) {
+    if (st.stage === 'ga') return { exists: true, stage: 'ga', defaultOn: true, locked: true, summary: 'GA (the gate is gone at the target)' };
+    return { exists: false, reason: `feature gate ${gate} does not exist at the target (kindlab's table has it ${stageWord(st.stage)} in 1.${minor})` };
   }
   const summary = st.stage === 'ga' ? 'GA (locked on)' : `${stageWord(st.stage)}, ${st.default ? 'on' : 'off'} by default`;
   return { exists: true, stage: st.stage, defaultOn: st.default, locked: st.locked, removed: info.removed, summary };
@@ -187,8 +185,8 @@ export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: 
 export interface GateTarget {
   minor?: number;
   patch?: number;
-  /** Gates declared at the target commit (a ref): the authority on names. */
-  sourceGates?: Set<string>;
+  /** The target's own feature specs (a ref's commit, a release's module): the authority on names and stages. */
+  sourceGates?: SourceGates;
   /** For messages: 'v1.33.1', 'origin/master (v1.38.0-alpha.0-12-gabc)'. */
   description: string;
 }
@@ -215,11 +213,18 @@ export function checkGates(gates: Record<string, boolean>, at: GateTarget): Gate
     if (at.sourceGates && !at.sourceGates.has(name)) {
       if (st?.known && !st.exists) out.problems.push(`${st.reason}; drop it`);
       else if (info && st?.known && st.exists && st.locked) out.problems.push(`${name}: the gate is gone at ${at.description} (GA in kindlab's table: the feature is always on); drop it`);
-      else out.problems.push(`${name} is not a feature gate at ${at.description}${hint(suggestGate(name, at.sourceGates, { only: true }))}`);
+      else out.problems.push(`${name} is not a feature gate at ${at.description}${hint(suggestGate(name, at.sourceGates.keys(), { only: true }))}`);
+      continue;
+    }
+    const specs = at.sourceGates?.get(name);
+    if (specs) {
+      // the target's own specs decide: not yet declared at this minor, or locked to its default
+      const spec = at.minor !== undefined ? specAt(specs, at.minor) : undefined;
+      if (at.minor !== undefined && !spec) out.problems.push(`${name} does not exist yet in ${v} (the target's source has it from 1.${specs[0]?.since})`);
+      else if (spec?.locked && value !== spec.default) out.problems.push(`${name} is ${stageWord(spec.stage)} and locked ${spec.default ? 'on' : 'off'} in ${v}: it cannot be set to ${value}`);
       continue;
     }
     if (!info) {
-      if (at.sourceGates) continue; // declared at the commit; kindlab's table does not know it
       const near = suggestGate(name, [], { maxDistance: 2 });
       if (near.length) out.problems.push(`unknown feature gate ${name}${hint(near)}`);
       else out.notes.push(`feature gate ${name} is not in kindlab's gate-lifecycle table; passed as given`);

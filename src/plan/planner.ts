@@ -5,6 +5,7 @@ import { emptyProfile, type ClusterProfile } from '../cluster/profile.js';
 import type { Scenario, ScenarioStage } from '../scenario/types.js';
 import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, type NodeFacts } from './existing.js';
 import { gateAt, suggestGate } from './gates.js';
+import { specAt, type SourceGates } from './feature-specs.js';
 import { checkHost, type HostFacts, type NeedCheck } from './host.js';
 import { resolveRequirements } from './requirements.js';
 import { capabilitiesOf, PROVIDERS } from '../cluster/providers.js';
@@ -19,7 +20,7 @@ export interface PlanTarget {
   /** How the version was learned, for messages: 'v1.37.2 (lab binaries)', 'kindlab/node:…'. */
   description: string;
   /** Gates that exist at the target commit, read from its source (overrides the table). */
-  sourceGates?: Set<string>;
+  sourceGates?: SourceGates;
   /**
    * An existing cluster: gates cannot be changed, only checked. `nodes` (readiness, role,
    * nodeInfo, configz) lets kubelet configuration, worker count and host needs be checked;
@@ -89,9 +90,17 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
   const profile = emptyProfile();
   for (const [name, want] of Object.entries(req.featureGates)) {
     if (target.sourceGates) {
-      if (!target.sourceGates.has(name)) {
-        const hint = suggestGate(name, target.sourceGates);
-        return { ok: false, reason: `feature gate ${name} does not exist at the target commit${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}` };
+      const specs = target.sourceGates.get(name);
+      if (!specs) {
+        const hint = suggestGate(name, target.sourceGates.keys());
+        return { ok: false, reason: `feature gate ${name} does not exist at the target${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}` };
+      }
+      const at = specAt(specs, minor);
+      if (!at) return { ok: false, reason: `feature gate ${name} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since})` };
+      if (at.locked) {
+        if (want !== at.default) return { ok: false, reason: `needs ${name}=${want}, but ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor} (${at.stage})` };
+        notes.push(`${s.id}: ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor}; not set`);
+        continue;
       }
       profile.featureGates[name] = want;
       continue;
@@ -99,7 +108,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     const st = gateAt(name, minor, patch);
     if (!st.known) {
       const hint = suggestGate(name);
-      if (hint.length) return { ok: false, reason: `unknown feature gate ${name} (did you mean ${hint.join(' or ')}?)` };
+      if (hint.length) return { ok: false, reason: `unknown feature gate ${name} (did you mean ${hint.join(' or ')}?); kindlab's table does not know it and the target's source was not read (a ref, or a release in the Go module cache: npm run lab -- --k8s-version v1.${minor}.${patch})` };
       notes.push(`${s.id}: feature gate ${name} is not in kindlab's lifecycle table; set as requested`);
       profile.featureGates[name] = want;
       continue;

@@ -5,6 +5,7 @@
 import semver from 'semver';
 import type { Component, FeatureStage, HostRequirements, RequirementEntry, Scenario, ScenarioStage } from '../scenario/types.js';
 import { featureAt, gateInfo, type FeatureState } from './gates.js';
+import type { SourceGates } from './feature-specs.js';
 
 export interface RequirementTarget {
   /** e.g. '1.28.0' or 'v1.28.0-rc.1'. */
@@ -12,7 +13,7 @@ export interface RequirementTarget {
   /** For messages, e.g. 'v1.28.0 (lab binaries)'; default v<version>. */
   description?: string;
   /** Gates declared at the target commit (a ref). */
-  sourceGates?: Set<string>;
+  sourceGates?: SourceGates;
 }
 
 /** A scenario's needs at one version, flattened (gates not yet filtered by their lifecycle). */

@@ -11,6 +11,7 @@ import { kindConfigFeatureGates, validateFeatureGates } from '../cluster/flags.j
 import { UsageError } from '../errors.js';
 import { readUserKindConfig } from '../kind/user-config.js';
 import type { GateTarget } from '../plan/gates.js';
+import type { SourceGates } from '../plan/feature-specs.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
 import type { ClusterRecord } from '../state/records.js';
 
@@ -112,7 +113,7 @@ async function checkTypedGates(app: AppEnv, o: UpRequest, userKindConfig: unknow
 /** The version the cluster will run, as far as it can be known without pulling or building. */
 async function gateTarget(app: AppEnv, o: UpRequest): Promise<GateTarget> {
   const semver = (await import('semver')).default;
-  const at = (version: string, description: string, sourceGates?: Set<string>): GateTarget => {
+  const at = (version: string, description: string, sourceGates?: SourceGates): GateTarget => {
     const v = semver.coerce(version);
     return v ? { minor: v.minor, patch: v.patch, sourceGates, description } : { sourceGates, description };
   };

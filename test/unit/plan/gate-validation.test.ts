@@ -10,6 +10,7 @@ import { runCli } from '../../../src/cli/main.js';
 import { kindConfigFeatureGates, validateFeatureGates } from '../../../src/cluster/flags.js';
 import { UsageError } from '../../../src/errors.js';
 import { checkGates } from '../../../src/plan/gates.js';
+import { sourceGatesOf } from '../../helpers/source-gates.js';
 
 async function capture(argv: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -47,10 +48,13 @@ describe('checkGates', () => {
   });
 
   it('uses a checkout\'s gates for a ref', () => {
-    const at = { minor: 38, description: 'origin/master (v1.38.0-alpha.0-5-gabc)', sourceGates: new Set(['BrandNewThing', 'PodLevelResources']) };
+    const at = { minor: 38, description: 'origin/master (v1.38.0-alpha.0-5-gabc)', sourceGates: sourceGatesOf({ BrandNewThing: [[38, 'Alpha', false]], PodLevelResources: [[32, 'Alpha', false], [34, 'Beta', true]], SidecarContainers: [[28, 'Alpha', false], [33, 'GA', true, true]] }) };
     expect(checkGates({ BrandNewThing: true, PodLevelResources: false }, at).problems).toEqual([]);
     expect(checkGates({ BrandNewThign: true }, at).problems).toEqual(['BrandNewThign is not a feature gate at origin/master (v1.38.0-alpha.0-5-gabc) (did you mean BrandNewThing?)']);
     expect(checkGates({ CronJobTimeZone: true }, at).problems).toEqual([expect.stringMatching(/^CronJobTimeZone went GA in 1.27 and was removed in 1.29/)]);
+    // the source's lock decides, and a gate newer than the target's minor is refused
+    expect(checkGates({ SidecarContainers: false }, at).problems).toEqual(['SidecarContainers is GA and locked on in 1.38: it cannot be set to false']);
+    expect(checkGates({ BrandNewThing: true }, { ...at, minor: 37 }).problems).toEqual(["BrandNewThing does not exist yet in 1.37 (the target's source has it from 1.38)"]);
   });
 });
 

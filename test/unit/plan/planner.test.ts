@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gateAt, parseSourceGates, suggestGate } from '../../../src/plan/gates.js';
+import { gateAt, suggestGate } from '../../../src/plan/gates.js';
+import { sourceGatesOf } from '../../helpers/source-gates.js';
 import { mergeProfiles, plan, type PlanTarget } from '../../../src/plan/planner.js';
 import { select } from '../../../src/plan/select.js';
 import { emptyProfile } from '../../../src/cluster/profile.js';
@@ -29,10 +30,6 @@ describe('gate lifecycle', () => {
     expect(suggestGate('UserNamespaceSupport')).toContain('UserNamespacesSupport');
     expect(suggestGate('CompletelyDifferentThing')).toEqual([]);
   });
-  it('reads gate names from Go source', () => {
-    const src = '\tCronJobTimeZone featuregate.Feature = "CronJobTimeZone"\n\t// comment\n\tBrandNewThing featuregate.Feature = "BrandNewThing"\n';
-    expect([...parseSourceGates(src)].sort()).toEqual(['BrandNewThing', 'CronJobTimeZone']);
-  });
 });
 
 describe('plan', () => {
@@ -61,9 +58,14 @@ describe('plan', () => {
   });
 
   it('uses the gates of a source checkout for unreleased gates', () => {
-    const t = target('1.38.0', { sourceGates: new Set(['BrandNewThing']) });
+    const t = target('1.38.0', { sourceGates: sourceGatesOf({ BrandNewThing: [[38, 'Alpha', false]], OldThing: [[20, 'GA', true, true]] }) });
     expect(plan([sc('x', { featureGates: { BrandNewThing: true } })], t).clusters[0]?.profile.featureGates).toEqual({ BrandNewThing: true });
-    expect(plan([sc('y', { featureGates: { BrandNewThin: true } })], t).skips[0]?.reason).toMatch(/does not exist at the target commit \(did you mean BrandNewThing\?\)/);
+    expect(plan([sc('y', { featureGates: { BrandNewThin: true } })], t).skips[0]?.reason).toMatch(/does not exist at the target \(did you mean BrandNewThing\?\)/);
+    expect(plan([sc('z', { featureGates: { BrandNewThing: true } })], { ...t, version: '1.37.0' }).skips[0]?.reason).toBe("feature gate BrandNewThing does not exist yet in 1.37 (the target's source has it from 1.38)");
+    // locked at its default: not set (a note), and the opposite value is a skip
+    const locked = plan([sc('on', { featureGates: { OldThing: true } }), sc('off', { featureGates: { OldThing: false } })], t);
+    expect(locked.clusters[0]?.profile.featureGates).toEqual({});
+    expect(locked.skips).toEqual([{ id: 'off', reason: 'needs OldThing=false, but OldThing is locked on in 1.38 (ga)' }]);
   });
 
   it('shares a cluster between compatible scenarios and splits incompatible ones', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type PlanTarget } from '../../../src/plan/planner.js';
 import { featureAt } from '../../../src/plan/gates.js';
+import { sourceGatesOf } from '../../helpers/source-gates.js';
 import { requirementProblems, requirementsFor, resolveRequirements, stageFor } from '../../../src/plan/requirements.js';
 import { defineScenario, type Scenario, type ScenarioRequirements } from '../../../src/scenario/types.js';
 
@@ -26,12 +27,15 @@ describe('featureAt', () => {
     expect(featureAt('MultiCIDRRangeAllocator', 30)).toMatchObject({ exists: false, reason: expect.stringMatching(/removed in 1.29 without graduating/) });
   });
 
-  it('reads a checkout: a gate it does not declare is gone (GA) or missing; one the table lacks is alpha', () => {
-    const src = new Set(['BrandNewThing', 'PodLevelResources']);
-    expect(featureAt('PodLevelResources', 38, 0, src)).toMatchObject({ exists: true, stage: 'beta' });
-    expect(featureAt('SidecarContainers', 38, 0, src)).toMatchObject({ exists: true, stage: 'ga', summary: 'GA (the gate is gone at the target commit)' });
-    expect(featureAt('ContainerCheckpoint', 38, 0, src)).toMatchObject({ exists: false, reason: expect.stringMatching(/does not exist at the target commit \(kindlab's table has it beta in 1.38\)/) });
+  it('reads the target\'s source: its specs decide; a gate it does not declare is gone (GA in the table) or missing', () => {
+    const src = sourceGatesOf({ BrandNewThing: [[38, 'Alpha', false]], PodLevelResources: [[32, 'Alpha', false], [34, 'Beta', true]], GRPCContainerProbeTLS: [[37, 'Alpha', false]] });
+    expect(featureAt('PodLevelResources', 38, 0, src)).toMatchObject({ exists: true, stage: 'beta', defaultOn: true, summary: 'beta, on by default' });
+    expect(featureAt('GRPCContainerProbeTLS', 37, 0, src)).toMatchObject({ exists: true, stage: 'alpha', defaultOn: false });
+    expect(featureAt('SidecarContainers', 38, 0, src)).toMatchObject({ exists: true, stage: 'ga', summary: 'GA (the gate is gone at the target)' });
+    expect(featureAt('ContainerCheckpoint', 38, 0, src)).toMatchObject({ exists: false, reason: expect.stringMatching(/does not exist at the target \(kindlab's table has it beta in 1.38\)/) });
     expect(featureAt('BrandNewThing', 38, 0, src)).toMatchObject({ exists: true, stage: 'alpha' });
+    expect(featureAt('BrandNewThing', 37, 0, src)).toMatchObject({ exists: false });
+    expect(featureAt('GRPCContainerProbeTLS', 37)).toMatchObject({ exists: false, reason: expect.stringMatching(/source was not read/) });
   });
 });
 

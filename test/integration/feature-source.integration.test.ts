@@ -1,0 +1,67 @@
+// Gate stages read from real Kubernetes source: a real git repository whose feature file changes
+// between commits (git show per commit, the work tree untouched), and the real v1.37.2 modules in
+// the Go module cache (there after `npm run lab`; .ci/run builds the lab before this tier).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExecaRunner } from '../../src/exec/runner.js';
+import { releaseFeatureSpecs, treeFeatureSpecs } from '../../src/source/feature-source.js';
+import { kindlab } from '../helpers/env.js';
+
+const spec = (since: number, pre: string, def: boolean) => `\t\t{Version: version.MustParse("1.${since}"), Default: ${def}, PreRelease: featuregate.${pre}},`;
+const featuresFile = (specs: string[]) => `package features\n\nvar defaultVersionedKubernetesFeatureGates = map[featuregate.Feature]featuregate.VersionedSpecs{\n\tShinyThing: {\n${specs.join('\n')}\n\t},\n}\n`;
+
+describe('feature specs of a commit (real git)', () => {
+  it('reads each commit as committed, not the work tree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-kube-features-'));
+    const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'master');
+    mkdirSync(join(dir, 'pkg', 'features'), { recursive: true });
+    const file = join(dir, 'pkg', 'features', 'kube_features.go');
+    writeFileSync(file, featuresFile([spec(38, 'Alpha', false)]));
+    git('add', '.');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'alpha');
+    const alpha = git('rev-parse', 'HEAD');
+    writeFileSync(file, featuresFile([spec(38, 'Alpha', false), spec(39, 'Beta', true)]));
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'beta');
+    const beta = git('rev-parse', 'HEAD');
+    writeFileSync(file, featuresFile([spec(38, 'GA', true)])); // uncommitted: must not be read
+
+    const runner = new ExecaRunner();
+    expect((await treeFeatureSpecs(runner, dir, alpha))?.get('ShinyThing')).toEqual([{ since: 38, stage: 'alpha', default: false, locked: false }]);
+    expect((await treeFeatureSpecs(runner, dir, beta))?.get('ShinyThing')?.map((s) => s.stage)).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('feature specs of a release (the Go module cache)', () => {
+  const specs = releaseFeatureSpecs(process.env, 'v1.37.2');
+
+  it('reads v1.37.2: a gate the hand table lacks, staging and client-go gates, a default flipped by version', () => {
+    if (!specs) throw new Error('the Go module cache has no k8s.io/kubernetes@v1.37.2 and its staging modules: run `npm run lab` first');
+    expect(specs.get('GRPCContainerProbeTLS')).toEqual([{ since: 37, stage: 'alpha', default: false, locked: false }]);
+    expect(specs.get('WatchListClient')?.at(-1)).toMatchObject({ stage: 'beta', default: true });
+    expect(specs.get('MaxUnavailableStatefulSet')?.at(-1)).toMatchObject({ since: 37, stage: 'beta', default: true });
+    expect(specs.has('ValidatingAdmissionPolicy')).toBe(false); // GA in 1.30, gate removed in 1.32
+    expect(specs.size).toBeGreaterThan(200);
+  });
+
+  it('plan turns an alpha gate on for a scenario that needs it, and says why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-scen-tls-'));
+    writeFileSync(
+      join(dir, 'tls-probe.ts'),
+      "export default { id: 'tls-probe', title: 'gRPC probe over TLS', requires: { needs: 'node', featureGates: { GRPCContainerProbeTLS: true } }, run: async () => {} };\n",
+    );
+    const home = mkdtempSync(join(tmpdir(), 'kl-home-'));
+    const r = kindlab(['plan', '--k8s-version', 'v1.37.2', '--scenarios-dir', dir, '--no-builtin', '-o', 'json'], { KINDLAB_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as { clusters: Array<{ profile: { featureGates: Record<string, boolean> }; scenarios: string[] }>; skips: unknown[] };
+    expect(p.skips).toEqual([]);
+    expect(p.clusters.map((c) => c.profile.featureGates)).toEqual([{ GRPCContainerProbeTLS: true }]);
+    // the same with the gate at a version before it exists: a skip naming the source
+    const old = kindlab(['plan', '--k8s-version', 'v1.36.0', '--scenarios-dir', dir, '--no-builtin', '-o', 'json'], { KINDLAB_HOME: home });
+    expect(old.code, old.stderr).toBe(0);
+    expect(JSON.parse(old.stdout).skips[0].reason).toMatch(/GRPCContainerProbeTLS/);
+  });
+});
