@@ -12,6 +12,8 @@ import type { ClusterRecord } from '../state/records.js';
 import { runOutcome, type RunReport, type ScenarioResult } from '../report/model.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
 import { select } from '../plan/select.js';
+import { isE2eSelector, parseE2eSelector, type E2eSelector } from '../e2e/selector.js';
+import { e2ePlanItem } from '../e2e/plan-item.js';
 import type { PlanSkip } from '../plan/planner.js';
 import type { ClusterInfo, Scenario } from '../scenario/types.js';
 import type { RunTarget } from '../scenario/runner.js';
@@ -22,9 +24,29 @@ export interface ScenarioSource {
   builtin?: boolean;
 }
 
-export async function selectScenarios(ctx: AppEnv, src: ScenarioSource, selectors: string[]): Promise<Scenario[]> {
+/** The `e2e:` selectors among these, parsed (a bad one is a usage error); refused by commands that run. */
+export function upstreamE2eSelectors(selectors: readonly string[], use: 'plan' | 'refuse'): E2eSelector[] {
+  const e2e = selectors.filter(isE2eSelector).map(parseE2eSelector);
+  if (e2e.length && use === 'refuse') {
+    throw new UsageError(`${e2e.map((e) => e.text).join(', ')}: this version of kindlab plans upstream e2e specs (kindlab plan) but does not run them yet`, {
+      hint: 'run kindlab plan with the same selectors to see the cluster they need; select kindlab scenarios (ids, globs, tag:, kep:) to run',
+    });
+  }
+  return e2e;
+}
+
+/**
+ * The scenarios the selectors pick. `e2e:` selectors (upstream specs) are checked first — a bad
+ * focus or label filter is a usage error before anything loads — and become plan items where
+ * `upstreamE2e` is 'plan'; commands that run refuse them until kindlab runs upstream specs.
+ */
+export async function selectScenarios(ctx: AppEnv, src: ScenarioSource, selectors: string[], upstreamE2e: 'plan' | 'refuse' = 'refuse'): Promise<Scenario[]> {
+  const e2e = upstreamE2eSelectors(selectors, upstreamE2e);
+  const own = selectors.filter((s) => !isE2eSelector(s));
   const dirs = [...(src.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...(src.scenariosDir ?? []).map((d) => resolve(ctx.cwd, d))];
-  return select(await loadScenarios(dirs), selectors);
+  // only e2e: selectors: none of kindlab's own scenarios (no selector at all still means all)
+  const scenarios = own.length || !e2e.length ? select(await loadScenarios(dirs), own) : [];
+  return [...scenarios, ...e2e.map(e2ePlanItem)];
 }
 
 export function newRunId(): string {

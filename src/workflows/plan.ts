@@ -33,7 +33,7 @@ export interface PlanView {
 }
 
 export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanView> {
-  const scenarios = await runs.selectScenarios(app, req, req.selectors);
+  const scenarios = await runs.selectScenarios(app, req, req.selectors, 'plan');
   let p: Plan;
   let resolved: ResolvedTarget | undefined;
   const unavailable: Record<string, string> = {};

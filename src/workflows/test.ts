@@ -29,6 +29,8 @@ export interface TestOutcome {
 
 /** Splits `kindlab test [ref] [selectors...]`: the first argument is a ref when no scenario matches it. */
 export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args' | 'ref' | 'scenariosDir' | 'builtin'>): Promise<{ ref?: string; scenarios: Scenario[] }> {
+  // e2e: selectors are recognised first (never a ref, never a glob)
+  runs.upstreamE2eSelectors(req.args, 'refuse');
   const all = await loadScenarios([...(req.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...req.scenariosDir.map((d) => resolve(app.cwd, d))]);
   const [first, ...rest] = req.args;
   const firstIsRef = first !== undefined && !req.ref && !/^(tag:|kep:)|[*?]/.test(first) && !all.some((s) => matches(s, first));

@@ -65,3 +65,39 @@ describe('feature specs of a release (the Go module cache)', () => {
     expect(JSON.parse(old.stdout).skips[0].reason).toMatch(/GRPCContainerProbeTLS/);
   });
 });
+
+describe('e2e: selectors through the CLI (plan only, side-effect free)', () => {
+  const home = mkdtempSync(join(tmpdir(), 'kl-home-'));
+
+  it('plans a node cluster with the gate a label filter names on, from v1.37.2\'s own specs, before any test binary exists', () => {
+    const r = kindlab(['plan', '--k8s-version', 'v1.37.2', 'e2e:label=FeatureGate:GRPCContainerProbeTLS', '-o', 'json'], { KINDLAB_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as { clusters: Array<{ provider: string; scenarios: string[]; profile: { featureGates: Record<string, boolean>; needsNodes: boolean } }> };
+    // only the e2e selection: a selector list with no kindlab selector picks none of kindlab's scenarios
+    expect(p.clusters.map((c) => [c.scenarios, c.profile.featureGates, c.profile.needsNodes])).toEqual([[['e2e:label=FeatureGate:GRPCContainerProbeTLS'], { GRPCContainerProbeTLS: true }, true]]);
+    const text = kindlab(['plan', '--k8s-version', 'v1.37.2', 'e2e:label=FeatureGate:GRPCContainerProbeTLS'], { KINDLAB_HOME: home });
+    expect(text.stdout).toContain('GRPCContainerProbeTLS is alpha, off by default in 1.37: gate GRPCContainerProbeTLS=true');
+  });
+
+  it('refuses a label-filter syntax error with the column, exit 2', () => {
+    const r = kindlab(['plan', '--k8s-version', 'v1.37.2', 'e2e:label=FeatureGate:X &&'], { KINDLAB_HOME: home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/label filter syntax error at column \d+/);
+  });
+
+  it('test, run and matrix refuse e2e: selectors (not yet run) with exit 2, never taking one for a ref', () => {
+    for (const argv of [
+      ['test', '--k8s-version', 'v1.37.2', 'e2e:GRPC liveness probe'],
+      ['test', 'e2e:.*probe.*'],
+      ['run', '--kubeconfig', '/nonexistent', 'e2e:label=Conformance'],
+      ['matrix', '--versions', 'v1.37.2', 'e2e:label=Conformance'],
+    ]) {
+      const r = kindlab(argv, { KINDLAB_HOME: home });
+      expect([argv.join(' '), r.code]).toEqual([argv.join(' '), 2]);
+      expect(r.stderr).toMatch(/plans upstream e2e specs \(kindlab plan\) but does not run them yet/);
+    }
+    // a glob is not a focus: said so, not taken for a scenario glob
+    const glob = kindlab(['test', 'e2e:*probe*'], { KINDLAB_HOME: home });
+    expect([glob.code, glob.stderr]).toEqual([2, expect.stringMatching(/the focus is not a regular expression/)]);
+  });
+});
