@@ -17,7 +17,7 @@ interface PlanFlags extends TargetFlags {
 export const register: CommandModule['register'] = (cmd: Command, run) => {
   addTargetFlags(
     cmd
-      .argument('[selectors...]', 'scenario ids, globs, tag:<tag> or kep:<number>; none = all'),
+      .argument('[selectors...]', 'scenario ids, globs, tag:<tag>, kep:<number>, or upstream e2e specs (e2e:<focus regex>, e2e:label=<Ginkgo label filter>); none = all'),
   )
     .option('--kubeconfig <file>', 'plan against an existing cluster (its version and gates are read, not changed)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -29,9 +29,13 @@ Examples:
   kindlab plan --provider local kep:3962
   kindlab plan --ref origin/master --kube-root ~/src/kubernetes tag:sig-auth -o json
   kindlab plan --kubeconfig ~/.kube/config
+  kindlab plan --k8s-version v1.37.2 'e2e:label=FeatureGate:GRPCContainerProbeTLS'   # upstream specs: the cluster they need
 
 Each cluster shows the Kubernetes version it runs, and each kind cluster the node image it is created
-from (kindlab test --help says how the target version and that image are chosen).`,
+from (kindlab test --help says how the target version and that image are chosen). Feature-gate stages
+come from the target's own source (a ref's commit, a release's modules in the Go module cache), else
+from kindlab's gate table. Upstream e2e selections are planned (the gates a label filter names are
+turned on where alpha or beta); test, run, matrix and bisect do not run them yet.`,
     )
     .action(run(async () => handler));
 };
