@@ -46,7 +46,7 @@ export async function selectScenarios(ctx: AppEnv, src: ScenarioSource, selector
   const dirs = [...(src.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...(src.scenariosDir ?? []).map((d) => resolve(ctx.cwd, d))];
   // only e2e: selectors: none of kindlab's own scenarios (no selector at all still means all)
   const scenarios = own.length || !e2e.length ? select(await loadScenarios(dirs), own) : [];
-  return [...scenarios, ...e2e.map(e2ePlanItem)];
+  return [...scenarios, ...e2e.map((sel) => e2ePlanItem(sel))];
 }
 
 export function newRunId(): string {

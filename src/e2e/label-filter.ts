@@ -238,3 +238,21 @@ export function gatesNamed(f: LabelFilter | undefined, negated = false): string[
       return [];
   }
 }
+
+/** The plain labels a filter names (for "did you mean" when no spec carries one). */
+export function labelsNamed(f: LabelFilter | undefined): string[] {
+  if (!f) return [];
+  switch (f.kind) {
+    case 'label':
+      return [f.value];
+    case 'not':
+      return labelsNamed(f.of);
+    case 'and':
+    case 'or':
+      return [...new Set([...labelsNamed(f.left), ...labelsNamed(f.right)])];
+    case 'set':
+      return f.values.map((v) => `${f.key}:${v}`);
+    default:
+      return [];
+  }
+}

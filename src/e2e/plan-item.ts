@@ -6,15 +6,29 @@
 import { KindlabError } from '../errors.js';
 import { defineScenario, type Scenario } from '../scenario/types.js';
 import type { E2eSelector } from './selector.js';
+import { specNeeds, type UpstreamSpec } from './specs.js';
 
-export function e2ePlanItem(sel: E2eSelector): Scenario {
+/** The test binary's answer for a selector: the specs it selects. */
+export interface SpecListing {
+  binary: string;
+  version: string;
+  specs: readonly UpstreamSpec[];
+}
+
+/**
+ * With a listing, the gates are those the selected specs carry (`FeatureGate:X`, dependencies
+ * included) as well as those the selector names.
+ */
+export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
   const what = sel.labelFilter !== undefined ? `label filter ${sel.labelFilter}` : `focus ${sel.focus}`;
-  const gates = sel.gates;
+  const gates = [...new Set([...sel.gates, ...(listing ? specNeeds(listing.specs).gates : [])])];
   return defineScenario({
     id: sel.text,
     title: `upstream e2e specs (${what})`,
     tags: ['upstream-e2e'],
-    description: `The upstream Kubernetes e2e specs that Ginkgo's ${what} selects, run from the target's own e2e.test.`,
+    description: listing
+      ? `${listing.specs.length} upstream spec(s) that e2e.test ${listing.version} selects with Ginkgo's ${what}:\n${listing.specs.map((x) => `  ${x.name} (${x.location})`).join('\n')}`
+      : `The upstream Kubernetes e2e specs that Ginkgo's ${what} selects, run from the target's own e2e.test.`,
     requires: {
       needs: 'node',
       ...(gates.length === 1 ? { feature: gates[0]! } : {}),

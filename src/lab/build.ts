@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../errors.js';
-import { buildInTree, KUBE_TREE_TAGS, treeToolchain } from '../source/go-build.js';
+import { buildInTree, buildTestInTree, isTestBinary, KUBE_TREE_TAGS, treeToolchain } from '../source/go-build.js';
 import { versionLdflags } from '../source/kube-version.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { BinaryInfo, BuildManifest } from './cache.js';
@@ -184,6 +184,7 @@ function writeWrapper(modDir: string, w: { goMod: string; toolsGo?: string }): v
 
 async function binaryVersion(ctx: GoContext, file: string, name: string): Promise<string> {
   const args = name === 'kubectl' ? ['version', '--client'] : name === 'kubeadm' ? ['version', '-o', 'short'] : ['--version'];
+
   const r = await ctx.runner.run(file, args, { signal: ctx.signal, allowFailure: true, timeoutMs: 30_000 });
   const v = parseVersionOutput(`${r.stdout}\n${r.stderr}`);
   if (!v) throw new KindlabError(`${file} ${args.join(' ')} printed no version`, { detail: `${r.stdout}${r.stderr}` });
@@ -345,7 +346,14 @@ export async function buildKubernetesFromTree(req: TreeKubeBuildRequest, ctx: Go
   ctx.note?.(`go build ${req.components.join(' ')} in ${req.tree} with ${treeToolchain(req.tree, ctx.env).reason} (log: ${req.logFile})`);
   let toolchain: { value?: string };
   try {
-    ({ toolchain } = await buildInTree({ tree: req.tree, packages: req.components.map((c) => `./cmd/${c}`), out: req.outDir + '/', ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal }));
+    const commands = req.components.filter((c) => !isTestBinary(c));
+    toolchain = treeToolchain(req.tree, ctx.env);
+    if (commands.length) ({ toolchain } = await buildInTree({ tree: req.tree, packages: commands.map((c) => `./cmd/${c}`), out: req.outDir + '/', ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal }));
+    // after the commands: a test binary then compiles only its own packages
+    for (const t of req.components.filter(isTestBinary)) {
+      ctx.note?.(`go test -c ${t} in ${req.tree}`);
+      await buildTestInTree({ tree: req.tree, name: t, out: join(req.outDir, t), ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal });
+    }
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }

@@ -47,6 +47,23 @@ export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string): Rec
   return { CGO_ENABLED: '0', TMPDIR: tmpDir, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) };
 }
 
+/** Test binaries a tree build can make (`go test -c`), by the name upstream's make gives them. */
+export const TREE_TEST_BINARIES: Readonly<Record<string, string>> = { 'e2e.test': './test/e2e' };
+export const isTestBinary = (name: string): boolean => name in TREE_TEST_BINARIES;
+
+/** `go test -c` of one test package with the same flags as the commands (so it reuses their compiled packages). */
+export function treeTestArgs(b: { pkg: string; out: string; ldflags: string }): string[] {
+  return ['test', '-c', '-trimpath', '-tags', KUBE_TREE_TAGS.join(','), '-ldflags', b.ldflags, '-o', b.out, b.pkg];
+}
+
+export async function buildTestInTree(b: { tree: string; name: string; out: string; ldflags: string; tmpDir: string; logFile?: string }, deps: TreeBuildDeps): Promise<void> {
+  const pkg = TREE_TEST_BINARIES[b.name];
+  if (!pkg) throw new Error(`no test package for ${b.name}`);
+  const toolchain = treeToolchain(b.tree, deps.env);
+  mkdirSync(b.tmpDir, { recursive: true });
+  await deps.runner.run('go', treeTestArgs({ pkg, out: b.out, ldflags: b.ldflags }), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir), signal: deps.signal, logFile: b.logFile });
+}
+
 export async function buildInTree(b: TreeBuild, deps: TreeBuildDeps): Promise<{ toolchain: { value?: string; reason: string }; stdout: string }> {
   const toolchain = treeToolchain(b.tree, deps.env);
   mkdirSync(b.tmpDir, { recursive: true });
