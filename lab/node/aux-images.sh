@@ -4,7 +4,7 @@
 #   etcd, CoreDNS, pause (kubeadm's tag and kind's sandbox tag)       <- kubeadm config images list
 #   kind's default CNI image (the lab CNI agent, a stand-in for kindnetd) <- kind's const_cni.go
 #   kind's storage provisioner and helper images                       <- kind's const_storage.go
-#   agnhost, busybox                                                   <- scenario-images.txt
+#   agnhost, busybox                                                   <- scenario-images.txt, e2e.test --list-images
 # Each is a docker image and a `docker save` archive (one per reference) in
 # <cache>/node/images-<k8s version>/, with images.txt listing "reference<TAB>archive".
 #
@@ -215,6 +215,9 @@ b_agnhost() {
   add_busybox "$1"
   install -m 0755 "$(node_bin_dir)/agnhost" "$1/agnhost"
   ln -s agnhost "$1/agnhost-2"
+  # as its Dockerfile: the certificate and key the TLS modes (porter, grpc-health-checking --tls) serve
+  install -m 0644 "$(kube_root)/test/images/agnhost/porter/localhost.crt" "$1/localhost.crt"
+  install -m 0644 "$(kube_root)/test/images/agnhost/porter/localhost.key" "$1/localhost.key"
   mkdir -p "$1/uploads"
   echo 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
   echo 'ENTRYPOINT ["/agnhost"]'
@@ -248,6 +251,17 @@ main() {
     *) die "scenario-images.txt: no builder for $s" ;;
     esac
   done < <(scenario_images)
+  # upstream's e2e specs: the references the release's own e2e.test asks for (--list-images), for
+  # the images the lab builds; agnhost only at the version built here (not AgnhostPrev)
+  local agn_version
+  agn_version=$(cat "$(kube_root)/test/images/agnhost/VERSION")
+  while read -r s; do
+    case $s in
+    */agnhost:"$agn_version") [[ " ${agnhost_refs[*]} " == *" $s "* ]] || agnhost_refs+=("$s") ;;
+    */busybox:*) [[ " ${busybox_refs[*]} " == *" $s "* ]] || busybox_refs+=("$s") ;;
+    */pause:*) [[ " ${pause_refs[*]} " == *" $s "* ]] || pause_refs+=("$s") ;;
+    esac
+  done < <("$(lab_bin e2e.test)" --list-images 2>/dev/null)
 
   with_go_lock timed coredns build_coredns "$COREDNS_VERSION"
   with_go_lock timed local-path-provisioner build_local_path_provisioner

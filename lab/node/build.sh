@@ -2,7 +2,8 @@
 # Everything a kind node of a Kubernetes release needs here, offline (see docs/lab-node.md):
 #   kube-checkout.sh  a git checkout of the release assembled from the Go module proxy, then
 #                     the lab's build of it (npm run lab -- --kube-root): every Kubernetes binary
-#                     of the release compiled once, with the tree's Go and the node-image flags
+#                     of the release compiled once, with the tree's Go and the node-image flags,
+#                     and upstream's e2e.test with the same flags
 #   base-image.sh     the node base image (Debian rootfs + kind's base files, containerd, crictl)
 #   aux-images.sh     etcd, CoreDNS, pause, kind's CNI and storage images, scenario images
 # The last two run side by side, with the toolchain the lab used for the tree; their Go builds
@@ -54,7 +55,8 @@ log "Kubernetes $K8S_VERSION, cache $NODE_CACHE"
 timed kube-checkout-all "$LAB_NODE_DIR/kube-checkout.sh" >"$out/checkout"
 kube_root_dir=$(sed -n 's/^KUBE_ROOT=//p' "$out/checkout")
 log "lab build of $K8S_VERSION from $kube_root_dir"
-timed lab-from-tree npm --prefix "$LAB_NODE_DIR/../.." run -s lab -- --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" >&2
+# the node's binaries and upstream's e2e.test (after them: it compiles only the test packages)
+timed lab-from-tree npm --prefix "$LAB_NODE_DIR/../.." run -s lab -- --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" --components e2e.test >&2
 # one toolchain for every Go build here: the one the tree pins (its std library is compiled once)
 GOTOOLCHAIN=$(jq -r '.kubernetes.gotoolchain // "local"' "$(lab_k8s_dir)/manifest.json")
 export GOTOOLCHAIN
