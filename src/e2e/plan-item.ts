@@ -3,17 +3,26 @@
 // filter names is the feature under test (on wherever it is alpha or beta at the target, as for
 // kindlab's own scenarios), and the specs go to nodes (the framework's suite set-up waits for
 // ready schedulable nodes).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { KindlabError } from '../errors.js';
-import { defineScenario, type Scenario } from '../scenario/types.js';
+import { ExecaRunner } from '../exec/runner.js';
+import { defineScenario, type Assertions, type Scenario, type ScenarioContext } from '../scenario/types.js';
+import { runUpstreamSpecs } from './run-specs.js';
 import type { E2eSelector } from './selector.js';
 import { specNeeds, type UpstreamSpec } from './specs.js';
 
-/** The test binary's answer for a selector: the specs it selects. */
+/** The test binary's answer for a selector: the specs it selects, the images the lab can supply. */
 export interface SpecListing {
   binary: string;
   version: string;
   specs: readonly UpstreamSpec[];
+  /** References of the images the specs' pods run (agnhost, busybox, pause of this e2e.test). */
+  images?: readonly string[];
 }
+
+/** A whole upstream selection may run long: the liveness-probe specs alone observe for minutes. */
+const E2E_TIMEOUT_SECONDS = 1800;
 
 /**
  * With a listing, the gates are those the selected specs carry (`FeatureGate:X`, dependencies
@@ -29,14 +38,32 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
     description: listing
       ? `${listing.specs.length} upstream spec(s) that e2e.test ${listing.version} selects with Ginkgo's ${what}:\n${listing.specs.map((x) => `  ${x.name} (${x.location})`).join('\n')}`
       : `The upstream Kubernetes e2e specs that Ginkgo's ${what} selects, run from the target's own e2e.test.`,
+    timeoutSeconds: E2E_TIMEOUT_SECONDS + 300,
     requires: {
       needs: 'node',
       ...(gates.length === 1 ? { feature: gates[0]! } : {}),
       ...(gates.length > 1 ? { featureGates: Object.fromEntries(gates.map((g) => [g, true])) } : {}),
+      ...(listing?.images?.length ? { images: [...listing.images] } : {}),
     },
-    run: async () => {
-      // planned only: `selectScenarios` refuses e2e: selectors for commands that run
-      throw new KindlabError(`${sel.text}: upstream e2e specs are planned, not run, by this version of kindlab`);
+    run: async (ctx: ScenarioContext) => {
+      const assert: Assertions = ctx.assert;
+      if (!listing) throw new KindlabError(`${sel.text}: no e2e.test to run it with (a plan without a test binary)`);
+      const kubectl = join(dirname(listing.binary), 'kubectl');
+      const { results, exitCode, outputTail } = await runUpstreamSpecs(
+        new ExecaRunner(),
+        { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS },
+        ctx.signal,
+        (l) => ctx.log(l),
+      );
+      if (!results.length) throw new KindlabError(`e2e.test ${listing.version} reported no spec (exit ${exitCode})`, { detail: outputTail });
+      for (const r of results) {
+        ctx.log(`${r.state === 'passed' ? '✓' : r.state === 'skipped' ? '-' : '✗'} ${r.name} [${r.seconds}s]${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`);
+        if (r.output) ctx.log(`  output of the failed spec (tail):\n${r.output}`);
+      }
+      const bad = results.filter((r) => r.state !== 'passed' && r.state !== 'skipped');
+      assert.ok(bad.length === 0, `${bad.length} of ${results.length} upstream spec(s) did not pass: ${bad.map((r) => `${r.name} — ${r.state}${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`).join('; ')}`);
+      if (results.every((r) => r.state === 'skipped')) ctx.skip(`e2e.test skipped all ${results.length} selected spec(s) at run time`);
+      assert.ok(exitCode === 0, `e2e.test exited ${exitCode} though every spec passed: ${outputTail.slice(-500)}`);
     },
   });
 }

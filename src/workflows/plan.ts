@@ -7,14 +7,7 @@ import { planRun, providerVersion, resolveTarget, type ResolvedTarget, type Targ
 import { capabilitiesOf } from '../cluster/providers.js';
 import { UsageError, type KindlabError } from '../errors.js';
 import { plan, type Plan, type PlannedCluster } from '../plan/planner.js';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { listUpstreamSpecs, selectedOrExplain } from '../e2e/list-specs.js';
-import { e2ePlanItem } from '../e2e/plan-item.js';
-import { specNeeds } from '../e2e/specs.js';
-import { labCacheRoot } from '../lab/cache.js';
-import type { Scenario } from '../scenario/types.js';
+import { withUpstreamSpecs } from '../e2e/upstream.js';
 
 export interface PlanRequest extends TargetFlags {
   selectors: string[];
@@ -58,7 +51,7 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
   } else {
     const r = await resolveTarget(app, req, false);
     resolved = r;
-    scenarios = await withUpstreamSpecs(app, scenarios, req.selectors, r.target.version, notes);
+    scenarios = await withUpstreamSpecs(app, scenarios, req.selectors, r.target.version, notes, 'plan');
     // A plan has no side effects: a node-image provider that cannot run on this machine is still
     // planned (the configs are the point), and the plan says so.
     const providers = { ...r.target.providers };
@@ -98,33 +91,4 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
     };
   });
   return { plan: p, clusters, unavailable };
-}
-
-/**
- * Upstream selections, refined by the test binary of the target version when the lab has built it
- * (`npm run lab -- --kube-root <tree> --components e2e.test`): the specs it selects (none is a usage
- * error) and the gates they carry. Without one, the selector alone decides, and a note says so.
- */
-async function withUpstreamSpecs(app: AppEnv, scenarios: Scenario[], selectors: string[], version: string, notes: string[]): Promise<Scenario[]> {
-  const sels = new Map(runs.upstreamE2eSelectors(selectors, 'plan').map((s) => [s.text, s]));
-  if (!sels.size) return scenarios;
-  const binary = join(labCacheRoot(app.env), `k8s-v${version}`, 'bin', 'e2e.test');
-  if (!existsSync(binary)) {
-    notes.push(`upstream specs: no e2e.test of v${version} yet (the lab builds it: npm run lab -- --k8s-version v${version} --kube-root <tree> --components e2e.test); planned from the selectors alone`);
-    return scenarios;
-  }
-  const out: Scenario[] = [];
-  for (const s of scenarios) {
-    const sel = sels.get(s.id);
-    if (!sel) {
-      out.push(s);
-      continue;
-    }
-    const specs = selectedOrExplain(sel, await listUpstreamSpecs(app.runner, binary, sel, tmpdir(), app.signal), `v${version}`);
-    const needs = specNeeds(specs);
-    notes.push(`${sel.text}: ${specs.length} spec(s) selected by ${binary}${needs.serial ? `, ${needs.serial} [Serial]` : ''}${needs.disruptive ? `, ${needs.disruptive} [Disruptive]` : ''}${needs.features.length ? `; environment needs: ${needs.features.join(', ')}` : ''}`);
-    for (const spec of specs) notes.push(`  ${spec.name} (${spec.location})`);
-    out.push(e2ePlanItem(sel, { binary, version: `v${version}`, specs }));
-  }
-  return out;
 }

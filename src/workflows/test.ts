@@ -4,6 +4,10 @@ import type { AppEnv } from '../app/env.js';
 import { phasesOf } from '../app/env.js';
 import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
+import { UsageError } from '../errors.js';
+import { isE2eSelector } from '../e2e/selector.js';
+import { e2ePlanItem } from '../e2e/plan-item.js';
+import { withUpstreamSpecs } from '../e2e/upstream.js';
 import { resolveTarget, type TargetFlags } from '../app/target.js';
 import { inShard } from '../plan/shard.js';
 import type { Plan } from '../plan/planner.js';
@@ -30,11 +34,21 @@ export interface TestOutcome {
 /** Splits `kindlab test [ref] [selectors...]`: the first argument is a ref when no scenario matches it. */
 export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args' | 'ref' | 'scenariosDir' | 'builtin'>): Promise<{ ref?: string; scenarios: Scenario[] }> {
   // e2e: selectors are recognised first (never a ref, never a glob)
-  runs.upstreamE2eSelectors(req.args, 'refuse');
+  const e2e = runs.upstreamE2eSelectors(req.args, 'plan');
+  const args = req.args.filter((a) => !isE2eSelector(a));
   const all = await loadScenarios([...(req.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...req.scenariosDir.map((d) => resolve(app.cwd, d))]);
-  const [first, ...rest] = req.args;
+  const [first, ...rest] = args;
   const firstIsRef = first !== undefined && !req.ref && !/^(tag:|kep:)|[*?]/.test(first) && !all.some((s) => matches(s, first));
-  return { ref: firstIsRef ? first : req.ref, scenarios: select(all, firstIsRef ? rest : req.args) };
+  const ref = firstIsRef ? first : req.ref;
+  if (e2e.length && ref) {
+    throw new UsageError(`${e2e.map((e) => e.text).join(', ')}: upstream specs run from the e2e.test of a lab release; kindlab does not build a ref's e2e.test yet`, {
+      hint: 'give --k8s-version of a release the lab built with e2e.test (bash lab/node/build.sh --k8s-version <v>)',
+    });
+  }
+  const own = firstIsRef ? rest : args;
+  // only e2e: selectors: none of kindlab's own scenarios (no selector at all still means all)
+  const scenarios = own.length || !e2e.length ? select(all, own) : [];
+  return { ref, scenarios: [...scenarios, ...e2e.map((sel) => e2ePlanItem(sel))] };
 }
 
 /** Progress lines for a plan: the header, the image, skips and what could not be checked. */
@@ -51,13 +65,16 @@ export function announcePlan(app: AppEnv, runId: string, p: Plan, image?: { imag
 
 export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestOutcome> {
   const { ref, scenarios: selected } = await scenariosAndRef(app, req);
-  const scenarios = inShard(selected, (s) => s.id, req.shard);
+  const sharded = inShard(selected, (s) => s.id, req.shard);
   const runId = runs.newRunId();
   const started = performance.now();
   const resolved = await resolveTarget(app, { ...req, ref }, true, phasesOf(app));
+  const upstreamNotes: string[] = [];
+  const scenarios = await withUpstreamSpecs(app, sharded, req.args, resolved.target.version, upstreamNotes, 'run');
+  for (const n of upstreamNotes) app.progress(`${n}\n`);
   const input = { scenarios, resolved, namePrefix: `kl-${runId}`, failFast: req.failFast, opts: runs.executeOptions(app, runId, req) };
   const p = planPipeline(input);
-  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${scenarios.length} of ${selected.length} selected scenario(s)\n`);
+  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${sharded.length} of ${selected.length} selected scenario(s)\n`);
   announcePlan(app, runId, p, { image: resolved.image, source: resolved.imageSource }, Boolean(resolved.split));
   // Before anything is created: no node image of the target version for the clusters that need one.
   checkNodeImage(p, resolved);

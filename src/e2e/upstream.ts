@@ -1,0 +1,58 @@
+// Upstream selections of a run, refined by the test binary of the target version, which the lab
+// builds from the release's tree (`npm run lab -- --kube-root <tree> --components e2e.test`, run by
+// lab/node/build.sh): the specs it selects (none is a usage error), the gates they carry, the
+// images their pods run. Without a binary, `plan` plans from the selectors alone and says so;
+// `test` stops before creating anything, naming the command that builds it.
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppEnv } from '../app/env.js';
+import { EnvironmentError } from '../errors.js';
+import { labCacheRoot } from '../lab/cache.js';
+import type { Scenario } from '../scenario/types.js';
+import { listUpstreamSpecs, selectedOrExplain } from './list-specs.js';
+import { e2ePlanItem } from './plan-item.js';
+import { isE2eSelector, parseE2eSelector } from './selector.js';
+import { specNeeds } from './specs.js';
+
+/** The lab's e2e.test of a release (version without the v). */
+export const labE2eBinary = (env: NodeJS.ProcessEnv, version: string): string => join(labCacheRoot(env), `k8s-v${version}`, 'bin', 'e2e.test');
+
+/** Images of a test binary the lab supplies: its agnhost (not AgnhostPrev), busybox and pause. */
+export function suppliedImages(listImages: string, agnhostVersion?: string): string[] {
+  const refs = listImages.split('\n').map((l) => l.trim()).filter(Boolean);
+  return [...new Set(refs.filter((r) => (agnhostVersion ? r.endsWith(`/agnhost:${agnhostVersion}`) : false) || /\/busybox:[^/]+$/.test(r) || /\/pause:[^/]+$/.test(r)))].sort();
+}
+
+export async function withUpstreamSpecs(app: AppEnv, scenarios: Scenario[], selectors: readonly string[], version: string, notes: string[], use: 'plan' | 'run'): Promise<Scenario[]> {
+  const sels = new Map(selectors.filter(isE2eSelector).map((t) => [t, parseE2eSelector(t)]));
+  if (!sels.size || !scenarios.some((s) => sels.has(s.id))) return scenarios;
+  const binary = labE2eBinary(app.env, version);
+  if (!existsSync(binary)) {
+    const build = `npm run lab -- --k8s-version v${version} --kube-root <the release's tree> --components e2e.test (bash lab/node/build.sh --k8s-version v${version} does it all)`;
+    if (use === 'run') throw new EnvironmentError(`no e2e.test of v${version} to run ${[...sels.keys()].join(', ')} with`, { hint: `build it: ${build}` });
+    notes.push(`upstream specs: no e2e.test of v${version} yet (${build}); planned from the selectors alone`);
+    return scenarios;
+  }
+  let images: string[] = [];
+  if (use === 'run') {
+    const list = await app.runner.run(binary, ['--list-images'], { signal: app.signal, allowFailure: true, timeoutMs: 60_000 });
+    // the framework lists Agnhost and AgnhostPrev: the newer one is the agnhost of this tree, which the lab builds
+    const agnVersions = [...list.stdout.matchAll(/\/agnhost:([\d.]+)(?=\s|$)/gm)].map((m) => m[1]!).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+    images = suppliedImages(list.stdout, agnVersions.at(-1));
+  }
+  const out: Scenario[] = [];
+  for (const s of scenarios) {
+    const sel = sels.get(s.id);
+    if (!sel) {
+      out.push(s);
+      continue;
+    }
+    const specs = selectedOrExplain(sel, await listUpstreamSpecs(app.runner, binary, sel, tmpdir(), app.signal), `v${version}`);
+    const needs = specNeeds(specs);
+    notes.push(`${sel.text}: ${specs.length} spec(s) selected by ${binary}${needs.serial ? `, ${needs.serial} [Serial]` : ''}${needs.disruptive ? `, ${needs.disruptive} [Disruptive] (left out unless asked for)` : ''}${needs.features.length ? `; environment needs: ${needs.features.join(', ')}` : ''}`);
+    for (const spec of specs) notes.push(`  ${spec.name} (${spec.location})`);
+    out.push(e2ePlanItem(sel, { binary, version: `v${version}`, specs, images }));
+  }
+  return out;
+}
