@@ -15,6 +15,7 @@ import { labBinDirs } from '../../src/lab/cache.js';
 import type { ClusterRecord } from '../../src/state/records.js';
 import { StateStore } from '../../src/state/store.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
 const whyMissing = binDir ? '' : 'no lab binaries (set KINDLAB_LAB_BIN or run `npm run lab`)';
@@ -82,6 +83,7 @@ function gateMetric(metrics: string, gate: string): string | undefined {
   return metrics.split('\n').find((l) => l.startsWith(`kubernetes_feature_enabled{name="${gate}"`));
 }
 
+if (!binDir) unavailable('local provider (real binaries)', 'no lab binaries (npm run lab)');
 describe.skipIf(!binDir)('local provider (real binaries)', () => {
   let home: string;
   let store: StateStore;

@@ -12,6 +12,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabBinDir } from '../../src/cluster/local/provider.js';
 import { kindlab, kindlabBin, repoRoot } from '../helpers/env.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
 const fixtures = join(repoRoot, 'test/fixtures/scenarios');
@@ -26,6 +27,7 @@ function allText(dir: string): string {
     .join('\n');
 }
 
+if (why) unavailable('runner against an existing cluster (real API server)', why);
 describe.skipIf(why !== '')(`runner against an existing cluster (real API server)${why ? ` — skipped: ${why}` : ''}`, () => {
   const home = mkdtempSync(join(tmpdir(), 'kl-e2e-existing-'));
   // KINDLAB_KUBECTL: the lab's kubectl, not whatever is on PATH.

@@ -9,6 +9,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabBinDir } from '../../src/cluster/local/provider.js';
 import { kindlab, repoRoot } from '../helpers/env.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
 const home = mkdtempSync(join(tmpdir(), 'kl-e2e-runner-'));
@@ -16,6 +17,7 @@ const env = { KINDLAB_HOME: home, CI: 'true' };
 const fixtures = join(repoRoot, 'test/fixtures/runner-scenarios');
 const kubectl = (args: string[]) => spawnSync(join(binDir!, 'kubectl'), ['--kubeconfig', join(home, 'clusters/rt/kubeconfig'), ...args], { encoding: 'utf8' });
 
+if (!binDir) unavailable('runner against a real API server', 'no lab binaries (npm run lab)');
 describe.skipIf(!binDir)('runner against a real API server', () => {
   beforeAll(() => {
     const up = kindlab(['up', '--provider', 'local', '--name', 'rt', '--bin-dir', binDir!], env);

@@ -24,6 +24,7 @@ import type { Scenario } from '../../src/scenario/types.js';
 import type { ClusterRecord } from '../../src/state/records.js';
 import { StateStore } from '../../src/state/store.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
@@ -57,13 +58,8 @@ function get(rec: ClusterRecord, path: string): Promise<{ status: number; text: 
   });
 }
 
-async function runAvailable(): Promise<string> {
-  if (!existsSync(cli)) return 'bin/kindlab.js is missing';
-  // `<cmd> --help` exits 0 even for unknown commands, so read the command list instead.
-  const r = await execa('node', [cli, '--help'], { reject: false });
-  return /^\s+run\b/m.test(r.stdout) ? '' : '`kindlab run` is not implemented yet';
-}
 
+if (!binDir) unavailable('API-level scenarios on the local provider (real binaries)', 'no lab binaries (npm run lab)');
 describe.skipIf(!binDir)('API-level scenarios on the local provider (real binaries)', () => {
   let home: string;
   let store: StateStore;
@@ -120,9 +116,7 @@ describe.skipIf(!binDir)('API-level scenarios on the local provider (real binari
     expect(readFileSync(join(store.clusterDir('scenarios'), 'files', 'authn.yaml'), 'utf8')).toContain('kind: AuthenticationConfiguration');
   });
 
-  it('kindlab run passes every API-level scenario on that cluster', async (t) => {
-    const why = await runAvailable();
-    if (why) t.skip(why);
+  it('kindlab run passes every API-level scenario on that cluster', async () => {
     expect(shaped, 'the cluster from the previous test').toBeDefined();
     const ids = (await scenarios()).filter((s) => s.requires?.needs === 'api' && semver.satisfies(version, s.versions ?? '*')).map((s) => s.id);
     const r = await execa('node', [cli, 'run', '--kubeconfig', shaped!.kubeconfig, ...ids], {

@@ -20,10 +20,11 @@ import {
   whyNoDocker,
   whyNoKind,
 } from '../helpers/env.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const ready = dockerUp && kindAvailable;
 const d = describe.skipIf(!ready);
-if (!ready) describe('kindlab build (integration)', () => it.skip(`skipped: ${whyNoDocker || whyNoKind}`, () => {}));
+if (!ready) unavailable('kindlab build (integration)', whyNoDocker || whyNoKind);
 
 d('kindlab build --builder source against real git and docker (substitute kind for the image build itself)', () => {
   beforeAll(() => ensureSubstituteNodeImage());

@@ -8,9 +8,11 @@ import { mkdirSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitOut, has, kindlab, makeKubeRepo, tempHome } from '../helpers/env.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const goOk = has('go', ['version']);
 
+if (!goOk) unavailable('kindlab build --components on a miniature checkout', 'go is not installed');
 describe.skipIf(!goOk)('kindlab build --components on a miniature checkout', () => {
   function miniature() {
     const repo = makeKubeRepo();

@@ -10,11 +10,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMatrixHtml, renderRunHtml } from '../../src/report/html.js';
 import { matrixReport, runReport } from '../unit/report/fixtures.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ready = existsSync(CHROMIUM);
 const d = describe.skipIf(!ready);
-if (!ready) describe('HTML report in Chromium', () => it.skip(`skipped: ${CHROMIUM} is absent (install Debian's chromium package)`, () => {}));
+if (!ready) unavailable('HTML report in Chromium', `${CHROMIUM} is absent (install Debian's chromium package)`);
 
 /** Files under dir, '/'-separated: what the CLI would pass as listArtifacts. */
 function walk(dir: string): string[] {

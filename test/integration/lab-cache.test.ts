@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { labBinDirs, labCacheRoot, readManifest, type BuildManifest, type LabManifest } from '../../src/lab/cache.js';
 import { DEFAULT_K8S_VERSION, runLab } from '../../src/lab/lab.js';
 import { ExecaRunner } from '../../src/exec/runner.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,6 +59,7 @@ describe('labBinDirs', () => {
 const cache = labCacheRoot();
 const built = readManifest<LabManifest>(join(cache, `k8s-${DEFAULT_K8S_VERSION}`));
 
+if (!built) unavailable('runLab on the real cache', `the lab has not built ${DEFAULT_K8S_VERSION} (npm run lab)`);
 describe.skipIf(!built)('runLab on the real cache', () => {
   it('reuses a finished build without running go', async () => {
     const calls: string[] = [];

@@ -6,10 +6,11 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockerUp, ensureSubstituteNodeImage, kindAvailable, kindlab, SUBSTITUTE_NODE_IMAGE, tempHome, whyNoDocker, whyNoKind } from '../helpers/env.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const ready = dockerUp && kindAvailable;
 const d = describe.skipIf(!ready);
-if (!ready) describe('cluster lifecycle (integration)', () => it.skip(`skipped: ${whyNoDocker || whyNoKind}`, () => {}));
+if (!ready) unavailable('cluster lifecycle (integration)', whyNoDocker || whyNoKind);
 
 const nodesOf = (cluster: string): string[] =>
   docker('ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}').split('\n').filter(Boolean);

@@ -11,9 +11,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kindlabBin, repoRoot } from '../helpers/env.js';
 import { env, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const d = whyNotReady ? describe.skip : describe;
-if (whyNotReady) describe('bisect on real commits', () => it.skip(`skipped: ${whyNotReady}`, () => {}));
+if (whyNotReady) unavailable('bisect on real commits', whyNotReady);
 
 const fixtures = resolve(repoRoot, 'test/fixtures/bisect-scenarios');
 const VALIDATION = 'pkg/apis/scheduling/validation/validation.go';

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { docker, kindlabBin } from '../helpers/env.js';
 import { buildArgs, env, ensureNodeImage, kindlabLong, labNode, leftovers, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const d = whyNotReady ? describe.skip : describe;
-if (whyNotReady) describe('real kind build', () => it.skip(`skipped: ${whyNotReady}`, () => {}));
+if (whyNotReady) unavailable('real kind build', whyNotReady);
 
 d('kindlab build with the real kind, offline', () => {
   const lab = labNode!;

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, kindlabBin, realKind, repoRoot } from '../helpers/env.js';
 import { env, ensureNodeImage, kindlabLong, labNode, leftovers, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const d = whyNotReady ? describe.skip : describe;
-if (whyNotReady) describe('real kind clusters', () => it.skip(`skipped: ${whyNotReady}`, () => {}));
+if (whyNotReady) unavailable('real kind clusters', whyNotReady);
 
 const nodesOf = (cluster: string): string[] =>
   docker('ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}').split('\n').filter(Boolean).sort();

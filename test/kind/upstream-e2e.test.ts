@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureNodeImage, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { unavailable } from '../helpers/unavailable.js';
 
 const d = whyNotReady ? describe.skip : describe;
-if (whyNotReady) describe('upstream specs on real kind nodes', () => it.skip(`skipped: ${whyNotReady}`, () => {}));
+if (whyNotReady) unavailable('upstream specs on real kind nodes', whyNotReady);
 
 interface Result {
   id: string;
