@@ -34,8 +34,9 @@ Examples:
 Each cluster shows the Kubernetes version it runs, and each kind cluster the node image it is created
 from (kindlab test --help says how the target version and that image are chosen). Feature-gate stages
 come from the target's own source (a ref's commit, a release's modules in the Go module cache), else
-from kindlab's gate table. Upstream e2e selections are planned (the gates a label filter names are
-turned on where alpha or beta); test, run, matrix and bisect do not run them yet.`,
+from kindlab's gate table. Upstream e2e selections list their specs from the target's e2e.test when
+the lab built it (else they are planned from the selector alone); the gates the specs carry are
+turned on where alpha or beta.`,
     )
     .action(run(async () => handler));
 };
