@@ -39,7 +39,7 @@ Examples:
   kindlab test --provider local                      # every API-level scenario on the lab binaries
   kindlab test v1.34.0 --kube-root ~/src/kubernetes  # build that ref, run everything that applies
   kindlab test --k8s-version v1.33.1 kep:3140 tag:sig-auth --junit out.xml
-  kindlab test --k8s-version v1.37.2 grpc-probe 'e2e:label=FeatureGate:GRPCContainerProbeTLS'   # upstream specs, the lab's e2e.test
+  kindlab test --image kindlab/node:v1.37.2 grpc-probe 'e2e:label=FeatureGate:GRPCContainerProbeTLS'   # with the lab's e2e.test of v1.37.2
   kindlab test --provider local --shard 2/4 --junit junit-2.xml --html report.html
 
 The first argument is taken as a ref when it is not a selector (tag:, kep:, a glob or a scenario id).
