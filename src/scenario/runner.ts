@@ -1,6 +1,7 @@
 // Runs scenarios against one cluster: each in its own labelled namespace, N at a time, each with
 // its own timeout; a throwing or hung scenario fails alone. Cleanups run in reverse; cluster-scoped
 // objects the scenario created are deleted; on failure, artifacts are collected first.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -42,8 +43,19 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const LABEL_SCENARIO = 'kindlab.io/scenario';
 export const LABEL_RUN = 'kindlab.io/run';
 
+/**
+ * An id as a DNS label part: scenario ids already are; an upstream selection's id (`e2e:…`) is
+ * not, so it is folded to [a-z0-9-] with a short hash of the original (two selections never share
+ * a namespace).
+ */
+export function kubeSafeId(id: string): string {
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id) && id.length <= 40) return id;
+  const folded = id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30).replace(/-+$/, '');
+  return `${folded || 'x'}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`;
+}
+
 export function namespaceFor(id: string, runId: string): string {
-  const base = `kl-${id}`.slice(0, 63 - runId.length - 1).replace(/-+$/, '');
+  const base = `kl-${kubeSafeId(id)}`.slice(0, 63 - runId.length - 1).replace(/-+$/, '');
   return `${base}-${runId}`;
 }
 
@@ -74,7 +86,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
   try {
     const stage = stageFor(s, target.info);
     if (stage?.stage) result.stage = stage.stage;
-    await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: s.id, [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
+    await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: kubeSafeId(s.id), [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
     const ctx = createContext({
       kubeconfigPath: target.kubeconfigPath,
       namespace,
@@ -127,7 +139,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
     result.status = 'interrupted';
     result.message = 'interrupted';
   } else if (result.status === 'failed') {
-    result.artifactsDir = join(opts.artifactsDir, s.id);
+    result.artifactsDir = join(opts.artifactsDir, kubeSafeId(s.id));
     await collectArtifacts(kc, namespace, state, target, result.artifactsDir, result).catch((e: unknown) => {
       state.logs.push(`artifact collection failed: ${(e as Error).message}`);
     });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerUp, kindAvailable, kindlab, whyNoDocker, whyNoKind, type CliRun } from './env.js';
 import { readLabNode, type LabNode } from './lab-node.js';
+import { labCacheRoot } from '../../src/lab/cache.js';
 
 export const tierHome = process.env.KINDLAB_KIND_TIER_HOME ?? join(tmpdir(), 'kindlab-kind-tier');
 mkdirSync(tierHome, { recursive: true });
@@ -20,7 +21,8 @@ export const whyNotReady = !dockerUp ? whyNoDocker : !kindAvailable ? whyNoKind 
 const goEnv = Object.fromEntries(
   ['GOPATH', 'GOCACHE', 'GOMODCACHE'].map((k) => [k, execFileSync('go', ['env', k], { encoding: 'utf8' }).trim()]),
 ) as Record<string, string>;
-export const env = (extra: Record<string, string> = {}): Record<string, string> => ({ KINDLAB_HOME: tierHome, HOME: tierHome, ...goEnv, ...extra });
+// The lab's cache (binaries, e2e.test) likewise stays the real home's.
+export const env = (extra: Record<string, string> = {}): Record<string, string> => ({ KINDLAB_HOME: tierHome, HOME: tierHome, KINDLAB_LAB_CACHE: labCacheRoot(), ...goEnv, ...extra });
 
 /** `kindlab build` of the lab's release, offline (a cache hit after the first time). */
 export function buildArgs(l: LabNode, extra: string[] = []): string[] {

@@ -3,7 +3,7 @@
 // the same features. The TLS gRPC probe specs need GRPCContainerProbeTLS (alpha, off by default):
 // the plan turns it on because their label filter names it, and they pass only with the lab's
 // agnhost carrying the certificate its Dockerfile adds.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureNodeImage, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
@@ -29,6 +29,7 @@ d('upstream specs beside kindlab scenarios on a real kind cluster', () => {
     const image = ensureNodeImage(labNode!);
     const json = join(tierHome, 'upstream-report.json');
     const r = kindlabLong(['test', '--provider', 'kind', '--image', image, '--json', json, 'grpc-probe', 'create-token', 'validating-admission-policy', VAP, SA, TLS]);
+    expect(existsSync(json), `no report: exit ${r.code}\n${r.stderr.slice(-3000)}`).toBe(true);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { results: Result[] };
     const table = report.results.map((x) => `${x.id.slice(0, 60).padEnd(60)} ${x.status.padEnd(8)} ${x.message ?? ''}`).join('\n');
     console.log(table);

@@ -70,3 +70,17 @@ describe('upstream spec lists from a Ginkgo dry run', () => {
     ]);
   });
 });
+
+describe('upstream selection ids in Kubernetes names', () => {
+  it('keeps scenario ids, folds e2e: ids into a DNS label with a hash that tells them apart', async () => {
+    const { kubeSafeId, namespaceFor } = await import('../../../src/scenario/runner.js');
+    expect(kubeSafeId('grpc-probe')).toBe('grpc-probe');
+    const a = kubeSafeId('e2e:\\[sig-auth\\] ServiceAccounts should mount');
+    const b = kubeSafeId('e2e:\\[sig-auth\\] ServiceAccounts should mount.*');
+    expect(a).toMatch(/^e2e-sig-auth-serviceaccounts-s-[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
+    const ns = namespaceFor('e2e:label=FeatureGate:GRPCContainerProbeTLS', 'abc123');
+    expect(ns).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(ns.length).toBeLessThanOrEqual(63);
+  });
+});
