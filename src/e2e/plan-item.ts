@@ -49,12 +49,15 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
       const assert: Assertions = ctx.assert;
       if (!listing) throw new KindlabError(`${sel.text}: no e2e.test to run it with (a plan without a test binary)`);
       const kubectl = join(dirname(listing.binary), 'kubectl');
-      const { results, exitCode, outputTail } = await runUpstreamSpecs(
+      const { results: all, exitCode, outputTail } = await runUpstreamSpecs(
         new ExecaRunner(),
         { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS },
         ctx.signal,
         (l) => ctx.log(l),
       );
+      // the report holds every spec of the suite; those the selector filtered out are not results
+      const chosen = new Set(listing.specs.map((x) => x.name));
+      const results = all.filter((r) => chosen.has(r.name));
       if (!results.length) throw new KindlabError(`e2e.test ${listing.version} reported no spec (exit ${exitCode})`, { detail: outputTail });
       for (const r of results) {
         ctx.log(`${r.state === 'passed' ? '✓' : r.state === 'skipped' ? '-' : '✗'} ${r.name} [${r.seconds}s]${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`);
