@@ -44,8 +44,15 @@ export async function selectScenarios(ctx: AppEnv, src: ScenarioSource, selector
   const e2e = upstreamE2eSelectors(selectors, upstreamE2e);
   const own = selectors.filter((s) => !isE2eSelector(s));
   const dirs = [...(src.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...(src.scenariosDir ?? []).map((d) => resolve(ctx.cwd, d))];
-  // only e2e: selectors: none of kindlab's own scenarios (no selector at all still means all)
-  const scenarios = own.length || !e2e.length ? select(await loadScenarios(dirs), own) : [];
+  return withUpstreamItems(own.length || !e2e.length ? await loadScenarios(dirs) : [], own, e2e);
+}
+
+/**
+ * kindlab's scenarios the selectors pick, then the upstream selections as plan items. Only e2e:
+ * selectors pick none of kindlab's own scenarios (no selector at all still means all).
+ */
+export function withUpstreamItems(all: readonly Scenario[], own: readonly string[], e2e: readonly E2eSelector[]): Scenario[] {
+  const scenarios = own.length || !e2e.length ? select(all, own) : [];
   return [...scenarios, ...e2e.map((sel) => e2ePlanItem(sel))];
 }
 

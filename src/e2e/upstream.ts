@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { EnvironmentError } from '../errors.js';
-import { labCacheRoot } from '../lab/cache.js';
+import { kubeDir, labCacheRoot } from '../lab/cache.js';
 import type { Scenario } from '../scenario/types.js';
 import { listUpstreamSpecs, selectedOrExplain } from './list-specs.js';
 import { e2ePlanItem } from './plan-item.js';
@@ -16,7 +16,7 @@ import { isE2eSelector, parseE2eSelector } from './selector.js';
 import { specNeeds } from './specs.js';
 
 /** The lab's e2e.test of a release (version without the v). */
-export const labE2eBinary = (env: NodeJS.ProcessEnv, version: string): string => join(labCacheRoot(env), `k8s-v${version}`, 'bin', 'e2e.test');
+export const labE2eBinary = (env: NodeJS.ProcessEnv, version: string): string => join(kubeDir(labCacheRoot(env), `v${version}`), 'bin', 'e2e.test');
 
 /** Images of a test binary the lab supplies: its agnhost (not AgnhostPrev), busybox and pause. */
 export function suppliedImages(listImages: string, agnhostVersion?: string): string[] {

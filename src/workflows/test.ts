@@ -6,7 +6,6 @@ import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
 import { UsageError } from '../errors.js';
 import { isE2eSelector } from '../e2e/selector.js';
-import { e2ePlanItem } from '../e2e/plan-item.js';
 import { withUpstreamSpecs } from '../e2e/upstream.js';
 import { resolveTarget, type TargetFlags } from '../app/target.js';
 import { inShard } from '../plan/shard.js';
@@ -46,9 +45,7 @@ export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args'
     });
   }
   const own = firstIsRef ? rest : args;
-  // only e2e: selectors: none of kindlab's own scenarios (no selector at all still means all)
-  const scenarios = own.length || !e2e.length ? select(all, own) : [];
-  return { ref, scenarios: [...scenarios, ...e2e.map((sel) => e2ePlanItem(sel))] };
+  return { ref, scenarios: runs.withUpstreamItems(all, own, e2e) };
 }
 
 /** Progress lines for a plan: the header, the image, skips and what could not be checked. */
