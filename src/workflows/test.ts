@@ -13,7 +13,7 @@ import type { Plan } from '../plan/planner.js';
 import type { RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
-import { matches, select } from '../plan/select.js';
+import { matches } from '../plan/select.js';
 import { resolve } from 'node:path';
 import { capabilitiesOf } from '../cluster/providers.js';
 
