@@ -92,6 +92,14 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     if (target.sourceGates) {
       const specs = target.sourceGates.get(name);
       if (!specs) {
+        // The source forgets a gate once it is removed; the table remembers the ones that went GA
+        // first, whose feature is simply always on (LegacyServiceAccountTokenTracking after 1.30).
+        const gone = gateAt(name, minor, patch);
+        if (gone.known && !gone.exists && gone.behaviour === want) {
+          notes.push(`${s.id}: ${gone.reason}; not set`);
+          continue;
+        }
+        if (gone.known && !gone.exists && gone.behaviour !== undefined) return { ok: false, reason: `needs ${name}=${want}, but ${gone.reason}` };
         const hint = suggestGate(name, target.sourceGates.keys());
         return { ok: false, reason: `feature gate ${name} does not exist at the target${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}` };
       }

@@ -68,6 +68,18 @@ describe('plan', () => {
     expect(locked.skips).toEqual([{ id: 'off', reason: 'needs OldThing=false, but OldThing is locked on in 1.38 (ga)' }]);
   });
 
+  it('treats a gate the source no longer declares as always on when the table has it GA then removed', () => {
+    // v1.37 source: LegacyServiceAccountTokenTracking went GA in 1.28 and was removed in 1.30.
+    const t = target('1.37.2', { sourceGates: sourceGatesOf({ OldThing: [[20, 'GA', true, true]] }) });
+    const on = plan([sc('track', { featureGates: { LegacyServiceAccountTokenTracking: true } })], t);
+    expect(on.skips).toEqual([]);
+    expect(on.clusters[0]?.profile.featureGates).toEqual({});
+    expect(on.notes.join('\n')).toMatch(/LegacyServiceAccountTokenTracking went GA in 1.28 and was removed in 1.30/);
+    expect(plan([sc('off', { featureGates: { LegacyServiceAccountTokenTracking: false } })], t).skips[0]?.reason).toMatch(/needs LegacyServiceAccountTokenTracking=false, but .* always on/);
+    // a gate neither the source nor the table knows is still refused
+    expect(plan([sc('x', { featureGates: { NeverWasAGate: true } })], t).skips[0]?.reason).toMatch(/does not exist at the target/);
+  });
+
   it('shares a cluster between compatible scenarios and splits incompatible ones', () => {
     const p = plan(
       [
