@@ -58,7 +58,7 @@ export default defineScenario({
       // What the gate switches off is the kubelet's probing. kube-apiserver v1.26.15 with
       // GRPCContainerProbe=false still accepts and keeps readinessProbe.grpc (seen), so there is no
       // API-level "absent" behaviour to assert; the node part would need the gate on.
-      ctx.skip('GRPCContainerProbe is off: the API server keeps the field anyway (v1.26.15), only a kubelet would show the difference');
+      ctx.skip('GRPCContainerProbe is off: the API server keeps the field anyway (v1.26.15), only a kubelet would show the difference', 'verdict');
     }
 
     await ctx.step('readinessProbe.grpc is accepted and kept', async () => {

@@ -9,6 +9,7 @@ export type {
   HostRequirements,
   FeatureStage,
   ScenarioStage,
+  SkipKind,
   ScenarioContext,
   ClusterInfo,
   ObjectRef,

@@ -62,5 +62,5 @@ export function providerContext(app: AppEnv): ProviderContext {
 }
 
 export function phasesOf(app: AppEnv): Phases {
-  return createPhases(app.progress, app.color);
+  return createPhases(app.progress, app.color, undefined, Boolean(app.dryRun));
 }

@@ -9,7 +9,7 @@ import { providerContext } from './env.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic.js';
 import type { ClusterRecord } from '../state/records.js';
-import { runOutcome, type RunReport, type ScenarioResult } from '../report/model.js';
+import { runOutcome, type RunOutcome, type RunReport, type ScenarioResult } from '../report/model.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
 import { select } from '../plan/select.js';
 import { isE2eSelector, parseE2eSelector, type E2eSelector } from '../e2e/selector.js';
@@ -177,13 +177,14 @@ export async function executeOnTarget(ctx: AppEnv, scenarios: Scenario[], target
 
 /** A result for a scenario that did not run (its cluster did not come up, --fail-fast, Ctrl-C). */
 export function notRun(s: Pick<Scenario, 'id' | 'title' | 'kep'>, cluster: string, status: ScenarioResult['status'], message: string): ScenarioResult {
-  return { id: s.id, title: s.title, kep: s.kep, cluster, status, message, steps: [], logs: [], durationMs: 0 };
+  // Not run is never a verdict on the feature.
+  return { id: s.id, title: s.title, kep: s.kep, cluster, status, ...(status === 'skipped' ? { skipKind: 'environment' as const } : {}), message, steps: [], logs: [], durationMs: 0 };
 }
 
 export function skippedResults(skips: PlanSkip[], scenarios: Scenario[], cluster: string): ScenarioResult[] {
   return skips.map((sk) => {
     const s = scenarios.find((x) => x.id === sk.id);
-    return { id: sk.id, title: s?.title ?? sk.id, kep: s?.kep, cluster, status: 'skipped', message: sk.reason, steps: [], logs: [], durationMs: 0 };
+    return { id: sk.id, title: s?.title ?? sk.id, kep: s?.kep, cluster, status: 'skipped', skipKind: sk.kind, message: sk.reason, steps: [], logs: [], durationMs: 0 };
   });
 }
 
@@ -192,6 +193,8 @@ export interface WrittenReports {
   json: string;
   junit?: string;
   html?: string;
+  /** Reports the user asked for that could not be written at the end (checked before the run, so rare). */
+  failed: { flag: string; path: string; error: string }[];
 }
 
 /** Writes the JSON report into the run folder, and the JUnit/JSON/HTML files the user asked for. */
@@ -200,29 +203,36 @@ export async function writeReports(ctx: AppEnv, report: RunReport, o: ExecuteOpt
   const json = JSON.stringify(report, null, 2) + '\n';
   const runDir = join(ctx.store.paths.runs, report.runId);
   mkdirSync(runDir, { recursive: true });
-  const written: WrittenReports = { json: join(runDir, 'report.json') };
+  const written: WrittenReports = { json: join(runDir, 'report.json'), failed: [] };
   writeFileAtomic(written.json, json);
-  const out = (file: string, text: string): string => {
+  // Each report on its own: one that cannot be written does not cost the others, or the summary.
+  const out = (flag: string, file: string, text: () => string): string | undefined => {
     const path = resolve(ctx.cwd, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, text);
-    return path;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileAtomic(path, text());
+      return path;
+    } catch (e) {
+      written.failed.push({ flag, path, error: (e as Error).message });
+      return undefined;
+    }
   };
-  if (o.json) out(o.json, json);
-  if (o.junit) written.junit = out(o.junit, toJUnit(report));
+  if (o.json) out('--json', o.json, () => json);
+  if (o.junit) written.junit = out('--junit', o.junit, () => toJUnit(report));
   if (o.html) {
     const { renderRunHtml } = await import('../report/html.js');
     const { listFiles } = await import('../report/list-files.js');
     const path = resolve(ctx.cwd, o.html);
-    written.html = out(o.html, renderRunHtml(report, { reportDir: dirname(path), cwd: ctx.cwd, listArtifacts: listFiles }));
+    written.html = out('--html', o.html, () => renderRunHtml(report, { reportDir: dirname(path), cwd: ctx.cwd, listArtifacts: listFiles }));
   }
   return written;
 }
 
-/** Exit code of a finished run: 130 interrupted, 1 failed or errored, else 0. */
-export function runExitCode(report: RunReport, interrupted: boolean): number {
-  const outcome = runOutcome(report, interrupted);
-  return outcome === 'interrupted' ? ExitCode.interrupted : outcome === 'failed' ? ExitCode.failed : ExitCode.ok;
+const EXIT_OF: Record<RunOutcome, number> = { ok: ExitCode.ok, failed: ExitCode.failed, interrupted: ExitCode.interrupted, untested: ExitCode.environment };
+
+/** Exit code of a finished run (the rule is runOutcome's): 130, 1, 3 when it tested nothing, else 0. */
+export function runExitCode(report: Pick<RunReport, 'results'>, interrupted: boolean, allowUntested = false): number {
+  return EXIT_OF[runOutcome(report, interrupted, allowUntested)];
 }
 
 /**

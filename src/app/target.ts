@@ -20,7 +20,7 @@ import type { AppEnv } from './env.js';
 import { providerContext } from './env.js';
 import { getProvider, PROVIDERS, providerWith } from '../cluster/providers.js';
 import { UsageError } from '../errors.js';
-import { plan, type Plan, type PlanTarget } from '../plan/planner.js';
+import { plan, type Plan, type PlanSkip, type PlanTarget } from '../plan/planner.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SourceGates } from '../plan/feature-specs.js';
 import { releaseFeatureSpecs, treeFeatureSpecs } from '../source/feature-source.js';
@@ -259,22 +259,25 @@ export function planRun(scenarios: readonly Scenario[], r: ResolvedTarget, nameP
   if (!r.split) return plan(scenarios, r.target, namePrefix);
   const side = (p: string): PlanTarget => ({ ...r.target, version: r.split![p]!.version, description: r.split![p]!.description, forceProvider: p });
   const lp = plan(scenarios, side(BINARIES), namePrefix);
-  const localReasons = new Map(lp.skips.map((s) => [s.id, s.reason]));
+  const localSkips = new Map(lp.skips.map((s) => [s.id, s]));
   const kp = plan(
-    scenarios.filter((s) => localReasons.has(s.id)),
+    scenarios.filter((s) => localSkips.has(s.id)),
     side(NODE_IMAGE),
     namePrefix,
   );
   const clusters = [...lp.clusters, ...kp.clusters.map((c, i) => ({ ...c, name: `${namePrefix}-${lp.clusters.length + i + 1}` }))];
   // Each side is planned as if forced onto its provider; the user did not pass --provider.
   const unforced = (reason: string): string => reason.replace(/^--provider (\S+) cannot run here/, '$1 cannot run here');
-  const skips = kp.skips.map((sk) => {
-    const k = { id: sk.id, reason: unforced(sk.reason) };
+  const skips = kp.skips.map((sk): PlanSkip => {
+    const k = { ...sk, reason: unforced(sk.reason) };
     const s = scenarios.find((x) => x.id === k.id);
-    const lr = unforced(localReasons.get(k.id)!);
+    const local = localSkips.get(k.id)!;
+    const lr = unforced(local.reason);
     // Scenarios that need nodes can only ever run on kind: its reason is the one that matters.
     if (s?.requires?.needs === 'node' || lr === k.reason) return k;
-    return { id: k.id, reason: `${BINARIES} (v${r.split![BINARIES]!.version}): ${lr}; ${NODE_IMAGE} (v${r.split![NODE_IMAGE]!.version}): ${k.reason}` };
+    // A verdict only when neither side could have run it for a reason of this machine.
+    const kind = local.kind === 'verdict' && k.kind === 'verdict' ? 'verdict' : 'environment';
+    return { id: k.id, kind, reason: `${BINARIES} (v${r.split![BINARIES]!.version}): ${lr}; ${NODE_IMAGE} (v${r.split![NODE_IMAGE]!.version}): ${k.reason}` };
   });
   const order = new Map(scenarios.map((s, i) => [s.id, i]));
   skips.sort((a, b) => order.get(a.id)! - order.get(b.id)!);

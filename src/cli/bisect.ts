@@ -2,7 +2,7 @@
 // (src/workflows/bisect.ts), the answer out.
 import { Option, type Command } from 'commander';
 import { providerNames } from '../cluster/providers.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { parsePositive } from './parse.js';
@@ -56,6 +56,8 @@ scenario that behaves the same at both ends), 130 interrupted.`,
 
 async function handler(ctx: CliContext, scenario: string, flags: BisectFlags): Promise<number> {
   if (!flags.good || !flags.bad) throw new UsageError(`bisect needs both ends: ${!flags.good ? '--good' : '--bad'} is missing`, { hint: 'e.g. kindlab bisect --good v1.33.0 --bad v1.34.0 <scenario>' });
+  const { checkOutputs } = await import('../report/output-paths.js');
+  const [jsonPath] = checkOutputs(flags.json ? [{ flag: '--json', value: flags.json, kind: 'file' }] : [], ctx.cwd);
   const { bisectWorkflow } = await import('../workflows/bisect.js');
   const out = await bisectWorkflow(ctx, { ...flags, good: flags.good, bad: flags.bad, scenario, timeoutSeconds: parsePositive(flags.timeout, '--timeout') });
   const p = out.plan;
@@ -73,11 +75,6 @@ async function handler(ctx: CliContext, scenario: string, flags: BisectFlags): P
     );
     return 0;
   }
-  if (flags.json) {
-    const { writeFileAtomic } = await import('../state/atomic.js');
-    const { resolve } = await import('node:path');
-    writeFileAtomic(resolve(ctx.cwd, flags.json), JSON.stringify(out, null, 2) + '\n');
-  }
   const { table } = await import('../util/table.js');
   ctx.io.stdout(
     '\n' +
@@ -94,5 +91,15 @@ async function handler(ctx: CliContext, scenario: string, flags: BisectFlags): P
     ctx.io.stdout(`\nthe change is in one of these commits (the others between could not be judged):\n${a.among.map((c) => `  ${c.commit} ${c.subject}`).join('\n')}\n`);
   }
   ctx.io.stdout(`${out.steps.length} step(s); state: ${p.stateFile}\n`);
+  if (jsonPath) {
+    // After the answer is printed: a disk that filled up during hours of bisecting costs the file, not the answer.
+    const { writeFileAtomic } = await import('../state/atomic.js');
+    try {
+      writeFileAtomic(jsonPath, JSON.stringify(out, null, 2) + '\n');
+    } catch (e) {
+      ctx.io.stderr(`error: could not write --json ${flags.json}: ${(e as Error).message}; the steps are saved in ${p.stateFile}\n`);
+      return ExitCode.environment;
+    }
+  }
   return 0;
 }

@@ -1,5 +1,6 @@
 // `kindlab build [ref]`: resolve a ref in a Kubernetes checkout and build a labelled kind node
 // image from it (src/workflows/build.ts; the builders are in src/source/).
+import { Option } from 'commander';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 
@@ -28,7 +29,7 @@ export const register: CommandModule['register'] = (cmd, run) => {
     .option('--components', 'build kube-apiserver, kube-controller-manager, kube-scheduler binaries for --provider local instead of a node image')
     .option('--etcd <path>', 'with --components: the etcd binary to use (default: PATH, then <kube-root>/third_party/etcd)')
     .option('--dry-run', 'print the commands that would run, do nothing')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
@@ -63,9 +64,12 @@ The build output goes to a log file under $KINDLAB_HOME/logs; its tail is shown 
 async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise<number> {
   const { buildWorkflow } = await import('../workflows/build.js');
   const { dryRunEnv } = await import('../app/env.js');
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => ctx.io.stdout(`${line}\n`)) : ctx;
+  // With -o json the printed commands are collected, so stdout stays one JSON document.
+  const printed: string[] = [];
+  const json = flags.output === 'json';
+  const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
   const out = await buildWorkflow(app, { ...flags, ref, components: Boolean(flags.components) });
-  if (flags.output === 'json') ctx.io.stdout(JSON.stringify(out.result, null, 2) + '\n');
+  if (json) ctx.io.stdout(JSON.stringify(flags.dryRun ? { dryRun: true, built: false, result: out.result, printed } : out.result, null, 2) + '\n');
   else if (out.kind === 'components') ctx.io.stdout(`${out.binDir}\n`);
   else if (!flags.dryRun) ctx.io.stdout(`${out.image}\n`);
   return 0;

@@ -52,6 +52,8 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
     async (...args: unknown[]): Promise<void> => {
       const verbose = Boolean(program.opts<{ verbose?: boolean }>().verbose);
       const ctx = createContext({ io, env, cwd, signal: interrupt.signal, verbose });
+      const { checkStateHome } = await import('../state/check-home.js');
+      checkStateHome(ctx.store.paths.root, env.KINDLAB_HOME?.trim() ? '$KINDLAB_HOME' : 'the default, ~/.kindlab');
       const handler = (await load()) as AnyArgsHandler;
       const code = await handler(ctx, ...args);
       exitCode = code ?? ExitCode.ok;
@@ -65,11 +67,14 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
     if (entry === wanted) (await entry.load()).register(cmd, run);
   }
 
+  const { guardProcessExit } = await import('../util/exit-guard.js');
+  const unguard = guardProcessExit();
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     exitCode = e instanceof CommanderError ? commanderExit(e) : reportError(e, io, Boolean(program.opts<{ verbose?: boolean }>().verbose));
   } finally {
+    unguard();
     interrupt.dispose();
   }
   return exitCode;

@@ -6,6 +6,7 @@ import type { CommandModule } from './registry.js';
 import { parsePositive, runFlags } from './parse.js';
 import { addScenarioSourceFlags } from './target-flags.js';
 import { providerNames } from '../cluster/providers.js';
+import { ExitCode } from '../errors.js';
 
 interface MatrixFlags {
   versions?: string;
@@ -22,6 +23,7 @@ interface MatrixFlags {
   html?: string;
   shard?: string;
   jobs?: string;
+  allowUntested?: boolean;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -38,6 +40,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--junit-dir <dir>', 'write one JUnit XML file per version (<version>.xml)')
     .option('--html <file>', 'write a self-contained HTML report: the table, then every version’s run')
     .option('--shard <i/n>', 'run only shard i of n of the cells (scenario × version): a stable split for n CI runners')
+    .option('--allow-untested', 'exit 0 even when a version tested nothing: all its checks were skipped because this machine could not run them (exit 3 otherwise)')
     .addHelpText(
       'after',
       `
@@ -54,7 +57,8 @@ Versions run one after another, or --jobs at a time (default: one per 4 cores); 
 clusters up and down.
 
 Each cell says passed, failed, errored or skipped, and the stage the feature was at (alpha, beta, GA);
-skip reasons are listed under the table. Exit code 0 when nothing failed or errored, 1 otherwise,
+skip reasons are listed under the table. Exit code 0 when nothing failed or errored, 1 otherwise, 3 when a version tested
+nothing (all its checks skipped because this machine could not run them; --allow-untested accepts it),
 130 when interrupted.`,
     )
     .action(run(async () => handler));
@@ -71,12 +75,18 @@ async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags)
     selectors,
     versions: parseVersionList(flags.versions),
     jobs: parsePositive(flags.jobs, '--jobs') ?? defaultJobs(availableParallelism()),
-    ...(await runFlags(flags)),
+    ...(await runFlags(flags, ctx.cwd)),
   });
   ctx.io.stdout('\n' + matrixTable(out.report));
   ctx.io.stdout(`report: ${out.json}\n`);
   for (const j of out.junit) ctx.io.stdout(`junit: ${j}\n`);
   if (out.html) ctx.io.stdout(`html report: ${out.html}\n`);
-  const all = { runId: out.report.runId, startedAt: out.report.startedAt, durationMs: out.report.durationMs, clusters: [], results: out.report.columns.flatMap((c) => c.report.results) };
-  return runExitCode(all, ctx.signal.aborted);
+  // Each version is a run of its own: one that tested nothing is not hidden by the others.
+  const codes = out.report.columns.map((c) => ({ label: c.label, code: runExitCode(c.report, ctx.signal.aborted, flags.allowUntested) }));
+  const worst = codes.find((c) => c.code === ExitCode.interrupted) ?? codes.find((c) => c.code === ExitCode.failed) ?? codes.find((c) => c.code === ExitCode.environment);
+  if (worst?.code === ExitCode.environment) {
+    const { untestedMessage } = await import('./render-run.js');
+    for (const c of codes.filter((x) => x.code === ExitCode.environment)) ctx.io.stderr(`${c.label}: ${untestedMessage(out.report.columns.find((x) => x.label === c.label)!.report.results.length).replace(/^error: /, '')}`);
+  }
+  return worst?.code ?? (codes.length ? ExitCode.ok : runExitCode({ results: [] }, ctx.signal.aborted, flags.allowUntested));
 }

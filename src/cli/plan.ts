@@ -12,6 +12,7 @@ interface PlanFlags extends TargetFlags {
   output: 'text' | 'json';
   scenariosDir: string[];
   builtin: boolean;
+  shard?: string;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -21,6 +22,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
   )
     .option('--kubeconfig <file>', 'plan against an existing cluster (its version and gates are read, not changed)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--shard <i/n>', 'plan only shard i of n, as test --shard i/n would run it')
     .addHelpText(
       'after',
       `
@@ -43,7 +45,8 @@ turned on where alpha or beta.`,
 
 async function handler(ctx: CliContext, selectors: string[], flags: PlanFlags): Promise<number> {
   const { planWorkflow } = await import('../workflows/plan.js');
-  const view = await planWorkflow(ctx, { ...flags, selectors });
+  const { parseShard } = await import('../plan/shard.js');
+  const view = await planWorkflow(ctx, { ...flags, selectors, shard: parseShard(flags.shard) });
   const p = view.plan;
   const providers = { ...p.target.providers, ...view.unavailable };
   if (flags.output === 'json') {

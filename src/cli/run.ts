@@ -4,7 +4,7 @@ import { table } from '../util/table.js';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { runFlags } from './parse.js';
-import { addReportFlags, addScenarioSourceFlags } from './target-flags.js';
+import { addReportFlags, addUntestedFlag, addScenarioSourceFlags } from './target-flags.js';
 
 export interface RunFlags {
   cluster?: string;
@@ -20,6 +20,7 @@ export interface RunFlags {
   json?: string;
   html?: string;
   shard?: string;
+  allowUntested?: boolean;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -34,7 +35,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--timeout <seconds>', 'per-scenario timeout (default: the scenario’s own, else 300)')
     .option('--keep', 'leave namespaces and objects for debugging')
     .option('--artifacts <dir>', 'where failed scenarios’ artifacts go (default: $KINDLAB_HOME/runs/<id>/artifacts)');
-  addReportFlags(withFlags)
+  addUntestedFlag(addReportFlags(withFlags))
     .addHelpText(
       'after',
       `
@@ -46,7 +47,8 @@ Examples:
   kindlab run --cluster dev --shard 1/3 --junit junit-1.xml
 
 Scenarios whose versions or feature gates do not fit the cluster are skipped with the reason.
-Exit code 0 when nothing failed, 1 when a scenario failed.`,
+Exit code 0 when nothing failed, 1 when a scenario failed, 3 when nothing was tested (every check
+skipped because the cluster could not run it; --allow-untested accepts that).`,
     )
     .action(run(async () => handler));
 };
@@ -54,7 +56,7 @@ Exit code 0 when nothing failed, 1 when a scenario failed.`,
 async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): Promise<number> {
   const { listScenarios, runWorkflow } = await import('../workflows/run.js');
   if (flags.list) {
-    const scenarios = await listScenarios(ctx, { ...flags, selectors });
+    const scenarios = await listScenarios(ctx, { ...flags, selectors, ...(await runFlags(flags, ctx.cwd)) });
     ctx.io.stdout(
       table(
         ['ID', 'KEP', 'VERSIONS', 'NEEDS', 'TITLE'],
@@ -67,7 +69,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
   const out = await runWorkflow(ctx, {
     ...flags,
     selectors,
-    ...(await runFlags(flags)),
+    ...(await runFlags(flags, ctx.cwd)),
   });
-  return renderRun(ctx, out.report, out.written, out.artifactsDir);
+  return renderRun(ctx, out.report, out.written, out.artifactsDir, flags.allowUntested);
 }

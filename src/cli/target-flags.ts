@@ -29,3 +29,8 @@ export function addReportFlags(cmd: Command): Command {
     .option('--html <file>', 'write a self-contained HTML report (steps, timings, logs, failures, artifact links)')
     .option('--shard <i/n>', 'run only shard i of n: a stable split of the selected scenarios for n CI runners');
 }
+
+/** The one opt-in for a run that tested nothing (every check skipped because this machine could not run it). */
+export function addUntestedFlag(cmd: Command): Command {
+  return cmd.option('--allow-untested', 'exit 0 even when nothing was tested: every selected check was skipped because this machine or cluster could not run it (exit 3 otherwise)');
+}

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
-import { addReportFlags, addTargetFlags } from './target-flags.js';
+import { addReportFlags, addUntestedFlag, addTargetFlags } from './target-flags.js';
 import { runFlags } from './parse.js';
 import type { TargetFlags } from '../app/target.js';
 
@@ -19,6 +19,7 @@ interface TestFlags extends TargetFlags {
   json?: string;
   html?: string;
   shard?: string;
+  allowUntested?: boolean;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -31,7 +32,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--keep', 'keep clusters and namespaces afterwards')
     .option('--fail-fast', 'stop at the first cluster that does not come up or scenario that fails or errors: create no further cluster (their scenarios are reported as skipped)')
     .option('--artifacts <dir>', 'where failed scenarios’ artifacts go');
-  addReportFlags(withFlags)
+  addUntestedFlag(addReportFlags(withFlags))
     .addHelpText(
       'after',
       `
@@ -56,9 +57,11 @@ or --bin-dir with --k8s-version); the run header and kindlab plan then show both
 shows the image each kind cluster will use.
 
 Results: PASSED, FAILED (the feature did not behave), ERRORED (not a verdict on the feature: e.g. the
-cluster did not come up — the run goes on with the other clusters), SKIPPED (does not apply, or not run
-after --fail-fast), INTERRUPTED (Ctrl-C). Exit code 0 when all passed or skipped, 1 when any failed or
-errored, 130 when interrupted.`,
+cluster did not come up — the run goes on with the other clusters), SKIPPED (a verdict: the feature does
+not apply at this version; or this machine could not run it: no provider, an image or a host need
+missing, not run after --fail-fast), INTERRUPTED (Ctrl-C). Exit code 0 when nothing failed, 1 when any
+failed or errored, 3 when nothing was tested (every check skipped because this machine could not run
+it; --allow-untested accepts that), 130 when interrupted.`,
     )
     .action(run(async () => handler));
 };
@@ -69,7 +72,7 @@ async function handler(ctx: CliContext, args: string[], flags: TestFlags): Promi
   const out = await testWorkflow(ctx, {
     ...flags,
     args,
-    ...(await runFlags(flags)),
+    ...(await runFlags(flags, ctx.cwd)),
   });
-  return renderRun(ctx, out.report, out.written, out.artifactsDir);
+  return renderRun(ctx, out.report, out.written, out.artifactsDir, flags.allowUntested);
 }

@@ -49,7 +49,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--bin-dir <dir>', 'local provider: folder with etcd, kube-apiserver, kube-controller-manager (default: the lab cache from npm run lab)')
     .option('--with-scheduler', 'local provider: also run kube-scheduler')
     .option('--dry-run', 'print the commands and the rendered kind config, do nothing')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
       `
@@ -81,7 +81,10 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
   };
   const { upWorkflow } = await import('../workflows/up.js');
   const { dryRunEnv } = await import('../app/env.js');
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => ctx.io.stdout(`${line}\n`)) : ctx;
+  // With -o json the printed commands are collected, so stdout stays one JSON document.
+  const printed: string[] = [];
+  const json = flags.output === 'json';
+  const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
   const rec = await upWorkflow(app, {
     ...flags,
     name: validateClusterName(flags.name),
@@ -89,8 +92,11 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
     configPath: flags.config,
     waitSeconds: parseDuration(flags.wait, '--wait'),
   });
-  if (flags.dryRun) return 0;
-  if (flags.output === 'json') {
+  if (flags.dryRun) {
+    if (json) ctx.io.stdout(JSON.stringify({ dryRun: true, created: false, cluster: rec, printed }, null, 2) + '\n');
+    return 0;
+  }
+  if (json) {
     ctx.io.stdout(JSON.stringify(rec, null, 2) + '\n');
     return 0;
   }

@@ -2,6 +2,7 @@
 import semver from 'semver';
 import { UsageError } from '../errors.js';
 import { versionFromDescribe } from '../source/ref.js';
+import { newestKnownMinor } from '../plan/gates.js';
 
 /** kind's published node image for a released version. */
 export function releasedNodeImage(version: string): string {
@@ -13,6 +14,14 @@ export function normalizeVersion(input: string): string {
   const v = semver.valid(input.replace(/^v/, ''));
   if (!v) {
     throw new UsageError(`--k8s-version "${input}" is not a Kubernetes version`, { hint: 'example: --k8s-version v1.33.1' });
+  }
+  // A released version names a real release: v2.x and minors past the next one do not exist.
+  const newest = newestKnownMinor();
+  const { major, minor } = semver.parse(v)!;
+  if (major !== 1 || minor > newest + 1) {
+    throw new UsageError(`--k8s-version ${input} is not a Kubernetes release: the newest kindlab knows of is 1.${newest}${major === 1 ? ` (1.${newest + 1} may be out)` : ''}`, {
+      hint: 'name a released version (e.g. v1.33.1); for a commit that is not released, pass it as a ref (kindlab test <ref> --kube-root <checkout>)',
+    });
   }
   return `v${v}`;
 }

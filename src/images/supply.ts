@@ -79,14 +79,17 @@ export class ImageSupply {
   }
 }
 
-function archiveFiles(paths: string[]): string[] {
+/** The archive files --images names; a path that is missing, or a folder without *.tar, is a usage error. */
+export function archiveFiles(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
     if (!existsSync(p)) {
       throw new UsageError(`--images ${p} does not exist`, { hint: 'pass a `docker save` archive, or a folder of them (*.tar)' });
     }
     if (statSync(p).isDirectory()) {
-      files.push(...readdirSync(p).filter((f) => f.endsWith('.tar')).sort().map((f) => join(p, f)));
+      const tars = readdirSync(p).filter((f) => f.endsWith('.tar')).sort().map((f) => join(p, f));
+      if (tars.length === 0) throw new UsageError(`--images ${p} is a folder with no *.tar archive in it`, { hint: 'pass a `docker save` archive, or a folder of them (*.tar)' });
+      files.push(...tars);
     } else {
       files.push(p);
     }

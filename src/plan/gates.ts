@@ -30,6 +30,9 @@ export interface GateInfo {
 const g = (name: string, kep: number | undefined, stages: StageSpan[], removed?: number, note?: string): GateInfo => ({ name, kep, stages, removed, note });
 const s = (from: number, stage: Stage, def: boolean, patches?: Array<[number, boolean]>): StageSpan => ({ from, stage, default: def, patches });
 
+/** The newest minor kindlab's table has seen; a release newer than the one after it does not exist yet. */
+export const newestKnownMinor = (): number => Math.max(...GATES.flatMap((g) => [...g.stages.map((s) => s.from), g.removed ?? 0]));
+
 export const GATES: readonly GateInfo[] = [
   g('DynamicKubeletConfig', 281, [s(4, 'alpha', false), s(11, 'beta', true), s(22, 'deprecated', false)], 26, 'kubelet side removed in 1.24'),
   g('JobTrackingWithFinalizers', 2307, [s(22, 'alpha', false), s(23, 'beta', true), s(24, 'beta', false), s(25, 'beta', true), s(26, 'ga', true)], 29, 'shipped on in 1.23.0, flipped off by a 1.23 patch and in 1.24'),

@@ -2,7 +2,7 @@
 // reason), the needs each gets at the target version (its stage, and why), and the cluster
 // profiles to create, scenarios with compatible needs sharing a cluster.
 import { emptyProfile, type ClusterProfile } from '../cluster/profile.js';
-import type { Scenario, ScenarioStage } from '../scenario/types.js';
+import type { Scenario, ScenarioStage, SkipKind } from '../scenario/types.js';
 import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, type NodeFacts } from './existing.js';
 import { gateAt, suggestGate } from './gates.js';
 import { specAt, type SourceGates } from './feature-specs.js';
@@ -64,6 +64,8 @@ export interface PlannedCluster {
 export interface PlanSkip {
   id: string;
   reason: string;
+  /** verdict: the feature does not apply at the target; environment: it cannot run here. */
+  kind: SkipKind;
 }
 
 export interface Plan {
@@ -79,12 +81,15 @@ interface Needs {
   provider: PlanProvider;
 }
 
-export type Decision = { ok: true; needs: Needs; notes: string[]; stage: ScenarioStage; unknown: string[] } | { ok: false; reason: string };
+export type Decision = { ok: true; needs: Needs; notes: string[]; stage: ScenarioStage; unknown: string[] } | { ok: false; reason: string; kind: SkipKind };
+
+const verdictSkip = (reason: string): Decision => ({ ok: false, reason, kind: 'verdict' });
+const environmentSkip = (reason: string): Decision => ({ ok: false, reason, kind: 'environment' });
 
 export function decide(s: Scenario, target: PlanTarget): Decision {
   const notes: string[] = [];
   const resolved = resolveRequirements(s, { version: target.version, description: target.description, sourceGates: target.sourceGates });
-  if (!resolved.ok) return resolved;
+  if (!resolved.ok) return verdictSkip(resolved.reason);
   const req = resolved.requirements;
   const [minor, patch] = resolved.stage.version.split('.').slice(1).map(Number) as [number, number];
   const profile = emptyProfile();
@@ -99,14 +104,14 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
           notes.push(`${s.id}: ${gone.reason}; not set`);
           continue;
         }
-        if (gone.known && !gone.exists && gone.behaviour !== undefined) return { ok: false, reason: `needs ${name}=${want}, but ${gone.reason}` };
+        if (gone.known && !gone.exists && gone.behaviour !== undefined) return verdictSkip(`needs ${name}=${want}, but ${gone.reason}`);
         const hint = suggestGate(name, target.sourceGates.keys());
-        return { ok: false, reason: `feature gate ${name} does not exist at the target${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}` };
+        return verdictSkip(`feature gate ${name} does not exist at the target${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}`);
       }
       const at = specAt(specs, minor);
-      if (!at) return { ok: false, reason: `feature gate ${name} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since})` };
+      if (!at) return verdictSkip(`feature gate ${name} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since})`);
       if (at.locked) {
-        if (want !== at.default) return { ok: false, reason: `needs ${name}=${want}, but ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor} (${at.stage})` };
+        if (want !== at.default) return verdictSkip(`needs ${name}=${want}, but ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor} (${at.stage})`);
         notes.push(`${s.id}: ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor}; not set`);
         continue;
       }
@@ -116,7 +121,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     const st = gateAt(name, minor, patch);
     if (!st.known) {
       const hint = suggestGate(name);
-      if (hint.length) return { ok: false, reason: `unknown feature gate ${name} (did you mean ${hint.join(' or ')}?); kindlab's table does not know it and the target's source was not read (a ref, or a release in the Go module cache: npm run lab -- --k8s-version v1.${minor}.${patch})` };
+      if (hint.length) return verdictSkip(`unknown feature gate ${name} (did you mean ${hint.join(' or ')}?); kindlab's table does not know it and the target's source was not read (a ref, or a release in the Go module cache: npm run lab -- --k8s-version v1.${minor}.${patch})`);
       notes.push(`${s.id}: feature gate ${name} is not in kindlab's lifecycle table; set as requested`);
       profile.featureGates[name] = want;
       continue;
@@ -126,10 +131,10 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
         notes.push(`${s.id}: ${st.reason}; not set`);
         continue;
       }
-      return { ok: false, reason: st.behaviour !== undefined ? `needs ${name}=${want}, but ${st.reason}` : st.reason };
+      return verdictSkip(st.behaviour !== undefined ? `needs ${name}=${want}, but ${st.reason}` : st.reason);
     }
     if (st.locked) {
-      if (!want) return { ok: false, reason: `needs ${name}=false, but ${name} is GA and locked on in 1.${minor}` };
+      if (!want) return verdictSkip(`needs ${name}=false, but ${name} is GA and locked on in 1.${minor}`);
       notes.push(`${s.id}: ${name} is GA and locked on in 1.${minor}; not set`);
       continue;
     }
@@ -163,10 +168,10 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
         return st.known ? (st.exists ? st.default : st.behaviour) : undefined;
       })();
       if (have !== undefined && have !== want) {
-        return { ok: false, reason: `needs feature gate ${name}=${want}; the cluster has it ${have ? 'on' : 'off'} (existing clusters cannot be reconfigured)` };
+        return environmentSkip(`needs feature gate ${name}=${want}; the cluster has it ${have ? 'on' : 'off'} (existing clusters cannot be reconfigured)`);
       }
     }
-    if (profile.needsNodes && !target.existing.hasNodes) return { ok: false, reason: 'needs running pods, and the cluster has no ready nodes' };
+    if (profile.needsNodes && !target.existing.hasNodes) return environmentSkip('needs running pods, and the cluster has no ready nodes');
     const nodes = target.existing.nodes;
     const skip = verdict([
       checkServedApis(profile.runtimeConfig, target.existing.servedApis),
@@ -174,7 +179,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
       checkNodeHosts(req.host, nodes),
       checkKubelet(profile.kubelet, nodes),
     ]);
-    if (skip) return { ok: false, reason: skip };
+    if (skip) return environmentSkip(skip);
     return ok('existing');
   }
 
@@ -197,19 +202,19 @@ function choose(
   const forced = target.forceProvider;
   const pick = (fit: string[], need: string, forcedMiss: string): Decision => {
     if (forced) {
-      if (!fit.includes(forced)) return { ok: false, reason: forcedMiss };
-      if (!usable(forced)) return { ok: false, reason: `${need}, and ${forced} cannot run here: ${why(forced)}` };
+      if (!fit.includes(forced)) return environmentSkip(forcedMiss);
+      if (!usable(forced)) return environmentSkip(`${need}, and ${forced} cannot run here: ${why(forced)}`);
       return ok(forced);
     }
     const first = fit.find(usable);
     if (first) return ok(first);
-    return { ok: false, reason: `${need}, and ${fit.length ? fit.map((n) => `${n} cannot run here: ${why(n)}`).join('; ') : 'no provider can do that'}` };
+    return environmentSkip(`${need}, and ${fit.length ? fit.map((n) => `${n} cannot run here: ${why(n)}`).join('; ') : 'no provider can do that'}`);
   };
   if (needsNodes) {
     // Before the cluster is made: the machine its nodes would run on.
     const skip = verdict([checkHost(host, target.host ? [target.host] : undefined)]);
     const d = pick(fitting((c) => c.nodes), 'needs running pods (a kubelet)', `needs running pods (a kubelet); --provider ${forced} runs no nodes`);
-    if (d.ok && skip) return { ok: false, reason: skip };
+    if (d.ok && skip) return environmentSkip(skip);
     return d;
   }
   if (loopback) {
@@ -219,12 +224,12 @@ function choose(
     return pick(fitting((c) => c.apiServerOnHost), `${need}${because}`, `${need}${because}, and --provider ${forced} was asked for`);
   }
   if (forced) {
-    if (!usable(forced)) return { ok: false, reason: `--provider ${forced} cannot run here: ${why(forced)}` };
+    if (!usable(forced)) return environmentSkip(`--provider ${forced} cannot run here: ${why(forced)}`);
     return ok(forced);
   }
   const first = considered.find(usable);
   if (first) return ok(first);
-  return { ok: false, reason: `no provider can run it here: ${considered.map((n) => `${n}: ${why(n)}`).join('; ')}` };
+  return environmentSkip(`no provider can run it here: ${considered.map((n) => `${n}: ${why(n)}`).join('; ')}`);
 }
 
 /** Whether two profiles can share a cluster; if so, the merged profile. */
@@ -269,7 +274,7 @@ export function plan(scenarios: readonly Scenario[], target: PlanTarget, namePre
   for (const s of scenarios) {
     const d = decide(s, target);
     if (!d.ok) {
-      skips.push({ id: s.id, reason: d.reason });
+      skips.push({ id: s.id, reason: d.reason, kind: d.kind });
       continue;
     }
     notes.push(...d.notes);

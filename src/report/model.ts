@@ -1,5 +1,6 @@
 // The report model of a run, kept apart from the writers (JUnit, JSON, summary table).
 import type { StepRecord } from '../scenario/context.js';
+import type { SkipKind } from '../scenario/types.js';
 
 /**
  * - passed / failed: the feature did / did not behave (a failed assertion, a timeout);
@@ -9,6 +10,7 @@ import type { StepRecord } from '../scenario/context.js';
  * - interrupted: cut short by Ctrl-C / SIGTERM (or not started because of it).
  */
 export type ResultStatus = 'passed' | 'failed' | 'skipped' | 'errored' | 'interrupted';
+
 
 /** How a feature stage is written for people: GA in capitals, the others as they are. */
 export const stageLabel = (stage: string): string => (stage === 'ga' ? 'GA' : stage);
@@ -23,6 +25,8 @@ export interface ScenarioResult {
   status: ResultStatus;
   /** The stage its feature was at on this cluster's version (alpha, beta, GA…), when it has one. */
   stage?: string;
+  /** Set when skipped: a verdict about the version, or the environment could not run it. */
+  skipKind?: SkipKind;
   /** Skip reason, the failure message, or the error (e.g. why the cluster did not come up). */
   message?: string;
   failedStep?: string;
@@ -52,17 +56,33 @@ export interface RunReport {
   results: ScenarioResult[];
 }
 
-export function counts(r: RunReport): Record<ResultStatus, number> {
+export function counts(r: Pick<RunReport, 'results'>): Record<ResultStatus, number> {
   const c: Record<ResultStatus, number> = { passed: 0, failed: 0, skipped: 0, errored: 0, interrupted: 0 };
   for (const x of r.results) c[x.status] += 1;
   return c;
 }
 
-/** Exit status of a run: 130 when interrupted, 1 when anything failed or errored, else 0. */
-export function runOutcome(r: RunReport, interrupted: boolean): 'ok' | 'failed' | 'interrupted' {
+/** Skipped because this machine could not run it (not a verdict on the feature). */
+export const environmentSkip = (x: ScenarioResult): boolean => x.status === 'skipped' && x.skipKind !== 'verdict';
+
+/** Results that say something about the feature: passed, failed, errored, or a verdict skip. */
+export function judged(results: readonly ScenarioResult[]): ScenarioResult[] {
+  return results.filter((x) => x.status !== 'interrupted' && !environmentSkip(x));
+}
+
+/**
+ * The one rule for how a run ends: interrupted (130) before anything else; failed (1) when a check
+ * failed or errored; untested (3) when nothing was judged — every selected check was skipped
+ * because this machine could not run it, or nothing was selected — unless `allowUntested`; else ok.
+ */
+export type RunOutcome = 'ok' | 'failed' | 'interrupted' | 'untested';
+
+export function runOutcome(r: Pick<RunReport, 'results'>, interrupted: boolean, allowUntested = false): RunOutcome {
   const c = counts(r);
   if (interrupted || c.interrupted > 0) return 'interrupted';
-  return c.failed + c.errored > 0 ? 'failed' : 'ok';
+  if (c.failed + c.errored > 0) return 'failed';
+  if (!allowUntested && judged(r.results).length === 0) return 'untested';
+  return 'ok';
 }
 
 /** One version of a matrix: what was asked for, what it resolved to, and its run. */

@@ -9,11 +9,14 @@ import { sleep } from '../util/abort.js';
 import { toApiError } from './api-error.js';
 import { assert } from './assert.js';
 import { redact } from './redact.js';
-import type { ClusterInfo, ExecResult, KubectlResult, ObjectRef, ScenarioContext, ScenarioStage, WaitOptions } from './types.js';
+import type { ClusterInfo, ExecResult, KubectlResult, ObjectRef, ScenarioContext, ScenarioStage, SkipKind, WaitOptions } from './types.js';
 
 /** Thrown by ctx.skip(): the scenario is reported as skipped with the reason. */
 export class ScenarioSkip extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly kind: SkipKind = 'environment',
+  ) {
     super(reason);
     this.name = 'ScenarioSkip';
   }
@@ -223,8 +226,8 @@ export function createContext(o: ContextOptions): ScenarioContext {
       state.cleanups.push(fn);
     },
     log,
-    skip(reason: string): never {
-      throw new ScenarioSkip(reason);
+    skip(reason: string, kind?: SkipKind): never {
+      throw new ScenarioSkip(reason, kind);
     },
     assert,
   };

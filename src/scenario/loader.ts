@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { declarationProblems } from './declaration.js';
 import type { Scenario } from './types.js';
 
 /** The repository's own catalogue (dist/scenario/loader.js → ../../scenarios). */
@@ -40,6 +41,12 @@ export function validateScenario(value: unknown, file: string): Scenario {
   if (missing.length) throw new ScenarioLoadError(`${file}: the scenario lacks ${missing.join(', ')}`);
   if (typeof s.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.id)) throw new ScenarioLoadError(`${file}: id must be kebab-case, got ${JSON.stringify(s.id)}`);
   if (typeof s.run !== 'function') throw new ScenarioLoadError(`${file}: run must be a function`);
+  const problems = declarationProblems(s);
+  if (problems.length) {
+    throw new ScenarioLoadError(`${file}: scenario ${s.id} declares ${problems.length === 1 ? problems[0] : `${problems.length} wrong fields:\n  ${problems.join('\n  ')}`}`, {
+      hint: 'fix the declaration; src/scenario/types.ts documents every field',
+    });
+  }
   return s as Scenario;
 }
 

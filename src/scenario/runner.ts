@@ -78,6 +78,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
   const absent = missingImages(requirementsFor(s, target.info).images, target.info);
   if (absent.length) {
     result.status = 'skipped';
+    result.skipKind = 'environment';
     result.message = `needs image${absent.length > 1 ? 's' : ''} ${absent.join(', ')}, which no node of the cluster has; kindlab does not wait for a pull (load ${absent.length > 1 ? 'them' : 'it'} into the nodes, e.g. kind load docker-image, or let kindlab create the cluster with ${absent.length > 1 ? 'them' : 'it'} in the local docker daemon)`;
     result.durationMs = performance.now() - started;
     opts.signal.removeEventListener('abort', onOuterAbort);
@@ -121,6 +122,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
   } catch (e) {
     if (e instanceof ScenarioSkip) {
       result.status = 'skipped';
+      result.skipKind = e.kind;
       result.message = redact(e.reason);
     } else {
       const err = toApiError(e);

@@ -3,6 +3,16 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { NodeFacts } from '../plan/existing.js';
 
+/**
+ * Why a check was skipped, which decides whether the skip is a result:
+ * - verdict: the feature does not exist or does not apply at this version (before its alpha, gate
+ *   removed, withdrawn) — a real answer, e.g. a matrix cell before the feature existed;
+ * - environment: it could have applied but could not run here (no provider, an image missing, a
+ *   host that lacks what the check needs, a cluster that cannot be reconfigured, --fail-fast).
+ * A run whose checks were all environment skips tested nothing, and is not a success.
+ */
+export type SkipKind = 'verdict' | 'environment';
+
 export type Component = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'kube-proxy';
 
 /** The stage of a feature at a Kubernetes version, from kindlab's gate-lifecycle table (src/plan/gates.ts). */
@@ -219,8 +229,12 @@ export interface ScenarioContext {
   step<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
   cleanup(fn: () => Promise<void> | void): void;
   log(message: string): void;
-  /** Skip the rest of the scenario with a reason (e.g. a host requirement is missing). */
-  skip(reason: string): never;
+  /**
+   * Skip the rest of the scenario with a reason. `environment` (the default): this machine or
+   * cluster cannot run the check (a host requirement is missing) — a run of nothing but such skips
+   * exits 3. `verdict`: the feature does not apply here (it is off at this version), a real result.
+   */
+  skip(reason: string, kind?: SkipKind): never;
   assert: Assertions;
 }
 

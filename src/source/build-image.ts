@@ -8,6 +8,7 @@ import { LABEL_COMMIT, LABEL_DESCRIBE, LABEL_KUBE_ROOT, LABEL_MANAGED } from '..
 import { EnvironmentError, ProcessError, UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import { prepareOfflineBuild, type OfflineBuild } from '../images/offline-build.js';
+import { archiveFiles } from '../images/supply.js';
 import { PINNED_KIND_VERSION } from '../kind/version.js';
 import { buildServerTarball } from './go-builder.js';
 import { kubeGitVersion } from './kube-version.js';
@@ -113,6 +114,13 @@ export async function buildNodeImage(request: BuildRequest, deps: BuildDeps): Pr
   const docker = new Docker(deps.runner, signal);
   const kind = new Kind(deps.runner, signal);
 
+  // Inputs first, dry run included: a missing archive or base image must not cost a checkout and a Go build.
+  if (req.images?.length) archiveFiles(req.images);
+  if (req.baseImage && !(await docker.imageInfo(req.baseImage))) {
+    throw new EnvironmentError(`--base-image ${req.baseImage} is not in the local docker daemon`, {
+      hint: 'nothing is pulled here: load it first (docker load -i FILE, or npm run lab builds kindlab/base), or drop --base-image for kind\'s default',
+    });
+  }
   const src = await phases.run('resolve ref', () => resolveSource(req, git));
   phases.note(`${req.ref} → ${src.commit.slice(0, 12)} (${src.describe})${src.patch ? ' with your uncommitted changes' : ''}`);
 

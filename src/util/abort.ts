@@ -1,6 +1,7 @@
 // One AbortSignal per command, fired by SIGINT/SIGTERM, threaded through every step and
 // child process so Ctrl-C stops work and lets cleanup run instead of killing the process.
 import { InterruptedError } from '../errors.js';
+import { realExit } from './exit-guard.js';
 
 export interface Interrupt {
   signal: AbortSignal;
@@ -18,7 +19,7 @@ export function onInterrupt(): Interrupt {
       controller.abort(new InterruptedError(`interrupted by ${sig}; cleaned up what this command created`));
     } else {
       process.stderr.write('kindlab: forced exit, cleanup skipped\n');
-      process.exit(130);
+      realExit(130);
     }
   };
   process.on('SIGINT', handler);

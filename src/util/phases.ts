@@ -5,7 +5,8 @@ export interface Phases {
   note(message: string): void;
 }
 
-export function createPhases(write: (s: string) => void, color = false, now: () => number = () => performance.now()): Phases {
+/** `dryRun`: a phase that ends did not happen (its commands were printed): no ✓ for it. */
+export function createPhases(write: (s: string) => void, color = false, now: () => number = () => performance.now(), dryRun = false): Phases {
   const dim = (s: string): string => (color ? `\u001b[2m${s}\u001b[0m` : s);
   const green = (s: string): string => (color ? `\u001b[32m${s}\u001b[0m` : s);
   const red = (s: string): string => (color ? `\u001b[31m${s}\u001b[0m` : s);
@@ -15,7 +16,7 @@ export function createPhases(write: (s: string) => void, color = false, now: () 
       write(`${dim('▸')} ${name}\n`);
       try {
         const out = await fn();
-        write(`${green('✓')} ${name} ${dim(`(${seconds(now() - start)})`)}\n`);
+        write(dryRun ? `${dim('-')} ${name} ${dim('(dry run: printed, not done)')}\n` : `${green('✓')} ${name} ${dim(`(${seconds(now() - start)})`)}\n`);
         return out;
       } catch (e) {
         write(`${red('✗')} ${name} ${dim(`(${seconds(now() - start)})`)}\n`);

@@ -8,12 +8,15 @@ import { capabilitiesOf } from '../cluster/providers.js';
 import { UsageError, type KindlabError } from '../errors.js';
 import { plan, type Plan, type PlannedCluster } from '../plan/planner.js';
 import { withUpstreamSpecs } from '../e2e/upstream.js';
+import { inShard, type Shard } from '../plan/shard.js';
 
 export interface PlanRequest extends TargetFlags {
   selectors: string[];
   kubeconfig?: string;
   scenariosDir: string[];
   builtin: boolean;
+  /** Plan only shard i of n, as `test --shard` would run it. */
+  shard?: Shard;
 }
 
 export interface PlannedClusterView extends PlannedCluster {
@@ -34,7 +37,7 @@ export interface PlanView {
 }
 
 export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanView> {
-  let scenarios = await runs.selectScenarios(app, req, req.selectors, 'plan');
+  let scenarios = inShard(await runs.selectScenarios(app, req, req.selectors, 'plan'), (s) => s.id, req.shard);
   const notes: string[] = [];
   let p: Plan;
   let resolved: ResolvedTarget | undefined;

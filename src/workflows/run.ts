@@ -15,8 +15,9 @@ export interface RunRequest extends runs.RunSettings {
   junit?: string;
 }
 
-export function listScenarios(app: AppEnv, req: Pick<RunRequest, 'scenariosDir' | 'builtin' | 'selectors'>): Promise<Scenario[]> {
-  return runs.selectScenarios(app, req, req.selectors);
+/** What a run would run: the selection, then the shard of it (so a CI shard can be checked before it runs). */
+export async function listScenarios(app: AppEnv, req: Pick<RunRequest, 'scenariosDir' | 'builtin' | 'selectors' | 'shard'>): Promise<Scenario[]> {
+  return inShard(await runs.selectScenarios(app, req, req.selectors), (s) => s.id, req.shard);
 }
 
 export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ report: RunReport; written: runs.WrittenReports; artifactsDir: string }> {

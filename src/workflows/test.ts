@@ -13,7 +13,7 @@ import type { Plan } from '../plan/planner.js';
 import type { RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
-import { matches } from '../plan/select.js';
+import { closestIds, matches } from '../plan/select.js';
 import { resolve } from 'node:path';
 import { capabilitiesOf } from '../cluster/providers.js';
 
@@ -38,6 +38,13 @@ export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args'
   const all = await loadScenarios([...(req.builtin === false ? [] : [BUILTIN_SCENARIOS_DIR]), ...req.scenariosDir.map((d) => resolve(app.cwd, d))]);
   const [first, ...rest] = args;
   const firstIsRef = first !== undefined && !req.ref && !/^(tag:|kep:)|[*?]/.test(first) && !all.some((s) => matches(s, first));
+  // A near-miss of a scenario id is a typo, not a branch: say so before resolving it as a ref.
+  const near = firstIsRef && !/^v\d|\/|^[0-9a-f]{7,40}$|^HEAD|^@/.test(first) ? closestIds(all, first) : [];
+  if (near.length) {
+    throw new UsageError(`"${first}" is not a scenario (did you mean ${near.join(' or ')}?)`, {
+      hint: `a first argument that matches no scenario is taken for a Kubernetes ref; for a ref of that name pass --ref ${first}`,
+    });
+  }
   const ref = firstIsRef ? first : req.ref;
   if (e2e.length && ref) {
     throw new UsageError(`${e2e.map((e) => e.text).join(', ')}: upstream specs run from the e2e.test of a lab release; kindlab does not build a ref's e2e.test yet`, {

@@ -40,8 +40,8 @@ describe('planRun', () => {
       ['kl-r-2', 'kind', ['node', 'old-api']],
     ]);
     expect(p.skips).toEqual([
-      { id: 'new-only', reason: 'local (v1.37.2): needs Kubernetes >=1.38; the target is v1.37.2 (binaries in /lab); kind (v1.36.0): needs Kubernetes >=1.38; the target is v1.36.0 (image x:v1.36.0)' },
-      { id: 'new-node', reason: 'needs Kubernetes >=1.37; the target is v1.36.0 (image x:v1.36.0)' },
+      { id: 'new-only', reason: 'local (v1.37.2): needs Kubernetes >=1.38; the target is v1.37.2 (binaries in /lab); kind (v1.36.0): needs Kubernetes >=1.38; the target is v1.36.0 (image x:v1.36.0)', kind: 'verdict' },
+      { id: 'new-node', reason: 'needs Kubernetes >=1.37; the target is v1.36.0 (image x:v1.36.0)', kind: 'verdict' },
     ]);
     expect(providerVersion(split, 'local')).toBe('1.37.2');
     expect(providerVersion(split, 'kind')).toBe('1.36.0');
@@ -51,9 +51,11 @@ describe('planRun', () => {
   it('two versions, kind unusable: node scenarios skipped with kind’s reason', () => {
     const p = planRun([sc('api'), sc('node', { needs: 'node' })], { ...split, target: { ...split.target, providers: { local: true, kind: 'kind is not installed' } } }, 'kl-r');
     expect(p.clusters.map((c) => c.provider)).toEqual(['local']);
-    expect(p.skips).toEqual([{ id: 'node', reason: 'needs running pods (a kubelet), and kind cannot run here: kind is not installed' }]);
+    expect(p.skips).toEqual([{ id: 'node', reason: 'needs running pods (a kubelet), and kind cannot run here: kind is not installed', kind: 'environment' }]);
     // An API scenario neither side can run: no mention of a --provider flag the user did not give.
     const q = planRun([sc('old-api', {}, { versions: '<1.37' })], { ...split, target: { ...split.target, providers: { local: true, kind: 'kind is not installed' } } }, 'kl-r');
     expect(q.skips[0]!.reason).toBe('local (v1.37.2): needs Kubernetes <1.37; the target is v1.37.2 (binaries in /lab); kind (v1.36.0): kind cannot run here: kind is not installed');
+    // a verdict on one side and this machine on the other: not a verdict
+    expect(q.skips[0]!.kind).toBe('environment');
   });
 });

@@ -35,7 +35,7 @@ describe('gate lifecycle', () => {
 describe('plan', () => {
   it('skips by version range with the reason', () => {
     const p = plan([sc('new', {}, { versions: '>=1.30' })], target('1.24.17'));
-    expect(p.skips).toEqual([{ id: 'new', reason: 'needs Kubernetes >=1.30; the target is v1.24.17' }]);
+    expect(p.skips).toEqual([{ id: 'new', reason: 'needs Kubernetes >=1.30; the target is v1.24.17', kind: 'verdict' }]);
   });
 
   it('sets alpha gates, drops locked GA gates with a note, and refuses removed ones', () => {
@@ -45,7 +45,7 @@ describe('plan', () => {
     const at27 = plan(scenarios, target('1.27.3'));
     expect(at27.clusters[0]?.profile.featureGates).toEqual({});
     expect(at27.notes.join('\n')).toMatch(/CronJobTimeZone is GA and locked on in 1.27; not set/);
-    expect(at27.skips).toEqual([{ id: 'b', reason: expect.stringMatching(/DynamicKubeletConfig was removed in 1.26 without graduating/) }]);
+    expect(at27.skips).toEqual([{ id: 'b', reason: expect.stringMatching(/DynamicKubeletConfig was removed in 1.26 without graduating/), kind: 'verdict' }]);
     const at30 = plan(scenarios, target('1.30.0'));
     expect(at30.clusters[0]?.scenarios).toEqual(['a']);
     expect(at30.notes.join('\n')).toMatch(/CronJobTimeZone went GA in 1.27 and was removed in 1.29: the feature is always on/);
@@ -65,7 +65,7 @@ describe('plan', () => {
     // locked at its default: not set (a note), and the opposite value is a skip
     const locked = plan([sc('on', { featureGates: { OldThing: true } }), sc('off', { featureGates: { OldThing: false } })], t);
     expect(locked.clusters[0]?.profile.featureGates).toEqual({});
-    expect(locked.skips).toEqual([{ id: 'off', reason: 'needs OldThing=false, but OldThing is locked on in 1.38 (ga)' }]);
+    expect(locked.skips).toEqual([{ id: 'off', reason: 'needs OldThing=false, but OldThing is locked on in 1.38 (ga)', kind: 'verdict' }]);
   });
 
   it('treats a gate the source no longer declares as always on when the table has it GA then removed', () => {
@@ -99,7 +99,7 @@ describe('plan', () => {
     const s = [sc('api'), sc('pods', { needs: 'node' })];
     expect(plan(s, target('1.33.0')).clusters.map((c) => [c.provider, c.scenarios])).toEqual([['local', ['api']], ['kind', ['pods']]]);
     const noKind = plan(s, target('1.33.0', { providers: { local: true, kind: 'the Docker daemon is not reachable' } }));
-    expect(noKind.skips).toEqual([{ id: 'pods', reason: 'needs running pods (a kubelet), and kind cannot run here: the Docker daemon is not reachable' }]);
+    expect(noKind.skips).toEqual([{ id: 'pods', reason: 'needs running pods (a kubelet), and kind cannot run here: the Docker daemon is not reachable', kind: 'environment' }]);
   });
 
   it('checks an existing cluster instead of configuring it', () => {
@@ -127,5 +127,26 @@ describe('select', () => {
   });
   it('refuses a selector that matches nothing', () => {
     expect(() => select(all, ['nope'])).toThrow(/selector "nope" matches no scenario/);
+  });
+});
+
+describe('skip kinds', () => {
+  it('a version outside the range, a gate that does not exist yet, a withdrawn KEP: verdicts', () => {
+    const p = plan(
+      [
+        sc('range', {}, { versions: '>=1.40' }),
+        sc('gate', { featureGates: { CronJobTimeZone: true } }),
+        sc('withdrawn', { perVersion: [{ versions: '>=1.20', skip: 'KEP withdrawn' }] }),
+      ],
+      target('1.23.0'),
+    );
+    expect(p.skips.map((s) => [s.id, s.kind])).toEqual([['range', 'verdict'], ['gate', 'verdict'], ['withdrawn', 'verdict']]);
+  });
+  it('no provider able to run it, a forced provider that cannot, a host need: environment', () => {
+    const none = target('1.33.0', { providers: { local: 'no binaries', kind: 'the Docker daemon is not reachable' } });
+    expect(plan([sc('api')], none).skips).toEqual([expect.objectContaining({ id: 'api', kind: 'environment' })]);
+    expect(plan([sc('forced')], { ...none, forceProvider: 'kind' }).skips[0]).toMatchObject({ kind: 'environment', reason: /--provider kind cannot run here/ });
+    const host = plan([sc('cg2', { needs: 'node', host: { cgroup: '2' } })], target('1.33.0', { host: { source: 'docker host', kernelVersion: '6.1.0', cgroupVersion: '1' } }));
+    expect(host.skips[0]).toMatchObject({ id: 'cg2', kind: 'environment' });
   });
 });
