@@ -20,7 +20,7 @@ import { buildFailureLine, checkEnds, judge, nextStep, stepsFor, type Observatio
 import { plan } from '../plan/planner.js';
 import type { Scenario } from '../scenario/types.js';
 import { Git } from '../source/git.js';
-import { chooseKubeRoot } from '../source/kube-root.js';
+import { chooseKubeRoot, validateKubeRoot } from '../source/kube-root.js';
 import { writeFileAtomic } from '../state/atomic.js';
 
 export interface BisectRequest {
@@ -80,6 +80,8 @@ interface SavedState {
 
 export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<BisectOutcome> {
   const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
+  // The checkout first: a folder that is no git repository is not an "unknown ref".
+  validateKubeRoot(kubeRoot);
   const git = new Git(app.runner, kubeRoot.path, app.signal);
   const good = await git.resolve(req.good);
   const bad = await git.resolve(req.bad);
