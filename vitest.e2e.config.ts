@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    setupFiles: ['test/helpers/tmp-per-file.ts'],
     maxWorkers: 1,
     fileParallelism: false,
   },

@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 1_800_000,
     hookTimeout: 1_800_000,
     pool: 'forks',
+    setupFiles: ['test/helpers/tmp-per-file.ts'],
+    globalSetup: ['test/helpers/kind-tier-setup.ts'],
     maxWorkers: 1,
     fileParallelism: false,
     sequence: { shuffle: false },

@@ -204,6 +204,9 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
       }
     });
     await phases.run('label image', async () => {
+      // A rebuild moves the tag: the image kindlab built before under it would be left dangling,
+      // out of sight of ls and rmi. It goes, unless a container still uses it (docker refuses then).
+      const previous = await docker.imageInfo(src.image);
       await docker.deriveImage(unlabelled, src.image, {
         files: offline?.restoreFiles,
         changes: Object.entries({
@@ -214,6 +217,12 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
         }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`),
       });
       await docker.removeImage(unlabelled);
+      const now = await docker.imageInfo(src.image);
+      if (previous && previous.labels[LABEL_MANAGED] === 'true' && previous.id !== now?.id) {
+        await docker.removeImage(previous.id);
+        if (await docker.imageInfo(previous.id)) phases.note(`the image this tag pointed to before (${previous.id.slice(7, 19)}) is still used by a container; docker image rm it when that is gone`);
+        else phases.note(`removed the image this tag pointed to before (${previous.id.slice(7, 19)})`);
+      }
     });
   } catch (e) {
     // kind leaves its build container behind when it is killed; remove only the new ones.

@@ -3,13 +3,15 @@
 // to show that an interrupted command left nothing behind.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerUp, kindAvailable, kindlab, whyNoDocker, whyNoKind, type CliRun } from './env.js';
 import { readLabNode, type LabNode } from './lab-node.js';
 import { labCacheRoot } from '../../src/lab/cache.js';
 
-export const tierHome = process.env.KINDLAB_KIND_TIER_HOME ?? join(tmpdir(), 'kindlab-kind-tier');
+// A cache, not a temporary folder: its image records make the tier's node image a cache hit from
+// one run to the next. Runs and logs of earlier runs are dropped when the tier starts.
+export const tierHome = process.env.KINDLAB_KIND_TIER_HOME ?? join(homedir(), '.cache', 'kindlab', 'kind-tier');
 mkdirSync(tierHome, { recursive: true });
 
 const lab = readLabNode();

@@ -1,0 +1,17 @@
+// Every test file gets a temporary folder of its own as TMPDIR (its children inherit it), removed
+// when the file ends, passed or failed: what a test makes with tmpdir() cannot outlive it. Hooks
+// after a file run in reverse order, so this runs after the file's own afterAll (a cluster it
+// brought up is down before its folders go).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+const outer = tmpdir();
+const mine = mkdtempSync(join(outer, 'kl-test-'));
+process.env.TMPDIR = mine;
+
+afterAll(() => {
+  process.env.TMPDIR = outer;
+  rmSync(mine, { recursive: true, force: true, maxRetries: 3 });
+});
