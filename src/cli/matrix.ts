@@ -24,6 +24,7 @@ interface MatrixFlags {
   shard?: string;
   jobs?: string;
   allowUntested?: boolean;
+  list?: boolean;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -40,6 +41,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--junit-dir <dir>', 'write one JUnit XML file per version (<version>.xml)')
     .option('--html <file>', 'write a self-contained HTML report: the table, then every version’s run')
     .option('--shard <i/n>', 'run only shard i of n of the cells (scenario × version): a stable split for n CI runners')
+    .option('--list', 'list the cells (version × scenario) this run, or this --shard of it, would run, and what each version stands for; run nothing')
     .option('--allow-untested', 'exit 0 even when a version tested nothing: all its checks were skipped because this machine could not run them (exit 3 otherwise)')
     .addHelpText(
       'after',
@@ -70,6 +72,15 @@ async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags)
   const { availableParallelism } = await import('node:os');
   const { matrixTable } = await import('../report/matrix-table.js');
   const { runExitCode } = await import('../app/scenario-runs.js');
+  if (flags.list) {
+    const { matrixCells } = await import('../workflows/matrix.js');
+    const { table } = await import('../util/table.js');
+    const { mine, all, targets } = await matrixCells(ctx, { ...flags, selectors, versions: parseVersionList(flags.versions), ...(await runFlags(flags, ctx.cwd)) });
+    const stands = (t: { ref?: string; binDir?: string; k8sVersion?: string }): string => (t.ref ? `ref ${t.ref}` : t.binDir ? `lab binaries ${t.binDir}` : `kind's published image of ${t.k8sVersion}`);
+    ctx.io.stdout(table(['VERSION', 'SCENARIO', 'RUNS ON'], mine.map((c) => [c.v.label, c.s.id, stands(targets.get(c.v)!)])));
+    ctx.io.stdout(`${mine.length} of ${all} cell(s)${flags.shard ? ` (shard ${flags.shard})` : ''}\n`);
+    return 0;
+  }
   const out = await matrixWorkflow(ctx, {
     ...flags,
     selectors,

@@ -51,17 +51,23 @@ export function targetFor(app: AppEnv, v: VersionEntry): Pick<TargetFlags, 'ref'
 
 const safeName = (label: string): string => label.replace(/[^A-Za-z0-9._-]+/g, '_');
 
-export async function matrixWorkflow(app: AppEnv, req: MatrixRequest): Promise<MatrixOutcome> {
-  const runId = runs.newRunId();
-  const started = performance.now();
+/** The cells (scenario × version) this run, or this shard of it, would run, and what each version stands for. */
+export async function matrixCells(app: AppEnv, req: Pick<MatrixRequest, 'selectors' | 'versions' | 'shard' | 'scenariosDir' | 'builtin'>) {
   const selected = await runs.selectScenarios(app, req, req.selectors);
   if (selected.length === 0) throw new UsageError('no scenario matches the selectors', { hint: 'kindlab run --list shows the catalogue' });
   // A cell is one scenario on one version; shards split cells, so n runners share the versions too.
   const cells = req.versions.flatMap((v) => selected.map((s) => ({ v, s })));
   const mine = inShard(cells, (c) => `${c.v.label} ${c.s.id}`, req.shard);
-  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${mine.length} of ${cells.length} cell(s)\n`);
   // Every version is checked before the first runs: a missing lab build is a usage error, not a column.
   const targets = new Map(req.versions.map((v) => [v, targetFor(app, v)]));
+  return { all: cells.length, mine, targets };
+}
+
+export async function matrixWorkflow(app: AppEnv, req: MatrixRequest): Promise<MatrixOutcome> {
+  const runId = runs.newRunId();
+  const started = performance.now();
+  const { all, mine, targets } = await matrixCells(app, req);
+  if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${mine.length} of ${all} cell(s)\n`);
   const work = req.versions.map((v, i) => ({ v, i, scenarios: mine.filter((c) => c.v === v).map((c) => c.s) })).filter((w) => w.scenarios.length > 0);
   const done: Array<MatrixColumn | undefined> = new Array(req.versions.length);
   let next = 0;

@@ -91,6 +91,8 @@ const CASES: Case[] = [
   // 5. options that say one thing and do another
   { name: 'run --list --shard with a value that is not i/n', args: () => ['run', '--list', '--shard', '1/x'], code: 2, says: /--shard must look like i\/n/ },
   { name: 'plan --shard 3/2', args: () => ['plan', '--shard', '3/2'], code: 2, says: /--shard/ },
+  { name: 'matrix --list names a lab build that does not exist, before anything', args: () => ['matrix', '--list', '--versions', 'lab:v1.29.0', 'create-token'], code: 2, says: /--versions lab:v1\.29\.0: the lab has no build of v1\.29\.0/ },
+  { name: 'matrix --list --shard with a value that is not i/n', args: () => ['matrix', '--list', '--versions', 'lab:v1.37.2', '--shard', '0/2'], code: 2, says: /--shard/ },
   { name: 'plan -o yaml', args: () => ['plan', '-o', 'yaml'], code: 2, says: /argument 'yaml' is invalid.*Allowed choices are text, json/ },
   { name: 'up -o yaml', args: () => ['up', '--provider', 'local', '--name', 'never', '-o', 'yaml'], code: 2, says: /Allowed choices are text, json/ },
   { name: 'build -o yaml', args: () => ['build', 'v1.33.0', '-o', 'yaml'], code: 2, says: /Allowed choices are text, json/ },
