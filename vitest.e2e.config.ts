@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     setupFiles: ['test/helpers/tmp-per-file.ts'],
+    globalSetup: ['test/helpers/tmp-global.ts'],
     maxWorkers: 1,
     fileParallelism: false,
   },

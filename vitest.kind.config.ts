@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 1_800_000,
     pool: 'forks',
     setupFiles: ['test/helpers/tmp-per-file.ts'],
-    globalSetup: ['test/helpers/kind-tier-setup.ts'],
+    globalSetup: ['test/helpers/tmp-global.ts', 'test/helpers/kind-tier-setup.ts'],
     maxWorkers: 1,
     fileParallelism: false,
     sequence: { shuffle: false },

@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
 const outer = tmpdir();
-const mine = mkdtempSync(join(outer, 'kl-test-'));
+// Under the run's parent (tmp-global.ts), which the run's end removes whatever happens here.
+const mine = mkdtempSync(join(process.env.KINDLAB_TEST_TMP_PARENT ?? outer, 'kl-test-'));
 process.env.TMPDIR = mine;
 
-afterAll(() => {
+const remove = (): void => {
   process.env.TMPDIR = outer;
   rmSync(mine, { recursive: true, force: true, maxRetries: 3 });
-});
+};
+afterAll(remove);
