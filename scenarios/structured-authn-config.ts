@@ -6,7 +6,8 @@
 //
 // The scenario serves its own two issuers (discovery + JWKS over HTTPS) on a FIXED port of
 // 127.0.0.1, because the file the API server reads must exist before the scenario runs: the issuers'
-// CA certificate and signing keys are committed TEST-ONLY fixtures (scenarios/fixtures/structured-authn).
+// CA certificate and signing keys are TEST-ONLY material generated on first use and kept in
+// $KINDLAB_HOME (_support/test-material.ts), so a later process serves with the CA the file pins.
 // That only works where kube-apiserver shares the host's network (provider `local`): inside a kind
 // node container 127.0.0.1 is the container itself, so the scenario skips there.
 //

@@ -1,5 +1,6 @@
 // Public API for scenario authors: `import { defineScenario } from 'kindlab'`.
 export { defineScenario } from './scenario/types.js';
+export { scenarioDataDir } from './state/home.js';
 export type {
   Scenario,
   ScenarioMeta,

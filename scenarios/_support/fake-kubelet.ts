@@ -3,8 +3,8 @@
 // at it (fake-node.ts), and accepts an SPDY/3.1 upgrade by echoing every byte back. The API server
 // does not parse what it tunnels, so an echo is enough to show a byte round trip through
 // kube-apiserver without a real node. Only a control plane that shares this machine's loopback (the
-// `local` provider) can reach it. TLS with the TEST-ONLY serving certificate of
-// scenarios/fixtures/structured-authn (127.0.0.1); kube-apiserver without
+// `local` provider) can reach it. TLS with the TEST-ONLY serving certificate for 127.0.0.1
+// (_support/test-material.ts, generated on first use); kube-apiserver without
 // --kubelet-certificate-authority does not verify kubelet certificates.
 import * as https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';

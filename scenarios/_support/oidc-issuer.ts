@@ -1,15 +1,15 @@
 // A minimal OIDC issuer served from the scenario process: discovery document and JWKS over HTTPS, with
-// a TEST-ONLY serving certificate (scenarios/fixtures/structured-authn). Several issuers share one
-// listener, told apart by path: https://127.0.0.1:<port>/<name>.
-import { readFileSync } from 'node:fs';
+// a TEST-ONLY serving certificate. Several issuers share one listener, told apart by path:
+// https://127.0.0.1:<port>/<name>. The key material is generated on first use (see test-material.ts),
+// never shipped.
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { signingKey, type SigningKey } from './jwt.js';
+import { testMaterial } from './test-material.js';
 
-const FIXTURES = new URL('../fixtures/structured-authn/', import.meta.url);
-
+/** One file of the TEST-ONLY material: the CA, the issuer's serving pair, the JWT signing keys. */
 export function fixture(name: string): string {
-  return readFileSync(new URL(name, FIXTURES), 'utf8');
+  return testMaterial(name);
 }
 
 export interface IssuerDef {

@@ -11,9 +11,13 @@ const outer = tmpdir();
 // Under the run's parent (tmp-global.ts), which the run's end removes whatever happens here.
 const mine = mkdtempSync(join(process.env.KINDLAB_TEST_TMP_PARENT ?? outer, 'kl-test-'));
 process.env.TMPDIR = mine;
+// Nor may a test touch the real ~/.kindlab: a test that names no KINDLAB_HOME gets one in its folder.
+const homeWasSet = process.env.KINDLAB_HOME !== undefined;
+if (!homeWasSet) process.env.KINDLAB_HOME = join(mine, 'kindlab-home');
 
 const remove = (): void => {
   process.env.TMPDIR = outer;
+  if (!homeWasSet) delete process.env.KINDLAB_HOME;
   rmSync(mine, { recursive: true, force: true, maxRetries: 3 });
 };
 afterAll(remove);

@@ -2,7 +2,7 @@
 // MutatingAdmissionPolicy API version table, host checks for user namespaces, and the test issuer's
 // AuthenticationConfiguration and fixtures.
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import type { ScenarioContext } from '../../../src/scenario/types.js';
 import { atLeast, clusterScopedName, gate, minor, parseFeatureMetric } from '../../../scenarios/_support/cluster.js';
 import { decodeClaims, fingerprint, signJwt, signingKey } from '../../../scenarios/_support/jwt.js';
 import { fixture } from '../../../scenarios/_support/oidc-issuer.js';
+import { MATERIAL_FILES } from '../../../scenarios/_support/test-material.js';
+import { repoRoot } from '../../helpers/env.js';
 import { judgeEtcd } from '../../../scenarios/etcd-version.js';
 import { mapApiVersion } from '../../../scenarios/mutating-admission-policy.js';
 import {
@@ -171,7 +173,14 @@ describe('structured authentication configuration', () => {
     const serving = new X509Certificate(fixture('test-only-issuer-serving.crt'));
     expect(serving.verify(ca.publicKey)).toBe(true);
     expect(serving.subjectAltName).toContain('IP Address:127.0.0.1');
-    expect(new Date(serving.validTo).getFullYear()).toBeGreaterThan(2100);
+    expect(new Date(serving.validTo).getFullYear()).toBeGreaterThan(new Date().getFullYear() + 5);
+  });
+
+  it('generates that material on first use into the scenario data folder, keeps no CA key, and ships none', () => {
+    const dir = join(process.env.KINDLAB_HOME!, 'scenario-data', 'structured-authn-config', 'material');
+    expect(readdirSync(dir).sort()).toEqual([...MATERIAL_FILES].sort());
+    expect(statSync(join(dir, 'test-only-issuer-serving.key')).mode & 0o077).toBe(0);
+    expect(existsSync(join(repoRoot, 'scenarios', 'fixtures', 'structured-authn'))).toBe(false);
   });
 });
 
