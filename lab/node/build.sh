@@ -14,7 +14,8 @@
 #
 # Progress goes to stderr; stdout gets the summary as KEY=VALUE lines:
 #   BASE_IMAGE=  IMAGES_DIR=  KUBE_ROOT=  KUBEADM=  K8S_VERSION=  NODE_CACHE=
-# Needs node and npm (the lab is kindlab's own code: it runs from this repository).
+# Needs node and kindlab built (the lab is kindlab's own code: dist/lab/cli.js of this package;
+# `kindlab lab node` runs this script from an installed package too).
 set -euo pipefail
 LOG_TAG=build
 
@@ -38,7 +39,8 @@ done
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ $K8S_VERSION =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--k8s-version wants vX.Y.Z, not $K8S_VERSION"
 for c in go docker jq git gcc flock bc; do command -v "$c" >/dev/null || die "$c is not installed"; done
-for c in node npm; do command -v "$c" >/dev/null || die "$c is not installed"; done
+command -v node >/dev/null || die "node is not installed"
+[[ -f "$LAB_NODE_DIR/../../dist/lab/cli.js" ]] || die "kindlab is not built (dist/lab/cli.js missing): npm run build"
 
 # one build of a release at a time (a second caller waits, then finds everything cached)
 exec {build_lock}>"$NODE_CACHE/build-$K8S_VERSION.lock"
@@ -56,7 +58,7 @@ timed kube-checkout-all "$LAB_NODE_DIR/kube-checkout.sh" >"$out/checkout"
 kube_root_dir=$(sed -n 's/^KUBE_ROOT=//p' "$out/checkout")
 log "lab build of $K8S_VERSION from $kube_root_dir"
 # the node's binaries and upstream's e2e.test (after them: it compiles only the test packages)
-timed lab-from-tree npm --prefix "$LAB_NODE_DIR/../.." run -s lab -- --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" --components e2e.test >&2
+timed lab-from-tree node "$LAB_NODE_DIR/../../dist/lab/cli.js" --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" --components e2e.test >&2
 # one toolchain for every Go build here: the one the tree pins (its std library is compiled once)
 GOTOOLCHAIN=$(jq -r '.kubernetes.gotoolchain // "local"' "$(lab_k8s_dir)/manifest.json")
 export GOTOOLCHAIN

@@ -17,7 +17,14 @@ async function handler(ctx: CliContext, flags: { output: 'text' | 'json' }): Pro
   const { evaluate } = await import('../doctor/evaluate.js');
   const { defaultLabBinDir } = await import('../cluster/local/provider.js');
   const facts = await probe(ctx.runner, ctx.store.paths.root, defaultLabBinDir(ctx.env), ctx.env.KINDLAB_KIND ?? 'kind');
-  const findings = evaluate(facts);
+  const { evaluateSelf } = await import('../doctor/evaluate.js');
+  const { packageInfo } = await import('../util/package-info.js');
+  const { BUILTIN_SCENARIOS_DIR } = await import('../scenario/loader.js');
+  const { labBinDirs, labCacheRoot } = await import('../lab/cache.js');
+  const pkg = packageInfo();
+  const labCache = labCacheRoot(ctx.env);
+  const self = evaluateSelf({ version: pkg.version, packageRoot: pkg.root, node: process.versions.node, nodeRange: pkg.nodeRange, scenariosDir: BUILTIN_SCENARIOS_DIR, labCache, labReleases: labBinDirs(labCache).map((l) => l.version) });
+  const findings = [...self, ...evaluate(facts)];
   const failed = findings.some((f) => f.status === 'fail');
   if (flags.output === 'json') {
     ctx.io.stdout(JSON.stringify({ ok: !failed, findings }, null, 2) + '\n');

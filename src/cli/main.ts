@@ -2,7 +2,7 @@
 // command registry without loading commander; otherwise commander is given the one command that
 // runs (all of them only when the name is unknown, for its suggestion), and that command's module
 // is the only one imported.
-import { readFileSync } from 'node:fs';
+import { packageInfo } from '../util/package-info.js';
 import { ExitCode, isKindlabError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
 import { createContext, realIO, type CliIO } from './context.js';
@@ -108,8 +108,7 @@ function indent(s: string): string {
 }
 
 function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageInfo().version;
 }
 
 export type { Handler, CommandModule } from './registry.js';

@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'matrix', usage: '[options] [selectors...]', summary: 'the same scenarios on several versions, side by side (feature × version table, JSON, JUnit per version, HTML)', load: () => import('./matrix.js') },
   { name: 'bisect', usage: '[options] <scenario>', summary: 'find the first commit where a scenario’s result changes, building each candidate the cheapest way', load: () => import('./bisect.js') },
   { name: 'new', usage: '[options] <what> <id>', summary: 'write a commented scenario template', load: () => import('./new.js') },
+  { name: 'lab', usage: '<build|node|ls> [options]', summary: 'build the binaries the local provider runs and a kind node’s ingredients, offline (Go module proxy, Debian)', load: () => import('./lab.js') },
 ];
 
 export const findCommand = (name: string | undefined): CommandEntry | undefined => COMMANDS.find((c) => c.name === name);

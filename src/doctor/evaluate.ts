@@ -26,6 +26,31 @@ export interface Facts {
 
 const GiB = 1024 ** 3;
 
+/** kindlab itself: its version, the Node it runs on against the versions it supports, where it finds its scenarios and lab. */
+export interface SelfFacts {
+  version: string;
+  packageRoot: string;
+  node: string;
+  nodeRange: string;
+  scenariosDir: string;
+  labCache: string;
+  labReleases: string[];
+}
+
+export function evaluateSelf(s: SelfFacts): Finding[] {
+  const nodeOk = semver.satisfies(s.node, s.nodeRange);
+  return [
+    { check: 'kindlab', status: 'ok', detail: `${s.version} (${s.packageRoot})` },
+    nodeOk
+      ? { check: 'node', status: 'ok', detail: `${s.node} (kindlab supports ${s.nodeRange})` }
+      : { check: 'node', status: 'fail', detail: `${s.node}; kindlab supports ${s.nodeRange}`, fix: `install a Node.js that satisfies ${s.nodeRange}` },
+    { check: 'scenarios', status: 'ok', detail: `built-in: ${s.scenariosDir}` },
+    s.labReleases.length
+      ? { check: 'lab', status: 'ok', detail: `${s.labCache}: ${s.labReleases.join(', ')}` }
+      : { check: 'lab', status: 'warn', detail: `${s.labCache}: no release built`, fix: 'kindlab lab build (the local provider runs those binaries)' },
+  ];
+}
+
 export function evaluate(f: Facts): Finding[] {
   const out: Finding[] = [];
   if (f.docker.daemonVersion) {

@@ -15,6 +15,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Resolve with the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /** Pass the child's stderr through to ours as it comes (long builds whose progress the user watches). */
+  passStderr?: boolean;
 }
 
 export interface RunResult {
@@ -43,7 +45,7 @@ export class ExecaRunner implements ProcessRunner {
         env: options.env,
         extendEnv: true,
         stdout: sink,
-        stderr: sink,
+        stderr: options.passStderr && !options.logFile ? 'inherit' : sink,
         // Its own process group, so that cancelling stops what it started too (kind's docker
         // execs, go's compilers, a shell's sleep): a grandchild left running would hold the
         // output pipe open and the cancelled command would not return until it ended.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run lab [-- options]`: builds (or reuses) the lab binaries and prints their folder as the
+// `npm run lab [-- options]` (the installed CLI: `kindlab lab build`, src/cli/lab.ts): builds (or reuses) the lab binaries and prints their folder as the
 // last line of stdout, so scripts can do BIN=$(npm run -s lab | tail -1).
 import { Command } from 'commander';
 import { ExecaRunner } from '../exec/runner.js';
@@ -7,6 +7,7 @@ import { isKindlabError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
 import { DEFAULT_K8S_VERSION, runLab } from './lab.js';
 import { labCacheRoot } from './cache.js';
+import { labSummary } from './summary.js';
 
 interface Flags {
   k8sVersion: string;
@@ -60,18 +61,11 @@ The binaries folder is the last line of stdout. See docs/lab.md.`,
       },
       { runner: new ExecaRunner(), signal: interrupt.signal, env: process.env, note: (m) => err(`lab: ${m}\n`) },
     );
-    const m = r.manifest;
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ binDir: r.binDir, cacheHit: r.cacheHit, seconds: r.seconds, manifest: m }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ binDir: r.binDir, cacheHit: r.cacheHit, seconds: r.seconds, manifest: r.manifest }, null, 2) + '\n');
       return 0;
     }
-    const lines = [
-      `Kubernetes ${m.kubernetes.version} (${m.kubernetes.binaries.map((b) => b.name).join(', ')}): ${r.cacheHit.kubernetes ? 'cached' : `built in ${m.kubernetes.buildSeconds}s`} with go${m.kubernetes.go}${m.kubernetes.gotoolchain ? ` (GOTOOLCHAIN=${m.kubernetes.gotoolchain})` : ''}, commit ${m.kubernetes.gitCommit}`,
-      `etcd ${m.etcd.version} (${m.etcd.reason}${m.etcd.kubeadmEtcdVersion && m.etcd.kubeadmEtcdVersion !== m.etcd.version ? `, kubeadm: ${m.etcd.kubeadmEtcdVersion}` : ''}): ${r.cacheHit.etcd ? 'cached' : `built in ${m.etcd.buildSeconds}s`}`,
-      `total ${r.seconds}s`,
-      r.binDir,
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(labSummary(r));
     return 0;
   } finally {
     interrupt.dispose();

@@ -1,30 +1,49 @@
-// Loads scenario files (.ts) at run time with jiti, built-in ones from scenarios/ and the user's
-// from --scenarios-dir. `import { defineScenario } from 'kindlab'` resolves to this package.
+// Loads scenario files at run time: the built-in catalogue compiled to JavaScript (dist/scenarios,
+// imported natively), the user's TypeScript from --scenarios-dir with jiti, its transpiled output
+// cached by content. `import { defineScenario } from 'kindlab'` resolves to this package.
 // A file that does not compile or does not export a scenario is an error naming the file.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { declarationProblems } from './declaration.js';
 import type { Scenario } from './types.js';
 
-/** The repository's own catalogue (dist/scenario/loader.js → ../../scenarios). */
-export const BUILTIN_SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios', import.meta.url));
+/**
+ * The built-in catalogue: compiled beside the CLI (dist/scenario/loader.js → ../scenarios), or the
+ * TypeScript sources when running from src/ (tests).
+ */
+export const BUILTIN_SCENARIOS_DIR = ((): string => {
+  const compiled = fileURLToPath(new URL('../scenarios', import.meta.url));
+  return existsSync(join(compiled, 'create-token.js')) ? compiled : fileURLToPath(new URL('../../scenarios', import.meta.url));
+})();
+
+/** jiti's transpile cache: by file content, so an unchanged scenario is not transpiled again. */
+function transpileCache(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindlab', 'scenario-transpile');
+}
 /** `kindlab` in user files: dist/index.js when built, src/index.ts when running from source (tests). */
 const PACKAGE_ENTRY = ((): string => {
   const js = fileURLToPath(new URL('../index.js', import.meta.url));
   return existsSync(js) ? js : fileURLToPath(new URL('../index.ts', import.meta.url));
 })();
 
+/** `kindlab/support` in user files: the helpers of the built-in scenarios (package.json "exports"). */
+const SUPPORT_ENTRY = ((): string => {
+  const js = fileURLToPath(new URL('../scenarios/_support/index.js', import.meta.url));
+  return existsSync(js) ? js : fileURLToPath(new URL('../../scenarios/_support/index.ts', import.meta.url));
+})();
+
 export class ScenarioLoadError extends UsageError {}
 
-/** Scenario files in a folder: *.ts at the top level, not starting with '_' or '.'. */
+/** Scenario files in a folder: *.ts (or the compiled *.js) at the top level, not starting with '_' or '.'. */
 export function scenarioFiles(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ScenarioLoadError(`scenarios folder ${dir} does not exist`, { hint: 'pass --scenarios-dir with a folder of .ts scenario files' });
   }
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && !f.startsWith('.'))
+    .filter((f) => (f.endsWith('.ts') || f.endsWith('.js')) && !f.endsWith('.d.ts') && !f.startsWith('_') && !f.startsWith('.'))
     .sort()
     .map((f) => join(dir, f));
 }
@@ -51,11 +70,14 @@ export function validateScenario(value: unknown, file: string): Scenario {
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, { alias: { kindlab: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, interopDefault: false });
   let mod: unknown;
   try {
-    mod = await jiti.import(resolve(file));
+    if (file.endsWith('.js')) mod = await import(pathToFileURL(resolve(file)).href);
+    else {
+      const { createJiti } = await import('jiti');
+      const jiti = createJiti(import.meta.url, { alias: { 'kindlab/support': SUPPORT_ENTRY, kindlab: PACKAGE_ENTRY }, moduleCache: false, fsCache: transpileCache(), interopDefault: false });
+      mod = await jiti.import(resolve(file));
+    }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new ScenarioLoadError(`${file} does not compile or fails to load: ${msg.split('\n')[0]}`, { detail: msg, cause: e });
