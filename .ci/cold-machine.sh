@@ -7,7 +7,7 @@
 #   - HOME caches emptied: the Go module and build caches (toolchains included), npm's cache,
 #     kindlab's caches and tools (~/.cache/kindlab, ~/.cache/kindlab-tools);
 #   - a fresh clone of <repo> (default: this repository) at its HEAD;
-#   - command 1: npm ci && npm run lab && node bin/kindlab.js test --provider local
+#   - command 1: npm ci && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local
 #   - command 2: bash .ci/run   (CI=true, no stdin)
 #
 #   bash .ci/cold-machine.sh --yes [--repo <dir>] [--out <dir>] [-- <args for .ci/run>]
@@ -76,10 +76,10 @@ say "fresh clone of $(git -C "$clone" rev-parse --short HEAD) in $clone"
 cd "$clone"
 t0=$(date +%s)
 set +e
-(npm ci --no-audit --no-fund && npm run lab && node bin/kindlab.js test --provider local) </dev/null >"$out/command1.log" 2>&1
+(npm ci --no-audit --no-fund && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local) </dev/null >"$out/command1.log" 2>&1
 rc1=$?
 t1=$(date +%s)
-say "command 1 (npm ci && npm run lab && node bin/kindlab.js test --provider local): exit $rc1, $((t1 - t0)) s"
+say "command 1 (npm ci && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local): exit $rc1, $((t1 - t0)) s"
 CI=true bash .ci/run "${ci_args[@]}" </dev/null >"$out/command2.log" 2>&1
 rc2=$?
 t2=$(date +%s)
