@@ -4,6 +4,7 @@
 // kindlab's own scenarios), and the specs go to nodes (the framework's suite set-up waits for
 // ready schedulable nodes).
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KindlabError } from '../errors.js';
 import { ExecaRunner } from '../exec/runner.js';
@@ -49,9 +50,12 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
       const assert: Assertions = ctx.assert;
       if (!listing) throw new KindlabError(`${sel.text}: no e2e.test to run it with (a plan without a test binary)`);
       const kubectl = join(dirname(listing.binary), 'kubectl');
+      // Several specs: as many ginkgo processes as the machine has cores (and specs), as upstream's CI.
+      const ginkgo = join(dirname(listing.binary), 'ginkgo');
+      const procs = Math.max(1, Math.min(listing.specs.length, availableParallelism()));
       const { results: all, exitCode, outputTail } = await runUpstreamSpecs(
         new ExecaRunner(),
-        { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS },
+        { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS, ...(existsSync(ginkgo) ? { ginkgo, procs } : {}) },
         ctx.signal,
         (l) => ctx.log(l),
       );

@@ -1,7 +1,8 @@
 // Running the specs an `e2e:` selector picks against a cluster: the target's own e2e.test, the way
-// kind's CI runs it (`--provider=skeleton`, log dump off), one Ginkgo process, the selector given
-// verbatim, results read back from Ginkgo's JSON report. [Disruptive] specs are left out unless
-// asked for.
+// kind's CI runs it (`--provider=skeleton`, log dump off), the selector given verbatim, results read
+// back from Ginkgo's JSON report. Several specs run in parallel processes through the ginkgo CLI of
+// the same tree (`--procs`; Ginkgo runs [Serial] specs afterwards, alone), one spec in e2e.test
+// itself. [Disruptive] specs are left out unless asked for.
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,20 +18,42 @@ export interface SpecRun {
   kubectl?: string;
   timeoutSeconds: number;
   allowDisruptive?: boolean;
+  /** The ginkgo CLI built from the same tree, and how many processes: with both (procs > 1), a parallel run. */
+  ginkgo?: string;
+  procs?: number;
+}
+
+/** The framework's own flags (after `--` in a ginkgo CLI run). */
+function frameworkArgs(r: SpecRun): string[] {
+  return ['--provider=skeleton', `--kubeconfig=${resolve(r.kubeconfig)}`, '--disable-log-dump=true', `--report-dir=${resolve(r.reportDir)}`, ...(r.kubectl ? [`--kubectl-path=${r.kubectl}`] : [])];
+}
+
+/** The ginkgo CLI arguments of a parallel run (pure: shown in the log, asserted by tests). */
+export function ginkgoArgs(r: SpecRun): string[] {
+  return [
+    `--procs=${r.procs}`,
+    `--timeout=${r.timeoutSeconds}s`,
+    `--output-dir=${resolve(r.reportDir)}`,
+    '--json-report=ginkgo.json',
+    '--no-color',
+    '--silence-skips',
+    ...(r.sel.focus !== undefined ? [`--focus=${r.sel.focus}`] : []),
+    ...(r.sel.labelFilter !== undefined ? [`--label-filter=${r.sel.labelFilter}`] : []),
+    ...(r.allowDisruptive ? [] : ['--skip=\\[Disruptive\\]']),
+    r.binary,
+    '--',
+    ...frameworkArgs(r),
+  ];
 }
 
 /** The e2e.test arguments of a run (pure: shown by --dry-run, asserted by tests). */
 export function runArgs(r: SpecRun): string[] {
   return [
-    '--provider=skeleton',
-    `--kubeconfig=${resolve(r.kubeconfig)}`,
-    '--disable-log-dump=true',
-    `--report-dir=${resolve(r.reportDir)}`,
+    ...frameworkArgs(r),
     `--ginkgo.json-report=${join(resolve(r.reportDir), 'ginkgo.json')}`,
     '--ginkgo.no-color',
     '--ginkgo.silence-skips',
     `--ginkgo.timeout=${r.timeoutSeconds}s`,
-    ...(r.kubectl ? [`--kubectl-path=${r.kubectl}`] : []),
     ...(r.sel.focus !== undefined ? [`--ginkgo.focus=${r.sel.focus}`] : []),
     ...(r.sel.labelFilter !== undefined ? [`--ginkgo.label-filter=${r.sel.labelFilter}`] : []),
     ...(r.allowDisruptive ? [] : ['--ginkgo.skip=\\[Disruptive\\]']),
@@ -82,9 +105,10 @@ export function parseRunReport(json: string): SpecResult[] {
 export async function runUpstreamSpecs(runner: ProcessRunner, r: Omit<SpecRun, 'reportDir'>, signal: AbortSignal, log: (line: string) => void): Promise<{ results: SpecResult[]; exitCode: number; outputTail: string }> {
   const reportDir = mkdtempSync(join(tmpdir(), 'kl-e2e-run-'));
   try {
-    const args = runArgs({ ...r, reportDir });
-    log(`${r.binary} ${args.join(' ')}`);
-    const p = await runner.run(r.binary, args, { signal, allowFailure: true, timeoutMs: (r.timeoutSeconds + 120) * 1000, env: { KUBECONFIG: resolve(r.kubeconfig) } });
+    const parallel = r.ginkgo !== undefined && (r.procs ?? 1) > 1;
+    const [file0, args] = parallel ? [r.ginkgo!, ginkgoArgs({ ...r, reportDir })] : [r.binary, runArgs({ ...r, reportDir })];
+    log(`${file0} ${args.join(' ')}`);
+    const p = await runner.run(file0, args, { signal, allowFailure: true, timeoutMs: (r.timeoutSeconds + 120) * 1000, env: { KUBECONFIG: resolve(r.kubeconfig) } });
     const file = join(reportDir, 'ginkgo.json');
     const outputTail = `${p.stdout}\n${p.stderr}`.trim().slice(-4000);
     return { results: existsSync(file) ? parseRunReport(readFileSync(file, 'utf8')) : [], exitCode: p.exitCode ?? -1, outputTail };

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../errors.js';
-import { buildInTree, buildTestInTree, isTestBinary, KUBE_TREE_TAGS, treeToolchain } from '../source/go-build.js';
+import { buildInTree, buildTestInTree, isTestBinary, isTreeTool, KUBE_TREE_TAGS, TREE_TOOLS, treeToolchain } from '../source/go-build.js';
 import { versionLdflags } from '../source/kube-version.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { BinaryInfo, BuildManifest } from './cache.js';
@@ -191,6 +191,13 @@ async function binaryVersion(ctx: GoContext, file: string, name: string): Promis
   return v;
 }
 
+async function toolVersion(ctx: GoContext, file: string, name: string): Promise<string> {
+  const r = await ctx.runner.run(file, ['version'], { signal: ctx.signal, allowFailure: true, timeoutMs: 30_000 });
+  const m = /(\d+\.\d+\.\d+)/.exec(`${r.stdout}${r.stderr}`);
+  if (!m) throw new KindlabError(`${file} version printed no version`, { detail: `${r.stdout}${r.stderr}` });
+  return `${name} ${m[1]}`;
+}
+
 /** Module builds use the tree builds' tags too: one flag set for every Kubernetes build. */
 export const KUBE_BUILD_TAGS: readonly string[] = KUBE_TREE_TAGS;
 export const DEFAULT_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'] as const;
@@ -346,9 +353,13 @@ export async function buildKubernetesFromTree(req: TreeKubeBuildRequest, ctx: Go
   ctx.note?.(`go build ${req.components.join(' ')} in ${req.tree} with ${treeToolchain(req.tree, ctx.env).reason} (log: ${req.logFile})`);
   let toolchain: { value?: string };
   try {
-    const commands = req.components.filter((c) => !isTestBinary(c));
+    const commands = req.components.filter((c) => !isTestBinary(c) && !isTreeTool(c));
     toolchain = treeToolchain(req.tree, ctx.env);
     if (commands.length) ({ toolchain } = await buildInTree({ tree: req.tree, packages: commands.map((c) => `./cmd/${c}`), out: req.outDir + '/', ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal }));
+    for (const t of req.components.filter(isTreeTool)) {
+      ctx.note?.(`go build ${t} (${TREE_TOOLS[t]}) in ${req.tree}`);
+      await buildInTree({ tree: req.tree, packages: [TREE_TOOLS[t]!], out: join(req.outDir, t), ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal });
+    }
     // after the commands: a test binary then compiles only its own packages
     for (const t of req.components.filter(isTestBinary)) {
       ctx.note?.(`go test -c ${t} in ${req.tree}`);
@@ -361,8 +372,9 @@ export async function buildKubernetesFromTree(req: TreeKubeBuildRequest, ctx: Go
   const binaries: BinaryInfo[] = [];
   for (const c of req.components) {
     const file = join(req.outDir, c);
-    const v = await binaryVersion(ctx, file, c);
-    if (v !== req.version) throw new KindlabError(`${c} reports ${v}, expected ${req.version}: the version stamp did not take`);
+    // A tool has its own version (ginkgo's), not the release's.
+    const v = isTreeTool(c) ? await toolVersion(ctx, file, c) : await binaryVersion(ctx, file, c);
+    if (!isTreeTool(c) && v !== req.version) throw new KindlabError(`${c} reports ${v}, expected ${req.version}: the version stamp did not take`);
     binaries.push({ name: c, version: v, size: statSync(file).size });
   }
   return {

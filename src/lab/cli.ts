@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--k8s-version <version>', 'Kubernetes release', DEFAULT_K8S_VERSION)
     .option('--etcd-version <version>', "etcd server release (default: kubeadm's for the Kubernetes release)")
     .option('--cache <dir>', `cache folder (default: $KINDLAB_LAB_CACHE, else ${labCacheRoot({})})`)
-    .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (upstream\'s e2e test binary; with --kube-root)', 'kube-apiserver,kube-controller-manager,kube-scheduler,kubectl')
+    .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (upstream\'s e2e test binary) and ginkgo (its CLI), both with --kube-root', 'kube-apiserver,kube-controller-manager,kube-scheduler,kubectl')
     .option('--go <toolchain>', 'auto (default), local, or a Go version to fetch through the module proxy (e.g. 1.21.8)')
     .option('--kube-root <dir>', 'build from this Kubernetes source tree at the release tag (its Go, the flags of node-image builds; adds the node binaries) instead of the module proxy copy')
     .option('--force', 'rebuild even when the cache has the binaries')

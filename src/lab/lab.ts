@@ -7,7 +7,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import { withLock } from '../state/lock.js';
 import { availableModules, buildEtcd, buildKubernetesBinaries, buildKubernetesFromTree, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, moduleOrigin, readGoMod, type GoContext } from './build.js';
-import { isTestBinary, treeToolchain } from '../source/go-build.js';
+import { needsTree, treeToolchain } from '../source/go-build.js';
 import { GO_BUILT } from '../source/release-layout.js';
 import { binariesIntact, etcdDir, kubeDir, labCacheRoot, readManifest, writeManifest, type BuildManifest, type LabManifest } from './cache.js';
 import { ETCD_SERVER_MODULE, KUBERNETES_MODULE, parseSemVer } from './gomod.js';
@@ -73,7 +73,7 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
   const kubeRoot = o.kubeRoot ? resolve(o.kubeRoot) : undefined;
   if (kubeRoot && !existsSync(join(kubeRoot, 'go.mod'))) throw new UsageError(`--kube-root ${o.kubeRoot}: no go.mod there, so it is not a Kubernetes source tree`);
   if (kubeRoot && o.go) throw new UsageError('--go and --kube-root do not go together: a tree build uses the Go the tree pins (.go-version)', { hint: 'set KINDLAB_GOTOOLCHAIN to override it for every tree build' });
-  const tests = (o.components ?? []).filter(isTestBinary);
+  const tests = (o.components ?? []).filter(needsTree);
   if (tests.length && !kubeRoot) throw new UsageError(`${tests.join(', ')} is built from a Kubernetes source tree: pass --kube-root`, { hint: 'lab/node/kube-checkout.sh assembles the tree of a release from the Go module proxy' });
   // A tree build compiles the node's binaries as well: a node image of this tree then only links.
   const components = kubeRoot ? [...new Set([...GO_BUILT, ...(o.components ?? [])])] : (o.components ?? DEFAULT_COMPONENTS);

@@ -51,6 +51,15 @@ export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string): Rec
 export const TREE_TEST_BINARIES: Readonly<Record<string, string>> = { 'e2e.test': './test/e2e' };
 export const isTestBinary = (name: string): boolean => name in TREE_TEST_BINARIES;
 
+/**
+ * Tools a tree build can make from the tree's own module graph, by name: the ginkgo CLI of the
+ * Ginkgo version e2e.test was compiled with (it runs specs in parallel processes, as upstream's CI).
+ */
+export const TREE_TOOLS: Readonly<Record<string, string>> = { ginkgo: 'github.com/onsi/ginkgo/v2/ginkgo' };
+export const isTreeTool = (name: string): boolean => name in TREE_TOOLS;
+/** Built only from a source tree (not the module proxy's copy): test binaries and tools. */
+export const needsTree = (name: string): boolean => isTestBinary(name) || isTreeTool(name);
+
 /** `go test -c` of one test package with the same flags as the commands (so it reuses their compiled packages). */
 export function treeTestArgs(b: { pkg: string; out: string; ldflags: string }): string[] {
   return ['test', '-c', '-trimpath', '-tags', KUBE_TREE_TAGS.join(','), '-ldflags', b.ldflags, '-o', b.out, b.pkg];
