@@ -66,6 +66,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/pause:3.10', 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1'],
     needs: 'api',
+    nodePart: 'a command really runs in a container and its output comes back over the WebSocket',
     feature: { gate: 'TranslateStreamCloseWebsocketRequests', components: ['kube-apiserver'] },
   },
   timeoutSeconds: 180,
@@ -159,7 +160,7 @@ export default defineScenario({
     });
 
     if (!ctx.cluster.hasNodes) {
-      ctx.log('node part skipped: no kubelet runs pods here, so no command can actually execute');
+      ctx.partial('node part: no kubelet runs pods here, so no command can actually execute');
       return;
     }
 

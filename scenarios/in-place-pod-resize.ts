@@ -17,6 +17,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/pause:3.10'],
     needs: 'api',
+    nodePart: 'the kubelet resizes the running container without restarting it',
     feature: { gate: 'InPlacePodVerticalScaling', components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] },
   },
   timeoutSeconds: 240,
@@ -89,7 +90,7 @@ export default defineScenario({
     });
 
     if (!ctx.cluster.hasNodes) {
-      ctx.log('node part skipped: this cluster does not run pods (no kubelet), so nothing actuates the resize');
+      ctx.partial('node part: this cluster does not run pods (no kubelet), so nothing actuates the resize');
       return;
     }
 

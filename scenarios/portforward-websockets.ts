@@ -93,6 +93,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/pause:3.10', AGNHOST],
     needs: 'api',
+    nodePart: 'bytes reach a server listening in a pod through the forwarded port',
     feature: { gate: 'PortForwardWebsockets', components: ['kube-apiserver'] },
   },
   timeoutSeconds: 300,
@@ -204,11 +205,11 @@ export default defineScenario({
     }
 
     if (!ctx.cluster.hasNodes) {
-      ctx.log('node part skipped: no kubelet runs pods here, so nothing listens behind a forwarded port');
+      ctx.partial('node part: no kubelet runs pods here, so nothing listens behind a forwarded port');
       return;
     }
     if (!tunnel.enabled) {
-      ctx.log('node part skipped: PortForwardWebsockets is off, so there is no WebSocket tunnel to show (kubectl falls back to SPDY)');
+      ctx.partial('node part: PortForwardWebsockets is off, so there is no WebSocket tunnel to show (kubectl falls back to SPDY)');
       return;
     }
 

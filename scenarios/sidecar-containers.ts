@@ -32,6 +32,7 @@ export default defineScenario({
   requires: {
     images: [PAUSE, BUSYBOX],
     needs: 'api',
+    nodePart: 'the kubelet starts the sidecar before the main container and keeps it running',
     feature: { gate: 'SidecarContainers', components: ['kube-apiserver', 'kubelet'] },
   },
   timeoutSeconds: 240,
@@ -101,7 +102,7 @@ export default defineScenario({
     });
 
     if (!ctx.cluster.hasNodes) {
-      ctx.log('node part skipped: this cluster does not run pods (no kubelet)');
+      ctx.partial('node part: this cluster does not run pods (no kubelet)');
       return;
     }
 

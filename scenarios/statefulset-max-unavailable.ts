@@ -68,6 +68,7 @@ export default defineScenario({
   requires: {
     images: ['registry.k8s.io/pause:3.10'],
     needs: 'api',
+    nodePart: 'a rolling update replaces several pods at once, up to maxUnavailable',
     feature: { gate: 'MaxUnavailableStatefulSet', components: ['kube-apiserver', 'kube-controller-manager'] },
   },
   timeoutSeconds: 300,
@@ -103,7 +104,7 @@ export default defineScenario({
     });
 
     if (!ctx.cluster.hasNodes) {
-      ctx.log('node part skipped: this cluster does not run pods (no kubelet), so no rollout can be observed');
+      ctx.partial('node part: this cluster does not run pods (no kubelet), so no rollout can be observed');
       return;
     }
 

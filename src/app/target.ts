@@ -20,7 +20,7 @@ import type { AppEnv } from './env.js';
 import { providerContext } from './env.js';
 import { getProvider, PROVIDERS, providerWith } from '../cluster/providers.js';
 import { UsageError } from '../errors.js';
-import { plan, type Plan, type PlanSkip, type PlanTarget } from '../plan/planner.js';
+import { decide, plan, type Plan, type PlanSkip, type PlanTarget } from '../plan/planner.js';
 import type { Scenario } from '../scenario/types.js';
 import type { SourceGates } from '../plan/feature-specs.js';
 import { releaseFeatureSpecs, treeFeatureSpecs } from '../source/feature-source.js';
@@ -258,11 +258,14 @@ export function providerVersion(r: ResolvedTarget, provider: string): string {
 export function planRun(scenarios: readonly Scenario[], r: ResolvedTarget, namePrefix = 'kindlab'): Plan {
   if (!r.split) return plan(scenarios, r.target, namePrefix);
   const side = (p: string): PlanTarget => ({ ...r.target, version: r.split![p]!.version, description: r.split![p]!.description, forceProvider: p });
-  const lp = plan(scenarios, side(BINARIES), namePrefix);
+  // An API scenario with a node part goes where its node part runs, when that side can take it.
+  const nodeSide = side(NODE_IMAGE);
+  const toNodes = new Set(r.target.providers[NODE_IMAGE] === true ? scenarios.filter((s) => s.requires?.nodePart && decide(s, nodeSide).ok).map((s) => s.id) : []);
+  const lp = plan(scenarios.filter((s) => !toNodes.has(s.id)), side(BINARIES), namePrefix);
   const localSkips = new Map(lp.skips.map((s) => [s.id, s]));
   const kp = plan(
-    scenarios.filter((s) => localSkips.has(s.id)),
-    side(NODE_IMAGE),
+    scenarios.filter((s) => toNodes.has(s.id) || localSkips.has(s.id)),
+    nodeSide,
     namePrefix,
   );
   const clusters = [...lp.clusters, ...kp.clusters.map((c, i) => ({ ...c, name: `${namePrefix}-${lp.clusters.length + i + 1}` }))];

@@ -183,7 +183,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
     return ok('existing');
   }
 
-  return choose(profile.needsNodes, req.apiServerReachesHostLoopback, target, verdict, req.host, ok);
+  return choose(profile.needsNodes, req.apiServerReachesHostLoopback, target, verdict, req.host, ok, Boolean(s.requires?.nodePart));
 }
 
 /** Which provider runs a scenario: one whose capabilities fit its needs, cheapest first. */
@@ -194,6 +194,8 @@ function choose(
   verdict: (checks: NeedCheck[]) => string | undefined,
   host: Parameters<typeof checkHost>[0],
   ok: (provider: PlanProvider) => Decision,
+  /** An API scenario with a node part: nodes where a provider with nodes can run here, else its API part (a partial pass). */
+  wantsNodes = false,
 ): Decision {
   const considered = PROVIDERS.map((p) => p.name).filter((n) => n in target.providers);
   const usable = (n: string): boolean => target.providers[n] === true;
@@ -227,6 +229,9 @@ function choose(
     if (!usable(forced)) return environmentSkip(`--provider ${forced} cannot run here: ${why(forced)}`);
     return ok(forced);
   }
+  // Cost alone would put it where its node part cannot run, and its pass would cover less.
+  const withNodes = wantsNodes ? fitting((c) => c.nodes).find(usable) : undefined;
+  if (withNodes) return ok(withNodes);
   const first = considered.find(usable);
   if (first) return ok(first);
   return environmentSkip(`no provider can run it here: ${considered.map((n) => `${n}: ${why(n)}`).join('; ')}`);

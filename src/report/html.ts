@@ -101,7 +101,12 @@ function scenario(r: ScenarioResult, anchor: string, opts: HtmlReportOptions): s
     ...(r.timedOut ? ['timed out'] : []),
   ].join(' · ');
   // A skip reason is all a skipped scenario has to say: on the line itself, not behind a click.
-  const reason = r.status === 'skipped' && r.message ? `<span class="reason">${esc(firstLine(r.message))}</span>` : '';
+  const reason =
+    r.status === 'skipped' && r.message
+      ? `<span class="reason">${esc(firstLine(r.message))}</span>`
+      : r.status === 'passed' && r.partial?.length
+        ? `<span class="partial">partial — not covered here: ${esc(r.partial.join('; '))}</span>`
+        : '';
   const body: string[] = [];
   if (r.message && (r.status !== 'skipped' || r.message.includes('\n'))) {
     const where = r.failedStep ? `<p class="where">at step <b>${esc(r.failedStep)}</b></p>` : '';
@@ -167,6 +172,7 @@ details.scenario { border: 1px solid #d1d9e0; border-left: 5px solid var(--c); b
 details.scenario > summary { cursor: pointer; padding: .35rem .5rem; }
 details.scenario .id { font-weight: 600; font-family: ui-monospace, monospace; } details.scenario .meta { color: #59636e; font-size: .85rem; }
 details.scenario .reason { display: block; margin: .2rem 0 0 7.5em; color: #59636e; }
+details.scenario .partial { display: block; margin: .2rem 0 0 7.5em; color: #9a6700; }
 details.scenario > .body { padding: 0 .8rem .6rem; }
 pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-word; margin: .3rem 0; }
 pre .del, pre .add { display: inline-block; width: 100%; } pre .del { background: #ffebe9; color: #82071e; } pre .add { background: #dafbe1; color: #116329; }

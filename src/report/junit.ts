@@ -44,6 +44,8 @@ function testcase(r: ScenarioResult): XmlNode {
       ...(where + message ? { '#text': xmlSafe(where + message) } : {}),
     };
   }
+  // A partial pass stays a pass in JUnit, marked where CI dashboards show properties.
+  if (r.partial?.length) node.properties = { property: r.partial.map((p) => ({ [`${A}name`]: 'kindlab.partial', [`${A}value`]: xmlSafe(p) })) };
   const out = xmlSafe(systemOut(r));
   if (out) node['system-out'] = out;
   return node;

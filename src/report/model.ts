@@ -25,6 +25,8 @@ export interface ScenarioResult {
   status: ResultStatus;
   /** The stage its feature was at on this cluster's version (alpha, beta, GA…), when it has one. */
   stage?: string;
+  /** Parts of the check that did not run here (a partial pass); see ScenarioContext.partial. */
+  partial?: string[];
   /** Set when skipped: a verdict about the version, or the environment could not run it. */
   skipKind?: SkipKind;
   /** Skip reason, the failure message, or the error (e.g. why the cluster did not come up). */

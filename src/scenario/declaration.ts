@@ -25,6 +25,8 @@ export function declarationProblems(s: Partial<ScenarioMeta>): string[] {
   if (r === undefined) return out;
   if (!isRecord(r)) return [...out, `requires: must be an object, got ${json(r)}`];
   if (r.needs !== undefined && r.needs !== 'api' && r.needs !== 'node') bad('requires.needs', `must be 'api' or 'node', got ${json(r.needs)}`);
+  if (r.nodePart !== undefined && (typeof r.nodePart !== 'string' || !r.nodePart.trim())) bad('requires.nodePart', 'must say what the node part shows, as a string');
+  if (r.nodePart !== undefined && r.needs === 'node') bad('requires.nodePart', "is for API-level scenarios (needs: 'api'); a scenario that needs nodes has no part without them");
   if (r.apiServerReachesHostLoopback !== undefined && typeof r.apiServerReachesHostLoopback !== 'string') bad('requires.apiServerReachesHostLoopback', 'must say why, as a string');
   if (r.feature !== undefined) {
     const f = r.feature;

@@ -135,6 +135,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
     clearTimeout(timer);
     opts.signal.removeEventListener('abort', onOuterAbort);
   }
+  if (state.partial.length) result.partial = [...state.partial];
 
   if (result.status === 'failed' && opts.signal.aborted) {
     // Cut short by Ctrl-C or the run's shutdown: not a verdict on the feature.

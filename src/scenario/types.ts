@@ -89,6 +89,12 @@ export interface ScenarioRequirements extends VersionedRequirements {
   /** 'api' = kube-apiserver (+ controller-manager) is enough; 'node' = pods must really run. */
   needs?: 'api' | 'node';
   /**
+   * An API-level scenario that also has a node part (what it shows on a kubelet, e.g. 'the kubelet
+   * restarts the container on a failing gRPC probe'). Where a provider with nodes can run here, the
+   * planner gives it nodes; elsewhere it runs its API part, calls ctx.partial, and its pass is partial.
+   */
+  nodePart?: string;
+  /**
    * The API server must reach a server the scenario runs on this machine's loopback (e.g. a test
    * OIDC issuer); the value says why. Only a control plane running on this machine can: the
    * planner never puts such a scenario on a kind cluster, and says so when nothing else can run it.
@@ -235,6 +241,11 @@ export interface ScenarioContext {
    * exits 3. `verdict`: the feature does not apply here (it is off at this version), a real result.
    */
   skip(reason: string, kind?: SkipKind): never;
+  /**
+   * Part of the check cannot run here and is left out (e.g. the node part on a cluster without a
+   * kubelet): the scenario goes on, and a pass is reported as partial with `what`, in every report.
+   */
+  partial(what: string): void;
   assert: Assertions;
 }
 

@@ -28,6 +28,9 @@ const SA = 'e2e:\\[sig-auth\\] ServiceAccounts (should mount projected service a
 // for minutes) runs in the full tier.
 const TLS_ONE = 'e2e:should be restarted with a GRPC liveness probe with TLS mode when endpoint returns not healthy';
 const TLS = 'e2e:label=FeatureGate:GRPCContainerProbeTLS';
+// The two Conformance specs of gRPC liveness probes, and not their TLS or restartable-init siblings:
+// the "*not* restarted" one watches the pod for 4 minutes, so the two run in parallel ginkgo processes.
+const GRPC_CONFORMANCE = 'e2e:Probing container should (\\*not\\* )?be restarted with a GRPC liveness probe \\[Conformance\\]';
 
 function runSelection(name: string, selectors: string[]) {
   const image = ensureNodeImage(labNode!);
@@ -42,20 +45,30 @@ function runSelection(name: string, selectors: string[]) {
 }
 
 d('upstream specs beside kindlab scenarios on a real kind cluster', () => {
-  it('passes the ValidatingAdmissionPolicy, ServiceAccounts and a GRPCContainerProbeTLS spec and the matching kindlab scenarios', () => {
-    const { r, report, table, specLines } = runSelection('default', ['grpc-probe', 'create-token', 'validating-admission-policy', VAP, SA, TLS_ONE]);
+  it('passes the gRPC liveness Conformance specs, ValidatingAdmissionPolicy, ServiceAccounts and a GRPCContainerProbeTLS spec and the matching kindlab scenarios', () => {
+    const { r, report, table, specLines } = runSelection('default', ['grpc-probe', 'create-token', 'validating-admission-policy', GRPC_CONFORMANCE, VAP, SA, TLS_ONE]);
     expect(Object.fromEntries(report.results.map((x) => [x.id, x.status])), `${table}\n${r.stderr.slice(-3000)}`).toEqual({
       'grpc-probe': 'passed',
       'create-token': 'passed',
       'validating-admission-policy': 'passed',
+      [GRPC_CONFORMANCE]: 'passed',
       [VAP]: 'passed',
       [SA]: 'passed',
       [TLS_ONE]: 'passed',
     });
     // every selected spec ran and passed (✓): none failed, none skipped at run time
     expect(specLines(SA)).toHaveLength(3);
+    expect(specLines(GRPC_CONFORMANCE).map((l) => l.replace(/ \[[\d.]+s\]$/, ''))).toEqual(
+      expect.arrayContaining([
+        '✓ [sig-node] Probing container should *not* be restarted with a GRPC liveness probe [Conformance] [NodeConformance]',
+        '✓ [sig-node] Probing container should be restarted with a GRPC liveness probe [Conformance] [NodeConformance]',
+      ]),
+    );
+    expect(specLines(GRPC_CONFORMANCE)).toHaveLength(2);
+    // two specs: two ginkgo processes of the same tree (the run's command line is in the log)
+    expect(report.results.find((x) => x.id === GRPC_CONFORMANCE)!.logs.join('\n')).toMatch(/\/ginkgo --procs=2 /);
     expect(specLines(TLS_ONE)).toHaveLength(1);
-    for (const id of [VAP, SA, TLS_ONE]) {
+    for (const id of [GRPC_CONFORMANCE, VAP, SA, TLS_ONE]) {
       expect(specLines(id).length, id).toBeGreaterThan(0);
       expect(specLines(id).every((l) => l.startsWith('✓ ')), specLines(id).join('\n')).toBe(true);
     }

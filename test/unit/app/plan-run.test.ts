@@ -59,3 +59,23 @@ describe('planRun', () => {
     expect(q.skips[0]!.kind).toBe('environment');
   });
 });
+
+describe('an API scenario with a node part', () => {
+  const probe = sc('probe', { nodePart: 'a kubelet restarts the container' });
+  it('gets nodes where a provider with nodes can run here, on one version or two', () => {
+    expect(planRun([sc('api'), probe], single, 'kl-r').clusters.map((c) => [c.provider, c.scenarios])).toEqual([
+      ['local', ['api']],
+      ['kind', ['probe']],
+    ]);
+    expect(planRun([sc('api'), probe], split, 'kl-r').clusters.map((c) => [c.provider, c.scenarios])).toEqual([
+      ['local', ['api']],
+      ['kind', ['probe']],
+    ]);
+  });
+  it('runs its API part on local where no provider with nodes can run, or when local is asked for', () => {
+    const noKind: ResolvedTarget = { ...single, target: { ...single.target, providers: { local: true, kind: 'kind is not installed' } } };
+    expect(planRun([probe], noKind, 'kl-r').clusters.map((c) => [c.provider, c.scenarios])).toEqual([['local', ['probe']]]);
+    const forced: ResolvedTarget = { ...single, target: { ...single.target, forceProvider: 'local' } };
+    expect(planRun([probe], forced, 'kl-r').clusters.map((c) => [c.provider, c.scenarios])).toEqual([['local', ['probe']]]);
+  });
+});

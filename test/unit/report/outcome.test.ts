@@ -34,3 +34,17 @@ describe('the one rule for how a run ends', () => {
     expect(runExitCode({ results: [r('a', 'failed')] }, false, true)).toBe(1);
   });
 });
+
+describe('a partial pass', () => {
+  it('is a pass that says what it did not cover, in the summary and in JUnit', async () => {
+    const { summary } = await import('../../../src/report/summary.js');
+    const { toJUnit } = await import('../../../src/report/junit.js');
+    const report = { runId: 'r', startedAt: '2026-12-05T00:00:00Z', durationMs: 1000, clusters: [], results: [{ ...r('grpc-probe', 'passed'), partial: ['node part: this cluster runs no pods'] }, r('create-token', 'passed')] };
+    expect(runOutcome(report, false)).toBe('ok');
+    const s = summary(report);
+    expect(s).toMatch(/grpc-probe\s+c\s+PASSED \(partial\)\s+0\.0s\s+partial, not covered here: node part: this cluster runs no pods/);
+    expect(s).toMatch(/create-token\s+c\s+PASSED\s/);
+    expect(s).toMatch(/2 passed \(1 partial\), 0 failed/);
+    expect(toJUnit(report)).toMatch(/<property name="kindlab.partial" value="node part: this cluster runs no pods"\/?>/);
+  });
+});
