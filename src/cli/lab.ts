@@ -11,6 +11,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { binariesIntact, kubeDir, labCacheRoot, readManifest, type LabManifest } from '../lab/cache.js';
 import { DEFAULT_K8S_VERSION, normalizeK8sVersion } from '../lab/lab.js';
 import { table } from '../util/table.js';
+import { normalizeVersion } from '../cluster/image-version.js';
 
 /** The package's lab scripts (lab/node/build.sh), beside dist/ in a clone and in an installed package. */
 const LAB_NODE_SCRIPT = fileURLToPath(new URL('../../lab/node/build.sh', import.meta.url));
@@ -63,13 +64,22 @@ module proxy (and Debian for the node's base image): nothing comes from a contai
     .action(run(async () => lsHandler));
 };
 
+/** A release the lab can build: vX.Y.Z that exists (checked before the module proxy is asked). */
+function release(version: string): string {
+  try {
+    return normalizeK8sVersion(normalizeVersion(version));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/^--k8s-version "?([^" ]+)"?/, 'lab: $1')}`, { hint: `a Kubernetes release, e.g. ${DEFAULT_K8S_VERSION}` });
+  }
+}
+
 function requireTool(ctx: CliContext, name: string, why: string, hint: string): void {
   const dirs = (ctx.env.PATH ?? '').split(':').filter(Boolean);
   if (!dirs.some((d) => existsSync(join(d, name)))) throw new EnvironmentError(`${name} is not on PATH; the lab needs it ${why}`, { hint });
 }
 
 async function buildHandler(ctx: CliContext, version: string, flags: BuildFlags): Promise<number> {
-  const v = normalizeK8sVersion(version);
+  const v = release(version);
   const components = flags.components?.split(',').map((s) => s.trim()).filter(Boolean);
   if (flags.components !== undefined && !components?.length) throw new UsageError('--components is empty', { hint: 'e.g. --components kube-apiserver,kube-controller-manager' });
   const cache = labCacheRoot(ctx.env);
@@ -96,7 +106,7 @@ async function buildHandler(ctx: CliContext, version: string, flags: BuildFlags)
 }
 
 async function nodeHandler(ctx: CliContext, version: string, flags: { dryRun?: boolean }): Promise<number> {
-  const v = normalizeK8sVersion(version);
+  const v = release(version);
   const args = [LAB_NODE_SCRIPT, '--k8s-version', v];
   if (flags.dryRun) {
     ctx.io.stdout(`bash ${args.join(' ')}\n`);

@@ -103,6 +103,11 @@ const CASES: Case[] = [
   { name: 'up --feature-gates with a value that is not a boolean', args: () => ['up', '--provider', 'local', '--name', 'never', '--feature-gates', 'Foo=maybe'], code: 2, says: /Foo=maybe|maybe/ },
   { name: 'down a cluster kindlab does not know', args: () => ['down', 'no-such-cluster'], code: 2, says: /no-such-cluster/ },
   { name: 'new scenario with an id that is not kebab-case', args: () => ['new', 'scenario', 'Bad_ID', '--dir', join(fx, 'new-out')], code: 2, says: /Bad_ID/ },
+  { name: 'rmi an image kindlab did not build', args: () => ['rmi', 'busybox:latest'], code: 2, says: /no kindlab image busybox:latest/ },
+  { name: 'lab build of a version that is not a release, before the module proxy is asked', args: () => ['lab', 'build', 'v1.2'], code: 2, says: /lab: v1\.2 is not a Kubernetes version/ },
+  { name: 'lab build of a release that does not exist yet', args: () => ['lab', 'build', 'v1.99.0'], code: 2, says: /v1\.99\.0 is not a Kubernetes release/ },
+  { name: 'lab build --components empty', args: () => ['lab', 'build', '--components', ''], code: 2, says: /--components is empty/ },
+  { name: 'lab ls -o yaml', args: () => ['lab', 'ls', '-o', 'yaml'], code: 2, says: /Allowed choices are text, json/ },
   { name: 'doctor -o yaml', args: () => ['doctor', '-o', 'yaml'], code: 2, says: /Allowed choices are text, json/ },
 ];
 
