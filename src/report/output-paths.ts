@@ -41,7 +41,8 @@ export function checkOutputs(outputs: readonly OutputRequest[], cwd: string): st
     if (o.kind === 'file' && here === true) throw new UsageError(`${o.flag} ${o.value} is a folder; it needs a file name`, { hint: `e.g. ${o.flag} ${o.value.replace(/\/$/, '')}/report${o.flag === '--junit' ? '.xml' : o.flag === '--html' ? '.html' : '.json'}` });
     if (o.kind === 'dir' && here === false) throw new UsageError(`${o.flag} ${o.value} is a file; it needs a folder`, { hint: 'name a folder (it is created if missing)' });
     // The nearest folder that exists must be a folder we may write into; the rest is created.
-    let at = here === undefined ? dirname(path) : path;
+    // A folder output is checked where it is; a file (new, or one to overwrite) in its folder.
+    let at = here === true ? path : dirname(path);
     while (isDir(at) === undefined && dirname(at) !== at) at = dirname(at);
     if (isDir(at) === false) throw new UsageError(`${o.flag} ${o.value} cannot be created: ${at} is a file, not a folder`, { hint: 'choose a path under a folder' });
     if (here === false ? !writableFile(path) : !writable(at)) throw new UsageError(`${o.flag} ${o.value} cannot be written: no permission to write in ${at}`, { hint: 'choose a folder you can write to' });

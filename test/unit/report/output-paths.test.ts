@@ -19,6 +19,9 @@ describe('report paths are checked before a run', () => {
     // and creates nothing while checking
     expect(() => check('--json', 'new')).not.toThrow();
   });
+  it('accepts a report file that exists already (a rerun overwrites it)', () => {
+    expect(checkOutputs([{ flag: '--junit', value: 'afile', kind: 'file' }], dir)).toEqual([join(dir, 'afile')]);
+  });
   it('refuses a folder where a file is needed, and the reverse', () => {
     expect(check('--junit', 'reports')).toThrow(UsageError);
     expect(check('--junit', 'reports')).toThrow(/--junit reports is a folder; it needs a file name/);
