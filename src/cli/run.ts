@@ -26,7 +26,7 @@ export interface RunFlags {
 export const register: CommandModule['register'] = (cmd: Command, run) => {
   const withFlags = addScenarioSourceFlags(
     cmd
-      .argument('[selectors...]', 'scenario ids, globs (*token*), tag:<tag> or kep:<number>; none = all')
+      .argument('[selectors...]', 'scenario ids, globs (*token*), tag:<tag>, kep:<number>, or upstream e2e specs (e2e:<focus regex>, e2e:label=<label filter>: the lab e2e.test of the cluster\'s version); none = all')
       .option('--cluster <name>', 'a cluster kindlab created (kindlab ls)')
       .option('--kubeconfig <file>', 'any cluster (default: $KUBECONFIG)'),
   )
@@ -45,6 +45,7 @@ Examples:
   kindlab run --cluster dev --scenarios-dir ./my-scenarios --no-builtin
   kindlab run --list
   kindlab run --cluster dev --shard 1/3 --junit junit-1.xml
+  kindlab run --cluster dev 'e2e:\\[sig-api-machinery\\] ValidatingAdmissionPolicy'
 
 Scenarios whose versions or feature gates do not fit the cluster are skipped with the reason.
 Exit code 0 when nothing failed, 1 when a scenario failed, 3 when nothing was tested (every check

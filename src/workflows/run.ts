@@ -5,6 +5,7 @@ import * as runs from '../app/scenario-runs.js';
 import { UsageError } from '../errors.js';
 import { plan } from '../plan/planner.js';
 import { inShard } from '../plan/shard.js';
+import { withUpstreamSpecs } from '../e2e/upstream.js';
 import type { RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 
@@ -21,8 +22,8 @@ export async function listScenarios(app: AppEnv, req: Pick<RunRequest, 'scenario
 }
 
 export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ report: RunReport; written: runs.WrittenReports; artifactsDir: string }> {
-  const selected = await runs.selectScenarios(app, req, req.selectors);
-  const scenarios = inShard(selected, (s) => s.id, req.shard);
+  const selected = await runs.selectScenarios(app, req, req.selectors, 'plan');
+  const sharded = inShard(selected, (s) => s.id, req.shard);
   if (req.cluster && req.kubeconfig) throw new UsageError('give --cluster or --kubeconfig, not both');
   let target;
   const rec = req.cluster ? app.store.getCluster(req.cluster) : undefined;
@@ -35,6 +36,10 @@ export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ repor
     if (!kubeconfig) throw new UsageError('which cluster? give --cluster NAME, --kubeconfig FILE or set KUBECONFIG');
     target = await runs.targetFromKubeconfig(app, kubeconfig);
   }
+  // Upstream specs come from the e2e.test of exactly the cluster's version (the lab's), never another.
+  const upstreamNotes: string[] = [];
+  const scenarios = await withUpstreamSpecs(app, sharded, req.selectors, target.info.version, upstreamNotes, 'run');
+  for (const n of upstreamNotes) app.progress(`${n}\n`);
   const p = plan(scenarios, {
     version: target.info.version,
     description: `${target.info.gitVersion} (${target.name})`,

@@ -85,15 +85,14 @@ describe('e2e: selectors through the CLI, before anything runs', () => {
     expect(r.stderr).toMatch(/label filter syntax error at column \d+/);
   });
 
-  it('run and matrix refuse e2e: selectors (only test runs them) with exit 2; test refuses them with a ref', () => {
-    for (const argv of [
-      ['run', '--kubeconfig', '/nonexistent', 'e2e:label=Conformance'],
-      ['matrix', '--versions', 'v1.37.2', 'e2e:label=Conformance'],
-    ]) {
-      const r = kindlab(argv, { KINDLAB_HOME: home });
-      expect([argv.join(' '), r.code]).toEqual([argv.join(' '), 2]);
-      expect(r.stderr).toMatch(/upstream e2e specs run with kindlab test/);
-    }
+  it('matrix refuses e2e: selectors with exit 2 (test and run run them); test refuses them with a ref', () => {
+    const m = kindlab(['matrix', '--versions', 'v1.37.2', 'e2e:label=Conformance'], { KINDLAB_HOME: home });
+    expect([m.code, m.stderr]).toEqual([2, expect.stringMatching(/upstream e2e specs run with kindlab test/)]);
+    // run takes them: what stops it here is the cluster it was pointed at, not the selector
+    const r = kindlab(['run', '--kubeconfig', '/nonexistent', 'e2e:label=Conformance'], { KINDLAB_HOME: home });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).not.toMatch(/upstream e2e specs run with kindlab test/);
+    expect(r.stderr).toMatch(/nonexistent/);
     const withRef = kindlab(['test', 'v1.37.0', 'e2e:.*probe.*'], { KINDLAB_HOME: home });
     expect([withRef.code, withRef.stderr]).toEqual([2, expect.stringMatching(/kindlab does not build a ref's e2e.test yet/)]);
     // a glob is not a focus: said so, not taken for a scenario glob or a ref

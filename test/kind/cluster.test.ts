@@ -56,10 +56,13 @@ d('kind clusters from a kindlab node image', () => {
     // Node scenarios on the worker's kubelet (kind keeps the control plane tainted when there are
     // workers), and a failing one whose artifacts must include kind's own log export.
     const report = join(tierHome, `${name}-report.json`);
-    const run = kindlabLong(['run', '--cluster', name, 'grpc-probe', 'runtime-not-docker', '--json', report]);
+    // and upstream specs on the same cluster, from the lab's e2e.test of its version
+    const vap = 'e2e:\\[sig-api-machinery\\] ValidatingAdmissionPolicy';
+    const run = kindlabLong(['run', '--cluster', name, 'grpc-probe', 'runtime-not-docker', vap, '--json', report]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const results = (JSON.parse(execFileSync('cat', [report], { encoding: 'utf8' })) as { results: Array<{ id: string; status: string; steps: Array<{ name: string }> }> }).results;
-    expect(results.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([['grpc-probe', 'passed'], ['runtime-not-docker', 'passed']]));
+    const results = (JSON.parse(execFileSync('cat', [report], { encoding: 'utf8' })) as { results: Array<{ id: string; status: string; logs: string[]; steps: Array<{ name: string }> }> }).results;
+    expect(results.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([['grpc-probe', 'passed'], ['runtime-not-docker', 'passed'], [vap, 'passed']]));
+    expect(results.find((r) => r.id === vap)!.logs.filter((l) => l.startsWith('✓ ')).length).toBeGreaterThan(3);
     const artifacts = join(tierHome, `${name}-artifacts`);
     const failing = kindlabLong(['run', '--cluster', name, '--scenarios-dir', join(repoRoot, 'test/fixtures/runner-scenarios'), '--no-builtin', 'fails-assertion', '--artifacts', artifacts]);
     expect(failing.code).toBe(1);
