@@ -29,7 +29,7 @@ export async function withUpstreamSpecs(app: AppEnv, scenarios: Scenario[], sele
   if (!sels.size || !scenarios.some((s) => sels.has(s.id))) return scenarios;
   const binary = labE2eBinary(app.env, version);
   if (!existsSync(binary)) {
-    const build = `npm run lab -- --k8s-version v${version} --kube-root <the release's tree> --components e2e.test (bash lab/node/build.sh --k8s-version v${version} does it all)`;
+    const build = `kindlab lab node v${version} (the release's tree, its e2e.test and ginkgo; in a clone: bash lab/node/build.sh --k8s-version v${version})`;
     if (use === 'run') throw new EnvironmentError(`no e2e.test of v${version} to run ${[...sels.keys()].join(', ')} with`, { hint: `build it: ${build}` });
     notes.push(`upstream specs: no e2e.test of v${version} yet (${build}); planned from the selectors alone`);
     return scenarios;
