@@ -23,14 +23,16 @@ import { dirname, join } from 'node:path';
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import { minor } from './_support/cluster.js';
 import { apiRequest, json } from './_support/http.js';
-import { signJwt, type Claims } from './_support/jwt.js';
+import { signJwt, type Claims, type SigningKey } from './_support/jwt.js';
 import { fixture, issuerKey, issuerUrl, serveIssuers } from './_support/oidc-issuer.js';
 
 /** Fixed: it is written into the AuthenticationConfiguration below. */
 export const ISSUER_PORT = 38443;
 const AUDIENCE = 'kindlab';
-const keyA = issuerKey('test-only-jwt-signing-team-a.key');
-const keyB = issuerKey('test-only-jwt-signing-team-b.key');
+// The material is made on first use (test-material.ts): loading this file for `run --list` or a
+// plan of other scenarios creates nothing. Hence functions and getters, not constants.
+const keyA = (): SigningKey => issuerKey('test-only-jwt-signing-team-a.key');
+const keyB = (): SigningKey => issuerKey('test-only-jwt-signing-team-b.key');
 
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
@@ -41,7 +43,7 @@ function indent(text: string, spaces: number): string {
     .join('\n');
 }
 
-const ca = fixture('test-only-ca.crt');
+const ca = (): string => fixture('test-only-ca.crt');
 
 export type ConfigVersion = 'v1alpha1' | 'v1beta1' | 'v1';
 /** The second audience team-a accepts from 1.30 (v1beta1: several audiences with audienceMatchPolicy MatchAny). */
@@ -62,7 +64,7 @@ export function authnConfig(version: ConfigVersion, opts: { reloaded?: boolean }
     url: ${issuerUrl(ISSUER_PORT, RELOADED_ISSUER)}
     audiences: [${RELOADED_AUDIENCE}]
     certificateAuthority: |
-${indent(ca, 6)}
+${indent(ca(), 6)}
   claimMappings:
     username:
       claim: sub
@@ -75,7 +77,7 @@ jwt:
 - issuer:
     url: ${issuerUrl(ISSUER_PORT, 'team-a')}
 ${teamAAudiences}    certificateAuthority: |
-${indent(ca, 6)}
+${indent(ca(), 6)}
   claimValidationRules:
   - expression: 'claims.hd == "example.com"'
     message: 'the hd claim must be example.com'
@@ -90,7 +92,7 @@ ${indent(ca, 6)}
     url: ${issuerUrl(ISSUER_PORT, 'team-b')}
     audiences: [${AUDIENCE}]
     certificateAuthority: |
-${indent(ca, 6)}
+${indent(ca(), 6)}
   claimValidationRules:
   - claim: admin
     requiredValue: 'true'
@@ -111,7 +113,7 @@ ${teamC}`;
 }
 
 // v1beta1 is understood from 1.30 on (v1 only from 1.34); 1.29 (alpha) reads v1alpha1, see requires.
-export const authenticationConfiguration = authnConfig('v1beta1');
+export const authenticationConfiguration = (): string => authnConfig('v1beta1');
 
 /** The same configuration in another apiserver.config.k8s.io version (v1alpha1 is what 1.29 reads). */
 export function authenticationConfigurationAs(version: ConfigVersion): string {
@@ -162,10 +164,28 @@ export default defineScenario({
     feature: { gate: 'StructuredAuthenticationConfiguration', components: ['kube-apiserver'] },
     apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/authn.yaml' },
     perVersion: [
-      { stage: 'alpha', files: [{ name: 'authn.yaml', content: authenticationConfigurationAs('v1alpha1') }], apiVersion: 'apiserver.config.k8s.io/v1alpha1' },
+      {
+        stage: 'alpha',
+        files: [
+          {
+            name: 'authn.yaml',
+            get content() {
+              return authenticationConfigurationAs('v1alpha1');
+            },
+          },
+        ],
+        apiVersion: 'apiserver.config.k8s.io/v1alpha1',
+      },
       {
         stage: ['beta', 'ga'],
-        files: [{ name: 'authn.yaml', content: authenticationConfiguration }],
+        files: [
+          {
+            name: 'authn.yaml',
+            get content() {
+              return authenticationConfiguration();
+            },
+          },
+        ],
         apiVersion: 'apiserver.config.k8s.io/v1beta1',
         note: 'the v1beta1 file, read from 1.30 on',
       },
@@ -191,17 +211,17 @@ export default defineScenario({
 
     const issuers = await ctx.step(`serve the two test issuers on 127.0.0.1:${ISSUER_PORT}`, async () => {
       const running = await serveIssuers(ISSUER_PORT, [
-        { name: 'team-a', key: keyA },
-        { name: 'team-b', key: keyB },
+        { name: 'team-a', key: keyA() },
+        { name: 'team-b', key: keyB() },
         // Known to the API server only once the rewritten configuration is loaded (reload step).
-        { name: RELOADED_ISSUER, key: keyA },
+        { name: RELOADED_ISSUER, key: keyA() },
       ]);
       ctx.cleanup(() => running.close());
       return running;
     });
 
     const now = () => Math.floor(Date.now() / 1000);
-    const token = (key: typeof keyA, issuer: string, claims: Claims) =>
+    const token = (key: SigningKey, issuer: string, claims: Claims) =>
       signJwt(key, { iss: issuers.url(issuer), aud: AUDIENCE, iat: now(), nbf: now() - 5, exp: now() + 600, ...claims });
     const whoami = async (bearerToken: string) => {
       const res = await apiRequest(ctx, {
@@ -213,7 +233,7 @@ export default defineScenario({
       return { status: res.status, user: res.status === 201 ? json<{ status?: { userInfo?: UserInfo } }>(res).status?.userInfo : undefined };
     };
 
-    const alice = token(keyA, 'team-a', { sub: 'alice', groups: ['dev', 'ops'], hd: 'example.com' });
+    const alice = token(keyA(), 'team-a', { sub: 'alice', groups: ['dev', 'ops'], hd: 'example.com' });
 
     await ctx.step('issuer team-a: username and groups are mapped with the "team-a:" prefix', async () => {
       // The API server fetches discovery and keys in the background and retries; wait for it.
@@ -236,7 +256,7 @@ export default defineScenario({
     });
 
     await ctx.step('issuer team-b at the same time: CEL mappings for username, groups, uid and extra', async () => {
-      const bob = token(keyB, 'team-b', { sub: 'u-1234', preferred_username: 'bob', roles: 'viewer,dev', admin: 'true' });
+      const bob = token(keyB(), 'team-b', { sub: 'u-1234', preferred_username: 'bob', roles: 'viewer,dev', admin: 'true' });
       const r = await ctx.eventually(
         async () => {
           const w = await whoami(bob);
@@ -252,11 +272,11 @@ export default defineScenario({
 
     await ctx.step('tokens that break a rule are refused with 401', async () => {
       const cases: Array<[string, string]> = [
-        ['team-a, hd is not example.com (CEL claimValidationRules)', token(keyA, 'team-a', { sub: 'mallory', groups: [], hd: 'evil.example' })],
-        ['team-b, admin is not "true" (claim/requiredValue)', token(keyB, 'team-b', { sub: 'u-2', preferred_username: 'eve', roles: 'viewer', admin: 'false' })],
-        ['team-b, user in team-b:suspended (userValidationRules)', token(keyB, 'team-b', { sub: 'u-3', preferred_username: 'sam', roles: 'viewer,suspended', admin: 'true' })],
-        ['team-a claims signed with team-b\'s key', token(keyB, 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com' })],
-        ['wrong audience', token(keyA, 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com', aud: 'someone-else' })],
+        ['team-a, hd is not example.com (CEL claimValidationRules)', token(keyA(), 'team-a', { sub: 'mallory', groups: [], hd: 'evil.example' })],
+        ['team-b, admin is not "true" (claim/requiredValue)', token(keyB(), 'team-b', { sub: 'u-2', preferred_username: 'eve', roles: 'viewer', admin: 'false' })],
+        ['team-b, user in team-b:suspended (userValidationRules)', token(keyB(), 'team-b', { sub: 'u-3', preferred_username: 'sam', roles: 'viewer,suspended', admin: 'true' })],
+        ['team-a claims signed with team-b\'s key', token(keyB(), 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com' })],
+        ['wrong audience', token(keyA(), 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com', aud: 'someone-else' })],
       ];
       for (const [what, bad] of cases) {
         const r = await whoami(bad);
@@ -271,7 +291,7 @@ export default defineScenario({
     }
 
     await ctx.step(`team-a accepts either of its audiences (${AUDIENCE}, ${EXTRA_AUDIENCE}; audienceMatchPolicy MatchAny)`, async () => {
-      const withAud = (aud: string | string[]) => token(keyA, 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com', aud });
+      const withAud = (aud: string | string[]) => token(keyA(), 'team-a', { sub: 'alice', groups: ['dev'], hd: 'example.com', aud });
       for (const aud of [EXTRA_AUDIENCE, ['someone-else', EXTRA_AUDIENCE]]) {
         const r = await whoami(withAud(aud));
         ctx.assert.equal(r.status, 201, `aud ${JSON.stringify(aud)}: HTTP ${r.status}`);
@@ -281,7 +301,7 @@ export default defineScenario({
       ctx.assert.equal(none.status, 401, `a token whose audiences are all foreign is refused (HTTP ${none.status})`);
     });
 
-    const declared = authenticationConfiguration;
+    const declared = authenticationConfiguration();
     const file = apiServerFile(ctx.kubeconfigPath, 'authn.yaml', declared);
     if ('reason' in file) {
       ctx.log(`reload step not run: ${file.reason}`);
@@ -295,7 +315,7 @@ export default defineScenario({
     ctx.cleanup(() => write(declared));
 
     await ctx.step(`rewrite ${file.path} with issuer ${RELOADED_ISSUER}: accepted without a restart`, async () => {
-      const carol = token(keyA, RELOADED_ISSUER, { sub: 'carol', aud: RELOADED_AUDIENCE });
+      const carol = token(keyA(), RELOADED_ISSUER, { sub: 'carol', aud: RELOADED_AUDIENCE });
       const metrics = async () => {
         const text = await ctx.raw('/metrics');
         return {

@@ -79,7 +79,9 @@ function checkVersioned(at: string, v: Record<string, unknown>, bad: (f: string,
     if (m !== undefined && (!isRecord(m) || Object.values(m).some((x) => typeof x !== 'string'))) bad(`${at}.${key}`, `must map names to string values, got ${json(m)}`);
   }
   if (v.workers !== undefined && !(typeof v.workers === 'number' && Number.isInteger(v.workers) && v.workers >= 0)) bad(`${at}.workers`, `must be a whole number ≥ 0, got ${json(v.workers)}`);
-  if (v.files !== undefined && (!Array.isArray(v.files) || v.files.some((f) => !isRecord(f) || typeof f.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(f.name) || typeof f.content !== 'string'))) {
+  // A content getter is not called here: it may make material (keys) that only a plan of this scenario needs.
+  const contentOk = (f: Record<string, unknown>): boolean => typeof Object.getOwnPropertyDescriptor(f, 'content')?.get === 'function' || typeof f.content === 'string';
+  if (v.files !== undefined && (!Array.isArray(v.files) || v.files.some((f) => !isRecord(f) || typeof f.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(f.name) || !contentOk(f)))) {
     bad(`${at}.files`, 'must be a list of { name, content } with plain file names (no folders)');
   }
   if (v.images !== undefined && (!Array.isArray(v.images) || v.images.some((x) => typeof x !== 'string' || !x))) bad(`${at}.images`, `must be a list of image references, got ${json(v.images)}`);

@@ -152,7 +152,7 @@ describe('user namespaces host check', () => {
 });
 
 describe('structured authentication configuration', () => {
-  const config = parse(authenticationConfiguration) as {
+  const config = parse(authenticationConfiguration()) as {
     apiVersion: string;
     kind: string;
     jwt: Array<{ issuer: { url: string; audiences: string[]; certificateAuthority: string } }>;
@@ -212,12 +212,12 @@ describe('structured authentication configuration: audiences and the reloaded fi
   it('finds the file the API server reads only when it is the declared one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kl-authn-'));
     const kubeconfig = join(dir, 'kubeconfig');
-    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration)).toMatchObject({ reason: expect.stringMatching(/no authn\.yaml next to the kubeconfig/) });
+    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration())).toMatchObject({ reason: expect.stringMatching(/no authn\.yaml next to the kubeconfig/) });
     mkdirSync(join(dir, 'files'));
     writeFileSync(join(dir, 'files', 'authn.yaml'), 'something else');
-    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration)).toMatchObject({ reason: expect.stringMatching(/is not the AuthenticationConfiguration this scenario declared/) });
-    writeFileSync(join(dir, 'files', 'authn.yaml'), authenticationConfiguration);
-    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration)).toEqual({ path: join(dir, 'files', 'authn.yaml') });
+    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration())).toMatchObject({ reason: expect.stringMatching(/is not the AuthenticationConfiguration this scenario declared/) });
+    writeFileSync(join(dir, 'files', 'authn.yaml'), authenticationConfiguration());
+    expect(apiServerFile(kubeconfig, 'authn.yaml', authenticationConfiguration())).toEqual({ path: join(dir, 'files', 'authn.yaml') });
   });
 
   it('reads the reload counter and the process start time from /metrics text', () => {
