@@ -71,6 +71,9 @@ describe.skipIf(!binDir)('API-level scenarios on the local provider (real binari
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'kl-e2e-scenarios-'));
+    // One KINDLAB_HOME for this process and the CLI it runs: the structured-authn test CA that the
+    // cluster's file pins (made here, when the profile is read) must be the one `kindlab run` serves.
+    process.env.KINDLAB_HOME = home;
     store = new StateStore(home);
     ctx = { runner: new ExecaRunner(), store, log: silentLogger };
     const plain = await provider.create({ name: 'gates', profile: emptyProfile(), binDir }, ctx);
