@@ -1,8 +1,8 @@
 // Checked before a run starts: the report files a user asked for can be written where they said.
 // A run of hours must not end in a raw ENOENT with its summary lost.
-import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { canWrite, nearestExisting, pathKind } from '../util/fs-probe.js';
 
 export interface OutputRequest {
   /** The flag, for messages: --junit, --json, --html, --junit-dir. */
@@ -12,23 +12,6 @@ export interface OutputRequest {
   kind: 'file' | 'dir';
 }
 
-const isDir = (p: string): boolean | undefined => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return undefined;
-  }
-};
-
-const writable = (p: string): boolean => {
-  try {
-    accessSync(p, constants.W_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Resolves each output against `cwd`, or throws a UsageError saying which flag is wrong and why. */
 export function checkOutputs(outputs: readonly OutputRequest[], cwd: string): string[] {
   const seen = new Map<string, string>();
@@ -37,24 +20,13 @@ export function checkOutputs(outputs: readonly OutputRequest[], cwd: string): st
     const other = seen.get(path);
     if (other) throw new UsageError(`${o.flag} and ${other} name the same path ${path}`, { hint: 'give each report its own file' });
     seen.set(path, o.flag);
-    const here = isDir(path);
-    if (o.kind === 'file' && here === true) throw new UsageError(`${o.flag} ${o.value} is a folder; it needs a file name`, { hint: `e.g. ${o.flag} ${o.value.replace(/\/$/, '')}/report${o.flag === '--junit' ? '.xml' : o.flag === '--html' ? '.html' : '.json'}` });
-    if (o.kind === 'dir' && here === false) throw new UsageError(`${o.flag} ${o.value} is a file; it needs a folder`, { hint: 'name a folder (it is created if missing)' });
-    // The nearest folder that exists must be a folder we may write into; the rest is created.
+    const here = pathKind(path);
+    if (o.kind === 'file' && here === 'dir') throw new UsageError(`${o.flag} ${o.value} is a folder; it needs a file name`, { hint: `e.g. ${o.flag} ${o.value.replace(/\/$/, '')}/report${o.flag === '--junit' ? '.xml' : o.flag === '--html' ? '.html' : '.json'}` });
+    if (o.kind === 'dir' && here === 'file') throw new UsageError(`${o.flag} ${o.value} is a file; it needs a folder`, { hint: 'name a folder (it is created if missing)' });
     // A folder output is checked where it is; a file (new, or one to overwrite) in its folder.
-    let at = here === true ? path : dirname(path);
-    while (isDir(at) === undefined && dirname(at) !== at) at = dirname(at);
-    if (isDir(at) === false) throw new UsageError(`${o.flag} ${o.value} cannot be created: ${at} is a file, not a folder`, { hint: 'choose a path under a folder' });
-    if (here === false ? !writableFile(path) : !writable(at)) throw new UsageError(`${o.flag} ${o.value} cannot be written: no permission to write in ${at}`, { hint: 'choose a folder you can write to' });
+    const at = nearestExisting(here === 'dir' ? path : dirname(path));
+    if (at.kind === 'file') throw new UsageError(`${o.flag} ${o.value} cannot be created: ${at.path} is a file, not a folder`, { hint: 'choose a path under a folder' });
+    if (!canWrite(at.path) || (here === 'file' && !canWrite(path))) throw new UsageError(`${o.flag} ${o.value} cannot be written: no permission to write in ${at.path}`, { hint: 'choose a folder you can write to' });
     return path;
   });
-}
-
-function writableFile(p: string): boolean {
-  try {
-    accessSync(p, constants.W_OK);
-    return writable(dirname(p));
-  } catch {
-    return false;
-  }
 }
