@@ -96,12 +96,12 @@ async function buildHandler(ctx: CliContext, version: string, flags: BuildFlags)
   }
   requireTool(ctx, 'go', 'to compile Kubernetes and etcd', 'install Go (https://go.dev/dl) or your distribution’s golang package; the module proxy must be reachable');
   const { runLab } = await import('../lab/lab.js');
-  const { labSummary } = await import('../lab/summary.js');
+  const { labJson, labSummary } = await import('../lab/summary.js');
   const r = await runLab(
     { k8sVersion: v, etcdVersion: flags.etcdVersion, force: flags.force, go: flags.go, kubeRoot: flags.kubeRoot, components },
     { runner: ctx.runner, signal: ctx.signal, env: ctx.env, note: (m) => ctx.io.stderr(`lab: ${m}\n`) },
   );
-  ctx.io.stdout(flags.output === 'json' ? JSON.stringify({ binDir: r.binDir, cacheHit: r.cacheHit, seconds: r.seconds, manifest: r.manifest }, null, 2) + '\n' : labSummary(r));
+  ctx.io.stdout(flags.output === 'json' ? labJson(r) : labSummary(r));
   return 0;
 }
 

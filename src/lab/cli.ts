@@ -7,7 +7,7 @@ import { isKindlabError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
 import { DEFAULT_K8S_VERSION, runLab } from './lab.js';
 import { labCacheRoot } from './cache.js';
-import { labSummary } from './summary.js';
+import { labJson, labSummary } from './summary.js';
 
 interface Flags {
   k8sVersion: string;
@@ -61,11 +61,7 @@ The binaries folder is the last line of stdout. See docs/lab.md.`,
       },
       { runner: new ExecaRunner(), signal: interrupt.signal, env: process.env, note: (m) => err(`lab: ${m}\n`) },
     );
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({ binDir: r.binDir, cacheHit: r.cacheHit, seconds: r.seconds, manifest: r.manifest }, null, 2) + '\n');
-      return 0;
-    }
-    process.stdout.write(labSummary(r));
+    process.stdout.write(flags.json ? labJson(r) : labSummary(r));
     return 0;
   } finally {
     interrupt.dispose();

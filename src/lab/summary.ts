@@ -2,6 +2,11 @@
 // folder is the last line, so scripts can take it with `| tail -1`.
 import type { LabResult } from './lab.js';
 
+/** The same for scripts (-o json / --json). */
+export function labJson(r: LabResult): string {
+  return JSON.stringify({ binDir: r.binDir, cacheHit: r.cacheHit, seconds: r.seconds, manifest: r.manifest }, null, 2) + '\n';
+}
+
 export function labSummary(r: LabResult): string {
   const m = r.manifest;
   return [
