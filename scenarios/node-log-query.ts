@@ -38,7 +38,7 @@ export default defineScenario({
         headers: { Accept: '*/*' },
       });
       const notEnabled = (res.status === 200 && /<pre>|<a href=/.test(res.body)) || res.status === 404 || res.status === 403;
-      if (notEnabled && ctx.cluster.provider === 'existing') {
+      if (notEnabled && ctx.cluster.reconfigurable === false) {
         ctx.skip(`kubelet on ${node} did not run the query (HTTP ${res.status}): this existing cluster's kubelets lack enableSystemLogQuery: true or NodeLogQuery`);
       }
       ctx.assert.ok(!notEnabled, `kubelet on ${node} was configured for log queries but answered HTTP ${res.status} without running one: ${res.body.slice(0, 200)}`);

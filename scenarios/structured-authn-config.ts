@@ -21,7 +21,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defineScenario, type ScenarioContext } from 'kindlab';
-import { minor } from './_support/cluster.js';
+import { apiServerOnThisHost, minor } from './_support/cluster.js';
 import { apiRequest, json } from './_support/http.js';
 import { signJwt, type Claims, type SigningKey } from './_support/jwt.js';
 import { fixture, issuerKey, issuerUrl, serveIssuers } from './_support/oidc-issuer.js';
@@ -205,8 +205,8 @@ export default defineScenario({
     'unchanged, apiserver_authentication_config_controller_automatic_reloads_total{status="success"} up), and the file ' +
     'is restored afterwards. Tokens are never printed. local provider only.',
   async run(ctx: ScenarioContext) {
-    if (ctx.cluster.provider === 'kind') {
-      ctx.skip(`kube-apiserver runs inside the kind node container and cannot reach the test issuer on the host's 127.0.0.1:${ISSUER_PORT}`);
+    if (!apiServerOnThisHost(ctx)) {
+      ctx.skip(`kube-apiserver does not share this machine's loopback (on kind it runs inside the node container), so it cannot reach the test issuer on 127.0.0.1:${ISSUER_PORT}`);
     }
 
     const issuers = await ctx.step(`serve the two test issuers on 127.0.0.1:${ISSUER_PORT}`, async () => {

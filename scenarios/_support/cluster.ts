@@ -111,8 +111,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * through --kubeconfig). A kind API server is on a loopback port too, but inside its node container.
  */
 export function apiServerOnThisHost(ctx: Pick<ScenarioContext, 'cluster' | 'kc'>): boolean {
-  if (ctx.cluster.provider === 'local') return true;
-  if (ctx.cluster.provider !== 'existing' || ctx.cluster.hasNodes) return false;
+  if (ctx.cluster.apiServerOnHost !== undefined) return ctx.cluster.apiServerOnHost;
+  if (ctx.cluster.reconfigurable !== false || ctx.cluster.hasNodes) return false;
   const server = ctx.kc.getCurrentCluster()?.server;
   if (!server) return false;
   const host = new URL(server).hostname.replace(/^\[|\]$/g, '');

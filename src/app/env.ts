@@ -1,6 +1,7 @@
 // What every workflow receives in place of the CLI's context: the environment, the state store,
 // the process runner, the logger, the interrupt signal and where progress lines go. The CLI
-// builds one from the real process (src/cli/context.ts); tests can build one in memory. No
+// builds one from the real process (src/cli/context.ts); the in-memory pipeline tests build one
+// with a test provider (test/helpers/in-memory-app.ts). No
 // workflow writes to stdout: it returns what the command renders.
 import type { ProcessRunner } from '../exec/runner.js';
 import { DryRunRunner } from '../exec/dry-run.js';
@@ -8,6 +9,8 @@ import type { StateStore } from '../state/store.js';
 import type { Logger } from '../util/logger.js';
 import type { ProviderContext } from '../cluster/provider.js';
 import { createPhases, type Phases } from '../util/phases.js';
+import type { ProviderRegistry } from '../cluster/registry.js';
+import type { ClusterApi } from '../scenario/cluster-api.js';
 
 export interface AppEnv {
   env: NodeJS.ProcessEnv;
@@ -21,6 +24,10 @@ export interface AppEnv {
   /** A person watches a terminal: live progress instead of one line per event. */
   interactive: boolean;
   color: boolean;
+  /** The providers runs can use (src/cluster/providers.ts; a test provider in tests). */
+  providers: ProviderRegistry;
+  /** How a run talks to a cluster's API (src/scenario/cluster-api.ts). */
+  clusterApi: ClusterApi;
   /**
    * --dry-run: commands that would change something, and the configs kindlab would write, go
    * to `print` instead of happening (see dryRunEnv). Unset otherwise.

@@ -5,6 +5,8 @@ import type { AppEnv } from '../app/env.js';
 import { stateRoot } from '../state/home.js';
 import { StateStore } from '../state/store.js';
 import { createLogger, useColor } from '../util/logger.js';
+import { REAL_PROVIDERS } from '../cluster/providers.js';
+import { REAL_CLUSTER_API } from '../scenario/cluster-api.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -44,5 +46,7 @@ export function createContext(opts: {
     progress: opts.io.stderr,
     interactive: opts.io.isTTY,
     color,
+    providers: REAL_PROVIDERS,
+    clusterApi: REAL_CLUSTER_API,
   };
 }

@@ -15,8 +15,8 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
 async function handler(ctx: CliContext, flags: { output: 'text' | 'json' }): Promise<number> {
   const { probe } = await import('../doctor/probe.js');
   const { evaluate } = await import('../doctor/evaluate.js');
-  const { defaultLabBinDir } = await import('../cluster/local/provider.js');
-  const facts = await probe(ctx.runner, ctx.store.paths.root, defaultLabBinDir(ctx.env), ctx.env.KINDLAB_KIND ?? 'kind');
+  const binDir = ctx.providers.descriptors.map((d) => d.defaultBinDir?.(ctx.env)).find(Boolean);
+  const facts = await probe(ctx.runner, ctx.store.paths.root, binDir, ctx.env.KINDLAB_KIND ?? 'kind');
   const { evaluateSelf } = await import('../doctor/evaluate.js');
   const { packageInfo } = await import('../util/package-info.js');
   const { BUILTIN_SCENARIOS_DIR } = await import('../scenario/loader.js');

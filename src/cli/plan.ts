@@ -5,7 +5,7 @@ import { Option } from 'commander';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { addTargetFlags } from './target-flags.js';
-import type { TargetFlags } from '../app/target.js';
+import type { TargetFlags } from '../target/resolve.js';
 
 interface PlanFlags extends TargetFlags {
   kubeconfig?: string;

@@ -5,7 +5,7 @@ import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { addReportFlags, addUntestedFlag, addTargetFlags } from './target-flags.js';
 import { runFlags } from './parse.js';
-import type { TargetFlags } from '../app/target.js';
+import type { TargetFlags } from '../target/resolve.js';
 
 interface TestFlags extends TargetFlags {
   scenariosDir: string[];

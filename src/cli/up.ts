@@ -100,7 +100,6 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
     ctx.io.stdout(JSON.stringify(rec, null, 2) + '\n');
     return 0;
   }
-  const { capabilitiesOf } = await import('../cluster/providers.js');
   ctx.io.stdout(
     [
       `cluster "${rec.name}" is ready (${rec.provider}${rec.kubernetesVersion ? `, ${rec.kubernetesVersion}` : ''})`,
@@ -109,7 +108,7 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
       '',
       'Use it:',
       `  export KUBECONFIG=${rec.kubeconfig}`,
-      capabilitiesOf(rec.provider).nodes ? `  kubectl get nodes` : `  kubectl get namespaces      # ${rec.provider} provider: a control plane, no nodes`,
+      ctx.providers.capabilitiesOf(rec.provider).nodes ? `  kubectl get nodes` : `  kubectl get namespaces      # ${rec.provider} provider: a control plane, no nodes`,
       `Delete it: kindlab down ${rec.name}`,
       '',
     ].join('\n'),

@@ -1,29 +1,20 @@
-// The one list of providers. Each provider declares its name and capabilities in its own folder;
-// everything else asks this registry, and implementations are imported only when used.
-import { UsageError } from '../errors.js';
+// The one list of real providers. Each provider declares its name and capabilities in its own
+// folder; everything else asks a registry (the run's comes from AppEnv.providers), and
+// implementations are imported only when used.
 import type { ProviderCapabilities, ProviderDescriptor } from './capabilities.js';
 import type { ClusterProvider } from './provider.js';
+import { ProviderRegistry } from './registry.js';
 import { kindDescriptor } from './kind/descriptor.js';
 import { localDescriptor } from './local/descriptor.js';
+import { existingDescriptor } from './existing/descriptor.js';
+
+export const REAL_PROVIDERS = new ProviderRegistry([localDescriptor, kindDescriptor], existingDescriptor);
 
 /** Cheapest first: the order planning prefers them in. */
-export const PROVIDERS: readonly ProviderDescriptor[] = [localDescriptor, kindDescriptor].sort((a, b) => a.capabilities.cost - b.capabilities.cost);
+export const PROVIDERS: readonly ProviderDescriptor[] = REAL_PROVIDERS.descriptors;
 
-export const providerNames = (): string[] => PROVIDERS.map((p) => p.name);
-
-export function describeProvider(name: string): ProviderDescriptor {
-  const d = PROVIDERS.find((p) => p.name === name);
-  if (!d) throw new UsageError(`unknown provider "${name}"`, { hint: `kindlab knows: ${providerNames().join(', ')}` });
-  return d;
-}
-
-export const capabilitiesOf = (name: string): ProviderCapabilities => describeProvider(name).capabilities;
-
-/** The first provider (cheapest first) with a capability, e.g. the one that runs nodes. */
-export function providerWith(pred: (c: ProviderCapabilities) => boolean): ProviderDescriptor | undefined {
-  return PROVIDERS.find((p) => pred(p.capabilities));
-}
-
-export async function getProvider(name: string): Promise<ClusterProvider> {
-  return describeProvider(name).load();
-}
+export const providerNames = (): string[] => REAL_PROVIDERS.names();
+export const describeProvider = (name: string): ProviderDescriptor => REAL_PROVIDERS.describe(name);
+export const capabilitiesOf = (name: string): ProviderCapabilities => REAL_PROVIDERS.capabilitiesOf(name);
+export const providerWith = (pred: (c: ProviderCapabilities) => boolean): ProviderDescriptor | undefined => REAL_PROVIDERS.withCapability(pred);
+export const getProvider = (name: string): Promise<ClusterProvider> => REAL_PROVIDERS.get(name);

@@ -45,6 +45,18 @@ export class Docker {
     return version;
   }
 
+  /** `docker info` as JSON; undefined when the daemon cannot be reached. */
+  async info(): Promise<unknown> {
+    const r = await this.runner.run(this.binary, ['info', '--format', '{{json .}}'], { signal: this.signal, allowFailure: true });
+    return r.exitCode === 0 ? (JSON.parse(r.stdout) as unknown) : undefined;
+  }
+
+  /** The output of one program of an image, run in a throw-away container; undefined when it fails. */
+  async runEntrypoint(image: string, entrypoint: string, args: readonly string[]): Promise<string | undefined> {
+    const r = await this.runner.run(this.binary, ['run', '--rm', '--entrypoint', entrypoint, image, ...args], { signal: this.signal, allowFailure: true, timeoutMs: 30_000 });
+    return r.exitCode === 0 ? r.stdout : undefined;
+  }
+
   async imageInfo(ref: string): Promise<ImageInfo | undefined> {
     const r = await this.runner.run(this.binary, ['image', 'inspect', '--format', '{{.Id}} {{json .Config.Labels}}', ref], {
       allowFailure: true,

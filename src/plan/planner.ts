@@ -8,7 +8,7 @@ import { gateAt, suggestGate } from './gates.js';
 import { specAt, type SourceGates } from './feature-specs.js';
 import { checkHost, type HostFacts, type NeedCheck } from './host.js';
 import { resolveRequirements } from './requirements.js';
-import { capabilitiesOf, PROVIDERS } from '../cluster/providers.js';
+import { REAL_PROVIDERS } from '../cluster/providers.js';
 import type { ProviderCapabilities } from '../cluster/capabilities.js';
 
 /** A provider's name (src/cluster/providers.ts), or an existing cluster. */
@@ -40,6 +40,11 @@ export interface PlanTarget {
    * each can run comes from its declared capabilities; a provider left out is not considered.
    */
   providers: Record<string, true | string>;
+  /**
+   * What each provider can do, by name, cheapest first (the run's registry, AppEnv.providers);
+   * kindlab's real providers when not given.
+   */
+  capabilities?: Record<string, ProviderCapabilities>;
   /** Force every cluster onto one provider. */
   forceProvider?: string;
 }
@@ -180,7 +185,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
       checkKubelet(profile.kubelet, nodes),
     ]);
     if (skip) return environmentSkip(skip);
-    return ok('existing');
+    return ok(REAL_PROVIDERS.existing.name);
   }
 
   return choose(profile.needsNodes, req.apiServerReachesHostLoopback, target, verdict, req.host, ok, Boolean(s.requires?.nodePart));
@@ -197,7 +202,9 @@ function choose(
   /** An API scenario with a node part: nodes where a provider with nodes can run here, else its API part (a partial pass). */
   wantsNodes = false,
 ): Decision {
-  const considered = PROVIDERS.map((p) => p.name).filter((n) => n in target.providers);
+  const caps = target.capabilities ?? REAL_PROVIDERS.capabilities();
+  const capabilitiesOf = (n: string): ProviderCapabilities => caps[n]!;
+  const considered = Object.keys(caps).filter((n) => n in target.providers);
   const usable = (n: string): boolean => target.providers[n] === true;
   const why = (n: string): string => String(target.providers[n]);
   const fitting = (pred: (c: ProviderCapabilities) => boolean): string[] => considered.filter((n) => pred(capabilitiesOf(n)));
@@ -297,7 +304,7 @@ export function plan(scenarios: readonly Scenario[], target: PlanTarget, namePre
     }
     if (!placed) {
       clusters.push({
-        name: d.needs.provider === 'existing' ? 'existing' : `${namePrefix}-${clusters.length + 1}`,
+        name: target.existing ? 'existing' : `${namePrefix}-${clusters.length + 1}`,
         provider: d.needs.provider,
         profile: d.needs.profile,
         scenarios: [s.id],

@@ -182,8 +182,12 @@ export interface ClusterInfo {
   gitVersion: string;
   /** e.g. '1.37.2' (semver, no v, no build metadata) */
   version: string;
-  /** The provider's name (src/cluster/providers.ts), or 'existing'. */
+  /** The provider's name, for reports (src/cluster/providers.ts). Ask the facts below, never the name. */
   provider: string;
+  /** kube-apiserver shares this machine's loopback (it reaches a server a scenario runs on 127.0.0.1); undefined: not known. */
+  apiServerOnHost?: boolean;
+  /** kindlab made the cluster and shaped it for the plan (false: an existing cluster, which cannot be reconfigured). */
+  reconfigurable?: boolean;
   /** Feature gates known enabled/disabled, when the cluster reports them. */
   featureGates: Record<string, boolean>;
   /** Whether real nodes can run pods. */

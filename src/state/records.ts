@@ -26,6 +26,8 @@ export interface ClusterRecord {
   /** The kind config kindlab rendered and passed to kind (kind provider). */
   configFile?: string;
   profile: ClusterProfile;
+  /** The Kubernetes binaries the cluster runs, when it runs this machine's (its kubectl is used beside them). */
+  binDir?: string;
   /** Images kindlab loaded into the nodes (kind). */
   loadedImages?: string[];
   local?: {

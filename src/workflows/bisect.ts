@@ -1,5 +1,5 @@
 // `kindlab bisect`: the first commit between a good and a bad ref where a scenario's result
-// changes. Each candidate goes through the one pipeline (src/app/pipeline.ts): built the cheapest
+// changes. Each candidate goes through the run's steps (src/run/steps.ts): built the cheapest
 // way the scenario allows (control-plane binaries for the local provider when it needs only the
 // API, a node image when it needs nodes; both cached by commit, in worktrees, so the user's
 // checkout is never touched), brought up, run, torn down. The choice of the next commit and the
@@ -9,12 +9,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
-import { phasesOf } from '../app/env.js';
-import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
-import { describeSource, resolveTarget } from '../app/target.js';
+import { describeSource } from '../target/source.js';
 import semver from 'semver';
-import { capabilitiesOf, PROVIDERS } from '../cluster/providers.js';
+import { newRunContext } from '../run/context.js';
+import { runSteps } from '../run/steps.js';
 import { InterruptedError, ProcessError, UsageError } from '../errors.js';
 import { buildFailureLine, checkEnds, judge, nextStep, stepsFor, type Observation, type Verdict } from '../plan/bisect.js';
 import { plan } from '../plan/planner.js';
@@ -98,7 +97,7 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
 
   const scenario = await oneScenario(app, req);
   const provider = await cheapestProvider(app, scenario, req.provider, { ref: bad, kubeRoot: kubeRoot.path });
-  const build = capabilitiesOf(provider).runsFrom === 'binaries' ? 'control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler)' : 'a kind node image';
+  const build = app.providers.capabilitiesOf(provider).runsFrom === 'binaries' ? 'control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler)' : 'a kind node image';
   const key = createHash('sha256').update([kubeRoot.path, good, bad, scenario.id, provider].join('\n')).digest('hex').slice(0, 16);
   const stateFile = join(app.store.paths.root, 'bisect', `${key}.json`);
   if (req.restart && !req.dryRun) rmSync(stateFile, { force: true });
@@ -173,27 +172,23 @@ async function observe(
   app: AppEnv,
   o: { commit: string; kubeRoot: string; scenario: Scenario; provider: string; timeoutSeconds?: number },
 ): Promise<Observation & { buildSeconds: number; runSeconds: number }> {
-  const t0 = performance.now();
-  let resolved;
+  const runId = runs.newRunId();
+  const opts = runs.executeOptions(app, runId, { parallel: 1, timeoutSeconds: o.timeoutSeconds });
+  const ctx = newRunContext(app, { flags: { provider: o.provider, ref: o.commit, kubeRoot: o.kubeRoot }, scenarios: [o.scenario], opts, namePrefix: `kl-bisect-${runId}` });
+  const seconds = (...steps: string[]): number => steps.reduce((sum, s) => sum + (ctx.seconds[s] ?? 0), 0);
+  let report;
   try {
-    resolved = await resolveTarget(app, { provider: o.provider, ref: o.commit, kubeRoot: o.kubeRoot }, true, phasesOf(app));
+    report = await runSteps(ctx);
   } catch (e) {
     // A build that fails is `git bisect skip`; anything else (docker down, no etcd, Ctrl-C) stops
     // the bisect, which can be resumed.
-    if (!(e instanceof ProcessError) || app.signal.aborted) throw e;
+    if (ctx.failedStep !== 'build' || !(e instanceof ProcessError) || app.signal.aborted) throw e;
     const why = buildFailureLine(e.outputTail, `${e.argv[0] ?? 'the build'} exited ${e.processExitCode ?? '?'}`);
-    return { status: 'errored', message: `does not build: ${why}${e.logFile ? ` (log: ${e.logFile})` : ''}`, buildSeconds: (performance.now() - t0) / 1000, runSeconds: 0 };
+    return { status: 'errored', message: `does not build: ${why}${e.logFile ? ` (log: ${e.logFile})` : ''}`, buildSeconds: seconds('resolve', 'build'), runSeconds: 0 };
   }
-  const t1 = performance.now();
-  const runId = runs.newRunId();
-  const opts = runs.executeOptions(app, runId, { parallel: 1, timeoutSeconds: o.timeoutSeconds });
-  const input = { scenarios: [o.scenario], resolved, opts, namePrefix: `kl-bisect-${runId}` };
-  const p = planPipeline(input);
-  checkNodeImage(p, resolved);
-  const report = await runPipeline(app, input, p);
   if (app.signal.aborted) throw new InterruptedError('interrupted: the bisect can be resumed by running the same command again');
   const r = report.results.find((x) => x.id === o.scenario.id);
-  return { status: r?.status ?? 'errored', failedStep: r?.failedStep, message: r?.message, buildSeconds: (t1 - t0) / 1000, runSeconds: (performance.now() - t1) / 1000 };
+  return { status: r?.status ?? 'errored', failedStep: r?.failedStep, message: r?.message, buildSeconds: seconds('resolve', 'build'), runSeconds: seconds('clusters') };
 }
 
 async function oneScenario(app: AppEnv, req: BisectRequest): Promise<Scenario> {
@@ -212,8 +207,8 @@ async function oneScenario(app: AppEnv, req: BisectRequest): Promise<Scenario> {
 async function cheapestProvider(app: AppEnv, s: Scenario, asked: string, badEnd: { ref: string; kubeRoot: string }): Promise<string> {
   if (asked !== 'auto') return asked;
   const facts = await describeSource(app, badEnd);
-  const all = Object.fromEntries(PROVIDERS.map((p) => [p.name, true as const]));
-  const p = plan([s], { version: semver.coerce(facts?.version ?? '')?.version ?? '0.0.0', description: facts?.description ?? badEnd.ref, sourceGates: facts?.sourceGates, providers: all });
+  const all = Object.fromEntries(app.providers.names().map((n) => [n, true as const]));
+  const p = plan([s], { version: semver.coerce(facts?.version ?? '')?.version ?? '0.0.0', description: facts?.description ?? badEnd.ref, sourceGates: facts?.sourceGates, providers: all, capabilities: app.providers.capabilities() });
   const chosen = p.clusters[0]?.provider;
   if (!chosen) throw new UsageError(`${s.id} does not apply at the bad end: ${p.skips[0]?.reason ?? 'skipped'}`, { hint: 'bisect a range where the scenario runs' });
   return chosen;

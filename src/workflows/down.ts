@@ -3,14 +3,13 @@
 import type { AppEnv } from '../app/env.js';
 import { providerContext } from '../app/env.js';
 import { ConflictError, UsageError } from '../errors.js';
-import { getProvider, PROVIDERS } from '../cluster/providers.js';
 
 export async function downWorkflow(app: AppEnv, names: string[] | 'all'): Promise<string[]> {
   const known = app.store.listClusters();
   const targets = names === 'all' ? known : names.map((n) => known.find((r) => r.name === n) ?? n);
   for (const t of targets) {
     if (typeof t !== 'string') continue;
-    for (const d of PROVIDERS) {
+    for (const d of app.providers.descriptors) {
       const live = await (await d.load()).listLive(providerContext(app)).catch(() => []);
       if (live.some((c) => c.name === t && !c.ownedByKindlab)) {
         throw new ConflictError(`${d.name} cluster "${t}" was not created by kindlab; refusing to delete it`, {
@@ -25,7 +24,7 @@ export async function downWorkflow(app: AppEnv, names: string[] | 'all'): Promis
   const deleted: string[] = [];
   for (const rec of targets) {
     if (typeof rec === 'string') continue;
-    const provider = await getProvider(rec.provider);
+    const provider = await app.providers.get(rec.provider);
     if (!app.dryRun) await app.store.lock(() => app.store.saveCluster({ ...rec, state: 'deleting', ownerPid: process.pid }));
     await provider.delete(rec, providerContext(app));
     deleted.push(rec.name);

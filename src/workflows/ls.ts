@@ -4,7 +4,6 @@ import { Docker } from '../docker/docker.js';
 import type { AppEnv } from '../app/env.js';
 import { providerContext } from '../app/env.js';
 import type { ClusterRecord, ImageRecord } from '../state/records.js';
-import { getProvider } from '../cluster/providers.js';
 import { pidAlive } from '../util/pid.js';
 
 export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'unknown';
@@ -27,7 +26,7 @@ export async function inventory(ctx: AppEnv): Promise<{ clusters: ClusterRow[]; 
   const liveByProvider = new Map<string, Set<string> | undefined>();
   for (const p of new Set(records.map((r) => r.provider))) {
     try {
-      const live = await (await getProvider(p)).listLive(providerContext(ctx));
+      const live = await (await ctx.providers.get(p)).listLive(providerContext(ctx));
       liveByProvider.set(p, new Set(live.filter((l) => l.ownedByKindlab).map((l) => l.name)));
     } catch (e) {
       liveByProvider.set(p, undefined);
@@ -78,7 +77,7 @@ export async function prune(ctx: AppEnv, rows: { clusters: ClusterRow[]; images:
   for (const row of rows.clusters) {
     if (row.observed === 'missing' || row.observed === 'interrupted') {
       if (row.observed === 'interrupted') {
-        const provider = await getProvider(row.record.provider);
+        const provider = await ctx.providers.get(row.record.provider);
         await provider.delete(row.record, { runner: ctx.runner, store: ctx.store, log: ctx.log }).catch(() => undefined);
       }
       ctx.store.removeCluster(row.record.name);

@@ -1,14 +1,18 @@
 // `kindlab matrix`: the same scenarios on several versions, side by side. Each version is one run
-// of the pipeline (src/app/pipeline.ts) with its own target; the columns make a MatrixReport
+// of the run's steps (src/run/steps.ts) with its own target; the columns make a MatrixReport
 // (feature × version table, JSON, a JUnit file per version, HTML).
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { AppEnv } from '../app/env.js';
-import { phasesOf } from '../app/env.js';
-import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
-import { resolveTarget, type TargetFlags } from '../app/target.js';
+import type { TargetFlags } from '../target/resolve.js';
 import { clusterErrorText } from '../app/cluster-error.js';
+import { newRunContext, type RunContext } from '../run/context.js';
+import { runSteps } from '../run/steps.js';
+import { buildReport, notRun } from '../report/results.js';
+import { toJUnit } from '../report/junit.js';
+import { renderMatrixHtml } from '../report/html.js';
+import { listFiles } from '../report/list-files.js';
 import { UsageError } from '../errors.js';
 import { labBinDirs, labCacheRoot } from '../lab/cache.js';
 import type { VersionEntry } from '../plan/matrix-versions.js';
@@ -53,7 +57,7 @@ const safeName = (label: string): string => label.replace(/[^A-Za-z0-9._-]+/g, '
 
 /** The cells (scenario × version) this run, or this shard of it, would run, and what each version stands for. */
 export async function matrixCells(app: AppEnv, req: Pick<MatrixRequest, 'selectors' | 'versions' | 'shard' | 'scenariosDir' | 'builtin'>) {
-  const selected = await runs.selectScenarios(app, req, req.selectors);
+  const selected = await runs.selectScenarios(app, req, req.selectors, 'plan');
   if (selected.length === 0) throw new UsageError('no scenario matches the selectors', { hint: 'kindlab run --list shows the catalogue' });
   // A cell is one scenario on one version; shards split cells, so n runners share the versions too.
   const cells = req.versions.flatMap((v) => selected.map((s) => ({ v, s })));
@@ -85,25 +89,24 @@ export async function matrixWorkflow(app: AppEnv, req: MatrixRequest): Promise<M
   return { report, ...(await writeMatrixReports(app, report, req)) };
 }
 
-/** One version: resolve it, plan, run the pipeline. A version that cannot be resolved or built errors its cells. */
+/** One version: the run's steps with its target. A version that cannot be resolved or built errors its cells. */
 async function column(app: AppEnv, req: MatrixRequest, v: VersionEntry, target: ReturnType<typeof targetFor>, scenarios: Scenario[], runId: string): Promise<MatrixColumn> {
   const started = performance.now();
   const opts = runs.executeOptions(app, runId, { ...req, junit: undefined, json: undefined, html: undefined, artifacts: req.artifacts ? join(req.artifacts, safeName(v.label)) : undefined });
+  const onPlan = (ctx: RunContext): void => {
+    app.progress(`run ${runId}: ${v.label} → ${ctx.plan!.target.description}; ${ctx.plan!.clusters.length} cluster(s), ${ctx.plan!.skips.length} scenario(s) skipped\n`);
+  };
+  const ctx = newRunContext(app, { flags: { ...req, ...target }, scenarios, opts, namePrefix: `kl-${runId}`, onPlan }, started);
   try {
-    const resolved = await resolveTarget(app, { ...req, ...target }, true, phasesOf(app));
-    const input = { scenarios, resolved, opts, namePrefix: `kl-${runId}` };
-    const p = planPipeline(input);
-    checkNodeImage(p, resolved);
-    app.progress(`run ${runId}: ${v.label} → ${p.target.description}; ${p.clusters.length} cluster(s), ${p.skips.length} scenario(s) skipped\n`);
-    const report = await runPipeline(app, input, p, started);
-    const version = report.clusters.find((c) => !c.error)?.version ?? `v${p.target.version}`;
+    const report = await runSteps(ctx);
+    const version = report.clusters.find((c) => !c.error)?.version ?? `v${ctx.plan!.target.version}`;
     return { label: v.label, version, report };
   } catch (e) {
     if (app.signal.aborted) throw e;
     // Not a verdict on any feature: the version could not be had (no image, no build).
     const text = clusterErrorText(e);
     app.progress(`  ${v.label}: ${text.split('\n')[0]}\n`);
-    const report: RunReport = runs.buildReport(runId, started, [{ name: '-', provider: '-', version: v.label, error: text }], scenarios.map((s) => runs.notRun(s, '-', 'errored', `${v.label} could not be run: ${text}`)));
+    const report: RunReport = buildReport(runId, started, [{ name: '-', provider: '-', version: v.label, error: text }], scenarios.map((s) => notRun(s, '-', 'errored', `${v.label} could not be run: ${text}`)));
     return { label: v.label, version: v.label, report };
   }
 }
@@ -117,7 +120,6 @@ async function writeMatrixReports(app: AppEnv, report: MatrixReport, req: Matrix
   if (req.json) writeFileAtomic(resolve(app.cwd, req.json), text);
   const junit: string[] = [];
   if (req.junitDir) {
-    const { toJUnit } = await import('../report/junit.js');
     const out = resolve(app.cwd, req.junitDir);
     mkdirSync(out, { recursive: true });
     for (const c of report.columns) {
@@ -128,9 +130,6 @@ async function writeMatrixReports(app: AppEnv, report: MatrixReport, req: Matrix
   }
   let html: string | undefined;
   if (req.html) {
-    const { renderMatrixHtml } = await import('../report/html.js');
-    const { listFiles } = await import('../report/list-files.js');
-    const { dirname } = await import('node:path');
     html = resolve(app.cwd, req.html);
     mkdirSync(dirname(html), { recursive: true });
     writeFileAtomic(html, renderMatrixHtml(report, { reportDir: dirname(html), cwd: app.cwd, listArtifacts: listFiles }));

@@ -3,8 +3,11 @@
 import YAML from 'yaml';
 import type { AppEnv } from '../app/env.js';
 import * as runs from '../app/scenario-runs.js';
-import { planRun, providerVersion, resolveTarget, type ResolvedTarget, type TargetFlags } from '../app/target.js';
-import { capabilitiesOf } from '../cluster/providers.js';
+import { providerVersion, resolveTarget, type ResolvedTarget, type TargetFlags } from '../target/resolve.js';
+import { planRun } from '../target/plan-run.js';
+import { targetFromKubeconfig } from '../run/cluster/connect.js';
+import { missingNodeImageError } from '../cluster/node-image.js';
+import { renderKindConfig } from '../kind/config.js';
 import { UsageError, type KindlabError } from '../errors.js';
 import { plan, type Plan, type PlannedCluster } from '../plan/planner.js';
 import { withUpstreamSpecs } from '../e2e/upstream.js';
@@ -44,7 +47,7 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
   const unavailable: Record<string, string> = {};
   if (req.kubeconfig) {
     if (req.ref || req.image || req.k8sVersion) throw new UsageError('--kubeconfig plans against that cluster; drop --ref/--image/--k8s-version');
-    const t = await runs.targetFromKubeconfig(app, req.kubeconfig);
+    const t = await targetFromKubeconfig(app, req.kubeconfig);
     p = plan(scenarios, {
       version: t.info.version,
       description: `${t.info.gitVersion} (existing cluster)`,
@@ -52,7 +55,7 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
       providers: {},
     });
   } else {
-    const r = await resolveTarget(app, req, false);
+    const r = await resolveTarget(app, req);
     resolved = r;
     scenarios = await withUpstreamSpecs(app, scenarios, req.selectors, r.target.version, notes, 'plan');
     // A plan has no side effects: a node-image provider that cannot run on this machine is still
@@ -60,35 +63,34 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
     const providers = { ...r.target.providers };
     for (const [name, state] of Object.entries(providers)) {
       const asked = req.provider === 'auto' || req.provider === name;
-      if (state !== true && asked && capabilitiesOf(name).runsFrom === 'node-image') {
+      if (state !== true && asked && app.providers.capabilitiesOf(name).runsFrom === 'node-image') {
         unavailable[name] = state;
         providers[name] = true;
       }
     }
-    p = planRun(scenarios, { ...r, target: { ...r.target, providers } });
+    p = planRun(app, scenarios, { ...r, target: { ...r.target, providers } });
     p.notes.push(...notes);
     for (const [name, why] of Object.entries(unavailable)) p.notes.unshift(`${name} cannot run on this machine (${why}); ${name} clusters are planned as if it could, and kindlab test would skip their scenarios`);
   }
   const image = resolved?.image;
   // Every node-image cluster runs the run's one node image; none of the target version is an
   // error for kindlab test (before it creates anything), shown here.
-  const imageClusters = p.clusters.filter((c) => c.provider !== 'existing' && capabilitiesOf(c.provider).runsFrom === 'node-image');
+  const caps = (name: string) => app.providers.capabilitiesOf(name);
+  const imageClusters = p.clusters.filter((c) => caps(c.provider).createsClusters && caps(c.provider).runsFrom === 'node-image');
   let imageError: KindlabError | undefined;
   if (imageClusters.length && !image && resolved?.imageMissing) {
-    const { missingNodeImageError } = await import('../cluster/node-image.js');
     imageError = missingNodeImageError(resolved.imageMissing, imageClusters);
     p.notes.unshift(`kindlab test would stop before creating any cluster: ${imageError.message}; ${imageError.hint}`);
   }
-  const { renderKindConfig } = await import('../kind/config.js');
   const clusters = p.clusters.map((c): PlannedClusterView => {
-    if (c.provider === 'existing') return { ...c, config: '' };
-    const caps = capabilitiesOf(c.provider);
-    const version = resolved ? providerVersion(resolved, c.provider) : p.target.version;
+    const own = caps(c.provider);
+    if (!own.createsClusters) return { ...c, config: '' };
+    const version = resolved ? providerVersion(app, resolved, c.provider) : p.target.version;
     return {
       ...c,
       version: `v${version}`,
-      ...(caps.runsFrom === 'node-image' ? { image: image ?? null, imageSource: resolved?.imageSource, imageError: imageError?.message } : {}),
-      config: caps.kindConfig
+      ...(own.runsFrom === 'node-image' ? { image: image ?? null, imageSource: resolved?.imageSource, imageError: imageError?.message } : {}),
+      config: own.kindConfig
         ? renderKindConfig({ profile: c.profile, image, kubernetesVersion: version, filesHostDir: c.profile.files.length ? `$KINDLAB_HOME/clusters/${c.name}/files` : undefined, clusterName: c.name }).yaml
         : YAML.stringify({ featureGates: c.profile.featureGates, runtimeConfig: c.profile.runtimeConfig, apiServerFlags: c.profile.apiServerExtraArgs, controllerManagerFlags: c.profile.controllerManagerExtraArgs, files: c.profile.files.map((f) => f.name) }),
     };

@@ -2,6 +2,10 @@
 // (nothing is created or deleted; needs that cannot be met are skips with the reason).
 import type { AppEnv } from '../app/env.js';
 import * as runs from '../app/scenario-runs.js';
+import { targetFromKubeconfig, targetFromRecord } from '../run/cluster/connect.js';
+import { loadMissingImages } from '../run/cluster/load-images.js';
+import { runScenarios } from '../run/cluster/run-scenarios.js';
+import { buildReport, skippedResults } from '../report/results.js';
 import { UsageError } from '../errors.js';
 import { plan } from '../plan/planner.js';
 import { inShard } from '../plan/shard.js';
@@ -30,11 +34,11 @@ export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ repor
   if (req.cluster) {
     if (!rec) throw new UsageError(`no kindlab cluster named "${req.cluster}"`, { hint: 'kindlab ls lists them; kindlab up creates one' });
     if (rec.state !== 'ready') throw new UsageError(`cluster "${req.cluster}" is ${rec.state}, not ready`);
-    target = await runs.targetFromRecord(app, rec);
+    target = await targetFromRecord(app, rec);
   } else {
     const kubeconfig = req.kubeconfig ?? app.env.KUBECONFIG?.split(':')[0];
     if (!kubeconfig) throw new UsageError('which cluster? give --cluster NAME, --kubeconfig FILE or set KUBECONFIG');
-    target = await runs.targetFromKubeconfig(app, kubeconfig);
+    target = await targetFromKubeconfig(app, kubeconfig);
   }
   // Upstream specs come from the e2e.test of exactly the cluster's version (the lab's), never another.
   const upstreamNotes: string[] = [];
@@ -47,7 +51,7 @@ export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ repor
     providers: {},
   });
   const runnable = scenarios.filter((s) => p.clusters.some((c) => c.scenarios.includes(s.id)));
-  if (rec) await runs.loadMissingImages(app, rec, target, runnable);
+  if (rec) await loadMissingImages(app, rec, target, runnable);
   const runId = runs.newRunId();
   const started = performance.now();
   const opts = runs.executeOptions(app, runId, req);
@@ -55,7 +59,7 @@ export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ repor
   app.progress(`run ${runId}: ${runnable.length} scenario(s) on ${target.name} (${target.info.gitVersion}), ${p.skips.length} skipped\n`);
   // Needs the planner could not check from outside (kubelet config, host): said, not assumed.
   for (const c of p.clusters) for (const [id, chosen] of Object.entries(c.chosen)) for (const u of chosen.unknown) app.progress(`  unknown for ${id}: ${u}\n`);
-  const results = await runs.executeOnTarget(app, runnable, target, opts);
-  const report = runs.buildReport(runId, started, [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }], [...results, ...runs.skippedResults(p.skips, scenarios, target.name)]);
+  const results = await runScenarios(app, runnable, target, opts);
+  const report = buildReport(runId, started, [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }], [...results, ...skippedResults(p.skips, scenarios, target.name)]);
   return { report, written: await runs.writeReports(app, report, opts), artifactsDir: opts.artifactsDir };
 }

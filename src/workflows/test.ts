@@ -1,13 +1,13 @@
-// `kindlab test`: build (for a ref) → plan → up every planned cluster → run → down, through the
-// one pipeline (src/app/pipeline.ts). Every cluster runs the run's one target version.
+// `kindlab test`: the run's steps (src/run/steps.ts) once, over the selection: resolve → plan →
+// build (for a ref) → up every planned cluster → run → down → report. Every cluster runs the
+// run's one target version.
 import type { AppEnv } from '../app/env.js';
-import { phasesOf } from '../app/env.js';
-import { checkNodeImage, planPipeline, runPipeline } from '../app/pipeline.js';
 import * as runs from '../app/scenario-runs.js';
 import { UsageError } from '../errors.js';
 import { isE2eSelector } from '../e2e/selector.js';
-import { withUpstreamSpecs } from '../e2e/upstream.js';
-import { resolveTarget, type TargetFlags } from '../app/target.js';
+import type { TargetFlags } from '../target/resolve.js';
+import { newRunContext, type RunContext } from '../run/context.js';
+import { runSteps } from '../run/steps.js';
 import { inShard } from '../plan/shard.js';
 import type { Plan } from '../plan/planner.js';
 import type { RunReport } from '../report/model.js';
@@ -15,7 +15,6 @@ import type { Scenario } from '../scenario/types.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
 import { closestIds, matches } from '../plan/select.js';
 import { resolve } from 'node:path';
-import { capabilitiesOf } from '../cluster/providers.js';
 
 export interface TestRequest extends TargetFlags, runs.RunSettings {
   /** An optional ref first, then selectors (the first is a ref when it is not a selector). */
@@ -46,11 +45,6 @@ export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args'
     });
   }
   const ref = firstIsRef ? first : req.ref;
-  if (e2e.length && ref) {
-    throw new UsageError(`${e2e.map((e) => e.text).join(', ')}: upstream specs run from the e2e.test of a lab release; kindlab does not build a ref's e2e.test yet`, {
-      hint: 'give --k8s-version of a release the lab built with e2e.test (bash lab/node/build.sh --k8s-version <v>)',
-    });
-  }
   const own = firstIsRef ? rest : args;
   return { ref, scenarios: runs.withUpstreamItems(all, own, e2e) };
 }
@@ -58,7 +52,7 @@ export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args'
 /** Progress lines for a plan: the header, the image, skips and what could not be checked. */
 export function announcePlan(app: AppEnv, runId: string, p: Plan, image?: { image?: string; source?: string }, split = false): void {
   app.progress(`run ${runId}: target${split ? 's' : ''} ${p.target.description}; ${p.clusters.length} cluster(s), ${p.skips.length} scenario(s) skipped\n`);
-  const imageProviders = [...new Set(p.clusters.filter((c) => c.provider !== 'existing' && capabilitiesOf(c.provider).runsFrom === 'node-image').map((c) => c.provider))];
+  const imageProviders = [...new Set(p.clusters.map((c) => c.provider).filter((n) => app.providers.capabilitiesOf(n).createsClusters && app.providers.capabilitiesOf(n).runsFrom === 'node-image'))];
   if (image?.image && imageProviders.length) {
     app.progress(`  ${imageProviders.join(', ')} clusters: image ${image.image}${image.source ? ` (${image.source})` : ''}\n`);
   }
@@ -71,18 +65,11 @@ export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestO
   const { ref, scenarios: selected } = await scenariosAndRef(app, req);
   const sharded = inShard(selected, (s) => s.id, req.shard);
   const runId = runs.newRunId();
-  const started = performance.now();
-  const resolved = await resolveTarget(app, { ...req, ref }, true, phasesOf(app));
-  const upstreamNotes: string[] = [];
-  const scenarios = await withUpstreamSpecs(app, sharded, req.args, resolved.target.version, upstreamNotes, 'run');
-  for (const n of upstreamNotes) app.progress(`${n}\n`);
-  const input = { scenarios, resolved, namePrefix: `kl-${runId}`, failFast: req.failFast, opts: runs.executeOptions(app, runId, req) };
-  const p = planPipeline(input);
   if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${sharded.length} of ${selected.length} selected scenario(s)\n`);
-  announcePlan(app, runId, p, { image: resolved.image, source: resolved.imageSource }, Boolean(resolved.split));
-  // Before anything is created: no node image of the target version for the clusters that need one.
-  checkNodeImage(p, resolved);
-  const report = await runPipeline(app, input, p, started);
-  const written = await runs.writeReports(app, report, input.opts);
-  return { report, written, artifactsDir: input.opts.artifactsDir };
+  const opts = runs.executeOptions(app, runId, req);
+  const onPlan = (ctx: RunContext): void => announcePlan(app, runId, ctx.plan!, { image: ctx.resolved?.image, source: ctx.resolved?.imageSource }, Boolean(ctx.resolved?.split));
+  const ctx = newRunContext(app, { flags: { ...req, ref }, scenarios: sharded, opts, namePrefix: `kl-${runId}`, failFast: req.failFast, onPlan });
+  const report = await runSteps(ctx);
+  const written = await runs.writeReports(app, report, opts);
+  return { report, written, artifactsDir: opts.artifactsDir };
 }

@@ -3,9 +3,8 @@
 import { resolve } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
-import { binaryVersion, checkOneSource, describeSource } from '../app/target.js';
+import { binaryVersion, checkOneSource, describeSource } from '../target/source.js';
 import { canExportKubeconfig } from '../cluster/provider.js';
-import { capabilitiesOf, describeProvider, getProvider } from '../cluster/providers.js';
 import type { ClusterProfile } from '../cluster/profile.js';
 import { kindConfigFeatureGates, validateFeatureGates } from '../cluster/flags.js';
 import { UsageError } from '../errors.js';
@@ -32,7 +31,8 @@ export interface UpRequest {
 
 export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterRecord> {
   checkOneSource(o);
-  const caps = describeProvider(o.provider).capabilities;
+  const descriptor = app.providers.describe(o.provider);
+  const caps = descriptor.capabilities;
   const named = o.image ? '--image' : o.k8sVersion ? '--k8s-version' : undefined;
   if (caps.runsFrom === 'binaries' && named) {
     throw new UsageError(`--provider ${o.provider} runs binaries, not node images; ${named} is for a provider that runs node images`, {
@@ -71,8 +71,7 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
     kubernetesVersion = facts?.version;
   }
   if (caps.runsFrom === 'binaries' && !binDir) {
-    const { defaultLabBinDir } = await import('../cluster/local/provider.js');
-    binDir = defaultLabBinDir(app.env);
+    binDir = descriptor.defaultBinDir?.(app.env);
     if (!binDir) {
       throw new UsageError(`--provider ${o.provider} needs Kubernetes binaries and none were found`, {
         hint: 'build them once with `npm run lab` (from the kindlab checkout), or pass --bin-dir DIR with etcd, kube-apiserver and kube-controller-manager',
@@ -80,7 +79,7 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
     }
   }
 
-  const provider = await getProvider(o.provider);
+  const provider = await app.providers.get(o.provider);
   const ctx = providerContext(app);
   const rec = await phases.run(`create ${o.provider} cluster ${o.name}`, () =>
     provider.create(
@@ -119,11 +118,11 @@ async function gateTarget(app: AppEnv, o: UpRequest): Promise<GateTarget> {
   };
   const facts = await describeSource(app, o);
   if (facts) return at(facts.version ?? '', facts.description, facts.sourceGates);
-  if (capabilitiesOf(o.provider).runsFrom === 'binaries') {
+  const descriptor = app.providers.describe(o.provider);
+  if (descriptor.capabilities.runsFrom === 'binaries') {
     const { existsSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { defaultLabBinDir } = await import('../cluster/local/provider.js');
-    const binDir = o.binDir ? resolve(app.cwd, o.binDir) : defaultLabBinDir(app.env);
+    const binDir = o.binDir ? resolve(app.cwd, o.binDir) : descriptor.defaultBinDir?.(app.env);
     if (binDir && existsSync(join(binDir, 'kube-apiserver'))) {
       const v = await binaryVersion(app, binDir);
       return at(v, `${v} (binaries in ${binDir})`);

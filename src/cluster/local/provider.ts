@@ -2,12 +2,15 @@
 // request) as processes on loopback, from a folder of binaries (`npm run lab` or `kindlab build
 // --components`). No nodes, so no pods run; it is the fast path for API-level scenarios.
 import { localDescriptor } from './descriptor.js';
+import { defaultLabBinDir } from './bin-dir.js';
+
+export { defaultLabBinDir };
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../../errors.js';
 import { describe } from '../../exec/runner.js';
-import { binariesIntact, newestLabBinDir, readManifest, type LabManifest } from '../../lab/cache.js';
+import { binariesIntact, readManifest, type LabManifest } from '../../lab/cache.js';
 import { parseVersionOutput } from '../../lab/versions.js';
 import type { ClusterRecord, LocalProcessRecord } from '../../state/records.js';
 import { sleep } from '../../util/abort.js';
@@ -18,13 +21,6 @@ import { createPki } from './pki.js';
 import { isClusterProcess, startDetached, stopCluster, type Started } from './processes.js';
 import { readiness, type AdminTls, type ReadyStage } from './ready.js';
 import { cpSync } from 'node:fs';
-
-/** The newest bin folder `npm run lab` finished ($KINDLAB_LAB_BIN wins), or undefined. */
-export function defaultLabBinDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const fromEnv = env.KINDLAB_LAB_BIN?.trim();
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  return newestLabBinDir(env);
-}
 
 const HOW_TO_GET = 'build them with `npm run lab` (from the kindlab checkout; prints the folder), or `kindlab build --components <ref>`, and pass --bin-dir';
 const DEFAULT_WAIT_SECONDS = 90;
@@ -191,6 +187,7 @@ export class LocalProvider implements ClusterProvider, LogCollector {
       commit: req.commit,
       kubeconfig: layout.adminKubeconfig,
       profile: req.profile,
+      binDir: layout.binDir,
       local: { binDir: layout.binDir, dataDir: join(layout.clusterDir, 'data'), apiServerUrl: apiServerUrl(ports), processes },
     };
   }

@@ -94,9 +94,11 @@ describe('the stand-in kubelet', () => {
   });
 
   it('is used only where kube-apiserver shares this loopback', () => {
-    const ctx = (provider: 'local' | 'kind' | 'existing', hasNodes: boolean, server: string) =>
+    // What kindlab knows of the cluster: created by a provider that says where its API server runs, or existing (unknown).
+    const facts = { local: { apiServerOnHost: true, reconfigurable: true }, kind: { apiServerOnHost: false, reconfigurable: true }, existing: { reconfigurable: false } };
+    const ctx = (made: keyof typeof facts, hasNodes: boolean, server: string) =>
       ({
-        cluster: { provider, hasNodes, version: '1.37.2', gitVersion: 'v1.37.2', featureGates: {} },
+        cluster: { provider: 'any', ...facts[made], hasNodes, version: '1.37.2', gitVersion: 'v1.37.2', featureGates: {} },
         kc: { getCurrentCluster: () => ({ server }) },
       }) as unknown as Pick<ScenarioContext, 'cluster' | 'kc'>;
     expect(apiServerOnThisHost(ctx('local', false, 'https://127.0.0.1:6443'))).toBe(true);

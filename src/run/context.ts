@@ -1,0 +1,55 @@
+// The one context a run's steps share (src/run/steps.ts): what was asked, and what each step
+// found or made so far. A step reads what earlier steps left and adds its own part.
+import type { AppEnv } from '../app/env.js';
+import type { ExecuteOptions } from '../app/scenario-runs.js';
+import { KindlabError } from '../errors.js';
+import type { Plan } from '../plan/planner.js';
+import type { ClusterSummary, RunReport, ScenarioResult } from '../report/model.js';
+import type { Scenario } from '../scenario/types.js';
+import type { ClusterRecord } from '../state/records.js';
+import type { ResolvedTarget, TargetFlags } from '../target/resolve.js';
+
+export interface RunRequest {
+  /** What to run against (--provider, --ref, --image, --k8s-version, --bin-dir). */
+  flags: TargetFlags;
+  /** The selection: kindlab's scenarios and upstream (e2e:) plan items. */
+  scenarios: Scenario[];
+  opts: ExecuteOptions;
+  /** Cluster names are <prefix>-1, <prefix>-2, ... */
+  namePrefix: string;
+  failFast?: boolean;
+  /** Called once the plan is known, before anything is built or created (the command's header). */
+  onPlan?: (ctx: RunContext) => void;
+}
+
+export interface RunContext {
+  readonly app: AppEnv;
+  readonly request: RunRequest;
+  /** performance.now() when the run began. */
+  readonly started: number;
+  /** The selection, refined by the upstream-specs step. */
+  scenarios: Scenario[];
+  resolved?: ResolvedTarget;
+  plan?: Plan;
+  /** Clusters this run created that still exist: what cleanup deletes. */
+  created: ClusterRecord[];
+  clusters: ClusterSummary[];
+  results: ScenarioResult[];
+  /** --fail-fast: why the run stopped starting clusters. */
+  stoppedAfter?: string;
+  /** Seconds each step took, by step name. */
+  seconds: Record<string, number>;
+  /** The step that threw, when one did. */
+  failedStep?: string;
+  report?: RunReport;
+}
+
+export function newRunContext(app: AppEnv, request: RunRequest, started = performance.now()): RunContext {
+  return { app, request, started, scenarios: request.scenarios, created: [], clusters: [], results: [], seconds: {} };
+}
+
+/** What an earlier step must have left: a missing one is a bug in the step list, said as such. */
+export function needs<T>(value: T | undefined, what: string, step: string): T {
+  if (value === undefined) throw new KindlabError(`internal: the ${step} step runs before ${what} is known (src/run/steps.ts orders them)`);
+  return value;
+}

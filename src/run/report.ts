@@ -1,0 +1,12 @@
+// Step: the run's report: every result, plan skips included (written by the command).
+import { buildReport, skippedResults } from '../report/results.js';
+import type { RunStep } from './steps.js';
+
+export const reportStep: RunStep = {
+  name: 'report',
+  why: 'every selected scenario ends in the report, run or not',
+  async run(ctx) {
+    const skips = ctx.plan ? skippedResults(ctx.plan.skips, ctx.scenarios, '-') : [];
+    ctx.report = buildReport(ctx.request.opts.runId, ctx.started, ctx.clusters, [...ctx.results, ...skips]);
+  },
+};

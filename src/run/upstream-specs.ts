@@ -1,0 +1,26 @@
+// Step: upstream (e2e:) selections become the specs the target version's e2e.test selects, with
+// the gates and images they need; kindlab's own scenarios pass through.
+import { UsageError } from '../errors.js';
+import { withUpstreamSpecs } from '../e2e/upstream.js';
+import { isE2eSelector } from '../e2e/selector.js';
+import { needs } from './context.js';
+import type { RunStep } from './steps.js';
+
+export const upstreamSpecsStep: RunStep = {
+  name: 'upstream-specs',
+  why: 'the upstream specs a selection picks come from the test binary of the target version',
+  async run(ctx) {
+    const resolved = needs(ctx.resolved, 'the target', 'upstream-specs');
+    const selectors = ctx.scenarios.map((s) => s.id).filter(isE2eSelector);
+    if (selectors.length === 0) return;
+    // A test binary of another version than the cluster would be a silent mix: refused.
+    if (resolved.build) {
+      throw new UsageError(`${selectors.join(', ')}: upstream specs run from the e2e.test of a lab release; kindlab does not build a ref's e2e.test yet`, {
+        hint: 'give --k8s-version of a release the lab built with e2e.test (kindlab lab node <version>)',
+      });
+    }
+    const notes: string[] = [];
+    ctx.scenarios = await withUpstreamSpecs(ctx.app, ctx.scenarios, selectors, resolved.target.version, notes, 'run');
+    for (const n of notes) ctx.app.progress(`${n}\n`);
+  },
+};
