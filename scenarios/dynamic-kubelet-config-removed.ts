@@ -22,7 +22,7 @@ export default defineScenario({
     'again: both requests succeed and the field is absent on read-back. Where the DynamicKubeletConfig gate ' +
     'is still on (≤1.25 with the gate forced on) the field is kept, which the scenario then asserts instead.',
   async run(ctx: ScenarioContext) {
-    const dkc = await gate(ctx, 'DynamicKubeletConfig', () => false);
+    const dkc = await gate(ctx, 'DynamicKubeletConfig');
     ctx.log(describeGate('DynamicKubeletConfig', dkc));
     const name = clusterScopedName(ctx, 'dkc');
     const ref = { apiVersion: 'v1', kind: 'Node', name };

@@ -82,7 +82,7 @@ export default defineScenario({
     '(KUBECTL_REMOTE_COMMAND_WEBSOCKETS) and attach prints the container\'s output. Port-forward: portforward-websockets. With ' +
     'TranslateStreamCloseWebsocketRequests off, the WebSocket is proxied like SPDY and refused before any upgrade.',
   async run(ctx: ScenarioContext) {
-    const translate = await gate(ctx, 'TranslateStreamCloseWebsocketRequests', (minor) => minor >= 30);
+    const translate = await gate(ctx, 'TranslateStreamCloseWebsocketRequests');
     ctx.log(describeGate('TranslateStreamCloseWebsocketRequests', translate));
 
     await ctx.step('a pod bound to a node whose kubelet cannot be reached', async () => {
@@ -120,7 +120,7 @@ export default defineScenario({
       ctx.assert.includes(res.body, /error dialing backend|connection refused/, 'the proxy error');
     });
 
-    const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission', (minor) => minor >= 35);
+    const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission');
     ctx.log(describeGate('AuthorizePodWebsocketUpgradeCreatePermission', authz));
     await ctx.step(`RBAC: \`get\` on pods/exec is ${authz.enabled ? 'not ' : ''}enough for a WebSocket exec`, async () => {
       const role = (name: string, verbs: string[]) =>

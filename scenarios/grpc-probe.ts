@@ -52,7 +52,7 @@ export default defineScenario({
     '(only when the cluster runs pods): an agnhost gRPC health server becomes Ready through the probe, and a ' +
     'probe on a closed port keeps its pod unready with Unhealthy events.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'GRPCContainerProbe', (minor) => minor >= 24);
+    const state = await gate(ctx, 'GRPCContainerProbe');
     ctx.log(describeGate('GRPCContainerProbe', state));
 
     if (!state.enabled) {

@@ -28,7 +28,7 @@ export default defineScenario({
     'refused. Node part (only where pods run): the kubelet actuates the resize — status.containerStatuses[].resources ' +
     'shows the new cpu request and the container was not restarted.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'InPlacePodVerticalScaling', (minor) => minor >= 33);
+    const state = await gate(ctx, 'InPlacePodVerticalScaling');
     ctx.log(describeGate('InPlacePodVerticalScaling', state));
     const resize = (patch: unknown) =>
       ctx.kubectl(['patch', 'pod', POD, '-n', ctx.namespace, '--subresource=resize', '-p', JSON.stringify(patch)]);

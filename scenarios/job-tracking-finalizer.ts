@@ -25,7 +25,7 @@ export default defineScenario({
     'batch.kubernetes.io/job-tracking and the Job reports status.uncountedTerminatedPods; where it is off ' +
     '(1.24 default) the pod has no such finalizer.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'JobTrackingWithFinalizers', (minor) => minor >= 25);
+    const state = await gate(ctx, 'JobTrackingWithFinalizers');
     ctx.log(describeGate('JobTrackingWithFinalizers', state));
     const name = 'tracked';
 

@@ -36,7 +36,7 @@ export default defineScenario({
     '(429, "would violate the pod\'s disruption budget"); evicting the one under AlwaysAllow succeeds. Where the ' +
     'gate is off (1.26 default) the field is dropped and both evictions are refused.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'PDBUnhealthyPodEvictionPolicy', (minor) => minor >= 27);
+    const state = await gate(ctx, 'PDBUnhealthyPodEvictionPolicy');
     ctx.log(describeGate('PDBUnhealthyPodEvictionPolicy', state));
 
     if (state.enabled) {

@@ -40,7 +40,7 @@ export default defineScenario({
     'container limit above the pod limit, and resources other than cpu/memory/hugepages are rejected. Where the ' +
     'gate is off (1.32–1.33 default) the field is dropped and the pod is BestEffort.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'PodLevelResources', (minor) => minor >= 34);
+    const state = await gate(ctx, 'PodLevelResources');
     ctx.log(describeGate('PodLevelResources', state));
     const limits = { cpu: '500m', memory: '256Mi' };
 

@@ -109,7 +109,7 @@ export default defineScenario({
     'reaches the pod and its answer comes back through the tunnel spoken by the scenario (ws + SPDY), and through ' +
     '`kubectl port-forward`, whose log shows the negotiated portforward.k8s.io tunnel.',
   async run(ctx: ScenarioContext) {
-    const tunnel = await gate(ctx, 'PortForwardWebsockets', (minor) => minor >= 31);
+    const tunnel = await gate(ctx, 'PortForwardWebsockets');
     ctx.log(describeGate('PortForwardWebsockets', tunnel));
 
     if (apiServerOnThisHost(ctx)) {
@@ -173,7 +173,7 @@ export default defineScenario({
         ctx.assert.ok(ws.status !== 101, `the stand-in refuses a WebSocket, and the client sees that (HTTP ${ws.status})`);
       });
 
-      const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission', (minor) => minor >= 35);
+      const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission');
       ctx.log(describeGate('AuthorizePodWebsocketUpgradeCreatePermission', authz));
       await ctx.step(`RBAC: \`get\` on pods/portforward is ${authz.enabled ? 'not ' : ''}enough for the WebSocket`, async () => {
         const rbac = (kind: 'Role' | 'RoleBinding', name: string, body: Record<string, unknown>) =>

@@ -39,7 +39,7 @@ export default defineScenario({
     'labels the Secret kubernetes.io/legacy-token-last-used. Where auto-generation is still on (1.24/1.25 ' +
     'with LegacyServiceAccountTokenNoAutoGeneration=false) the scenario asserts the generated Secret instead.',
   async run(ctx: ScenarioContext) {
-    const noAutogen = await gate(ctx, 'LegacyServiceAccountTokenNoAutoGeneration', () => true);
+    const noAutogen = await gate(ctx, 'LegacyServiceAccountTokenNoAutoGeneration');
     ctx.log(describeGate('LegacyServiceAccountTokenNoAutoGeneration', noAutogen));
 
     const tokenSecretsFor = async (sa: string) => {
@@ -96,7 +96,7 @@ export default defineScenario({
       return tok;
     });
 
-    const tracking = await gate(ctx, 'LegacyServiceAccountTokenTracking', (minor) => minor >= 27);
+    const tracking = await gate(ctx, 'LegacyServiceAccountTokenTracking');
     ctx.log(describeGate('LegacyServiceAccountTokenTracking', tracking));
     if (!tracking.enabled || !atLeast(ctx, '1.26')) return;
 

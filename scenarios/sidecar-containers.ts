@@ -45,7 +45,7 @@ export default defineScenario({
     'off (1.28 default) the field is dropped. Node part (only where pods run): a restartPolicy: Never pod whose ' +
     'app container exits succeeds although its sidecar never exits by itself.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'SidecarContainers', (minor) => minor >= 29);
+    const state = await gate(ctx, 'SidecarContainers');
     ctx.log(describeGate('SidecarContainers', state));
 
     if (!state.enabled) {

@@ -78,7 +78,7 @@ export default defineScenario({
     'dropped on create. Node part (only where pods run): a rolling update of 4 replicas with maxUnavailable 2 ' +
     'takes down 2 pods at once, never more.',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'MaxUnavailableStatefulSet', (minor, patch) => minor >= 37 || (minor === 35 && patch <= 3));
+    const state = await gate(ctx, 'MaxUnavailableStatefulSet');
     ctx.log(describeGate('MaxUnavailableStatefulSet', state));
 
     if (!state.enabled) {

@@ -74,7 +74,7 @@ export default defineScenario({
     'reads /proc/self/uid_map: "0 <host UID ≥ 65536> 65536", while a pod with hostUsers: true sees the identity ' +
     'mapping "0 0 4294967295".',
   async run(ctx: ScenarioContext) {
-    const state = await gate(ctx, 'UserNamespacesSupport', (minor) => minor >= 33);
+    const state = await gate(ctx, 'UserNamespacesSupport');
     ctx.log(describeGate('UserNamespacesSupport', state));
 
     await ctx.step('the nodes can run user-namespaced pods', async () => {

@@ -1,6 +1,9 @@
 // Public API for scenario authors: `import { defineScenario } from 'kindlab'`.
 export { defineScenario } from './scenario/types.js';
 export { scenarioDataDir } from './state/home.js';
+// One gate table and one metric parser for kindlab and its scenarios (scenarios/_support/cluster.ts asks them).
+export { gateDefaultAt } from './plan/gates.js';
+export { parseFeatureMetric } from './scenario/feature-metric.js';
 export type {
   Scenario,
   ScenarioMeta,

@@ -1,7 +1,7 @@
 // What a scenario needs to know about the cluster it runs against beyond ctx.cluster: version
 // comparisons and the effective state of a feature gate (so one scenario can assert the "on"
 // behaviour on one cluster and the "off" behaviour on another).
-import type { ScenarioContext } from 'kindlab';
+import { gateDefaultAt, parseFeatureMetric, type ScenarioContext } from 'kindlab';
 
 /** [major, minor, patch] of the cluster, from ctx.cluster.version ('1.37.2'). */
 export function versionTuple(ctx: Pick<ScenarioContext, 'cluster'>): [number, number, number] {
@@ -45,37 +45,28 @@ export function apiServerGates(ctx: Pick<ScenarioContext, 'raw'>): Promise<Map<s
   if (!cached) {
     cached = ctx
       .raw('/metrics')
-      .then((text) => parseFeatureMetric(text))
+      .then((text) => new Map(Object.entries(parseFeatureMetric(text))))
       .catch(() => new Map<string, boolean>());
     metricsCache.set(ctx, cached);
   }
   return cached;
 }
 
-export function parseFeatureMetric(text: string): Map<string, boolean> {
-  const gates = new Map<string, boolean>();
-  const re = /^kubernetes_feature_enabled\{name="([^"]+)"[^}]*\}\s+([01])\s*$/gm;
-  for (const m of text.matchAll(re)) gates.set(m[1]!, m[2] === '1');
-  return gates;
-}
-
 /**
  * Whether the behaviour behind `gate` is on in this cluster. Looks, in order, at what the cluster
  * was created with (ctx.cluster.featureGates), at kube-apiserver's own report, and finally at
- * `defaultAt(minor, patch)`: the upstream default for the version (which must also answer for
- * versions where the gate is locked or already removed — i.e. the behaviour, not the flag).
+ * kindlab's gate table for the version (src/plan/gates.ts: the behaviour, also where the gate is
+ * locked or already removed). A gate the table does not know is a bug of the scenario.
  */
-export async function gate(
-  ctx: Pick<ScenarioContext, 'cluster' | 'raw'>,
-  name: string,
-  defaultAt: (minor: number, patch: number) => boolean,
-): Promise<GateState> {
+export async function gate(ctx: Pick<ScenarioContext, 'cluster' | 'raw'>, name: string): Promise<GateState> {
   const set = ctx.cluster.featureGates[name];
   if (typeof set === 'boolean') return { enabled: set, source: 'cluster profile' };
   const reported = (await apiServerGates(ctx)).get(name);
   if (typeof reported === 'boolean') return { enabled: reported, source: 'kube-apiserver /metrics' };
   const [, mi, pa] = versionTuple(ctx);
-  return { enabled: defaultAt(mi, pa), source: 'default for this version' };
+  const enabled = gateDefaultAt(name, mi, pa);
+  if (enabled === undefined) throw new Error(`feature gate ${name} is not in kindlab's gate table (src/plan/gates.ts): add it there`);
+  return { enabled, source: 'default for this version' };
 }
 
 /** One line for ctx.log: "Gate X is on (kube-apiserver /metrics)". */

@@ -106,6 +106,17 @@ export function gateAt(name: string, minor: number, patch = 0): GateStatus {
 }
 
 /**
+ * Whether the behaviour behind a gate is on by default at 1.<minor>.<patch>: the default while the
+ * gate exists, the feature's state after a GA gate was removed (on), off before the gate existed
+ * or after it was dropped without graduating. Undefined for a gate not in the table.
+ */
+export function gateDefaultAt(name: string, minor: number, patch = 0): boolean | undefined {
+  const st = gateAt(name, minor, patch);
+  if (!st.known) return undefined;
+  return st.exists ? st.default : (st.behaviour ?? false);
+}
+
+/**
  * Closest known gate names for a misspelt one (case-insensitive edit distance ≤ max(2, length/6),
  * or ≤ `maxDistance`). `only`: suggest from these names alone (a checkout's gates), not the table.
  */

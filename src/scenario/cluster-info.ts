@@ -7,12 +7,9 @@ import { EnvironmentError } from '../errors.js';
 import { rawGet } from './context.js';
 import { nodeFactsFromNode, servedApisFromDiscovery, type NodeFacts } from '../plan/existing.js';
 import type { ClusterInfo } from './types.js';
+import { parseFeatureMetric } from './feature-metric.js';
 
-export function parseFeatureMetric(text: string): Record<string, boolean> {
-  const out: Record<string, boolean> = {};
-  for (const m of text.matchAll(/^kubernetes_feature_enabled\{[^}]*name="([^"]+)"[^}]*\}\s+([01])\s*$/gm)) out[m[1]!] = m[2] === '1';
-  return out;
-}
+export { parseFeatureMetric };
 
 export async function readClusterInfo(kubeconfigPath: string, provider: ClusterInfo['provider'], profileGates: Record<string, boolean> = {}, signal?: AbortSignal): Promise<ClusterInfo> {
   const kc = new k8s.KubeConfig();

@@ -5,6 +5,8 @@ import type { AppEnv } from '../app/env.js';
 import { phasesOf } from '../app/env.js';
 import { UsageError } from '../errors.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
+import { buildComponents } from '../source/build-components.js';
+import { buildNodeImage } from '../source/build-image.js';
 
 export interface BuildRequest {
   ref: string;
@@ -26,7 +28,6 @@ export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<Bui
   const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
   if (req.components) {
     if (app.dryRun) throw new UsageError('--dry-run is not supported with --components yet');
-    const { buildComponents } = await import('../source/build-components.js');
     const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
     return { kind: 'components', binDir: result.binDir, result };
   }
@@ -35,7 +36,6 @@ export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<Bui
     throw new UsageError(`--builder ${req.builder} is not a builder`, { hint: 'use --builder go (default) or --builder source' });
   }
   if (req.kindVersion && !app.dryRun) throw new UsageError('--kind-version only applies with --dry-run (a real build uses the installed kind)');
-  const { buildNodeImage } = await import('../source/build-image.js');
   const result = await buildNodeImage(
     {
       kubeRoot,

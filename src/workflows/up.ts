@@ -1,6 +1,11 @@
 // `kindlab up`: check the typed gates against the target version, work out what the cluster runs
 // (building it for --ref), read the user's kind config, and hand one CreateRequest to the provider.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import semver from 'semver';
+import { buildComponents } from '../source/build-components.js';
+import { buildNodeImage } from '../source/build-image.js';
+import { versionFromImage } from '../cluster/image-version.js';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
 import { binaryVersion, checkOneSource, describeSource } from '../target/source.js';
@@ -53,15 +58,12 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
   let commit: string | undefined;
   const source = o.ref ? { kubeRoot: chooseKubeRoot(o.kubeRoot, app.env, app.cwd), ref: o.ref } : undefined;
   if (source && caps.runsFrom === 'binaries') {
-    const { buildComponents } = await import('../source/build-components.js');
     const built = await buildComponents(source, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
     binDir = built.binDir;
     commit = built.commit;
     kubernetesVersion = built.gitVersion;
   } else if (source) {
-    const { buildNodeImage } = await import('../source/build-image.js');
     const built = await buildNodeImage(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env });
-    const { versionFromImage } = await import('../cluster/image-version.js');
     image = built.image;
     commit = built.commit;
     kubernetesVersion = versionFromImage(built.image);
@@ -111,7 +113,6 @@ async function checkTypedGates(app: AppEnv, o: UpRequest, userKindConfig: unknow
 
 /** The version the cluster will run, as far as it can be known without pulling or building. */
 async function gateTarget(app: AppEnv, o: UpRequest): Promise<GateTarget> {
-  const semver = (await import('semver')).default;
   const at = (version: string, description: string, sourceGates?: SourceGates): GateTarget => {
     const v = semver.coerce(version);
     return v ? { minor: v.minor, patch: v.patch, sourceGates, description } : { sourceGates, description };
@@ -120,8 +121,6 @@ async function gateTarget(app: AppEnv, o: UpRequest): Promise<GateTarget> {
   if (facts) return at(facts.version ?? '', facts.description, facts.sourceGates);
   const descriptor = app.providers.describe(o.provider);
   if (descriptor.capabilities.runsFrom === 'binaries') {
-    const { existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const binDir = o.binDir ? resolve(app.cwd, o.binDir) : descriptor.defaultBinDir?.(app.env);
     if (binDir && existsSync(join(binDir, 'kube-apiserver'))) {
       const v = await binaryVersion(app, binDir);
