@@ -1,82 +1,21 @@
 // Raw HTTPS to the API server for the few checks the typed clients cannot express: a request
 // authenticated only by a bearer token (TokenRequest, JWT issuers), a WebSocket on pods/exec read
-// frame by frame (the ws library), and a non-WebSocket upgrade. Tokens are sent, never logged or
-// returned.
-import { readFileSync } from 'node:fs';
+// frame by frame (the ws library), and a non-WebSocket upgrade. The HTTPS client itself is
+// kindlab's one (src/scenario/api-request.ts); tokens are sent, never logged or returned.
 import type { IncomingHttpHeaders } from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
-import type { ScenarioContext } from 'kindlab';
+import { apiRequest as coreRequest, apiRequestOptions, type ApiRequest, type HttpResult, type ScenarioContext } from 'kindlab';
 
-export interface HttpResult {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Absolute API path, e.g. /apis/authentication.k8s.io/v1/selfsubjectreviews */
-  path: string;
-  body?: unknown;
-  /** Authenticate with this token only (the kubeconfig's own credentials are not sent). */
-  bearerToken?: string;
-  /** Extra headers, e.g. Impersonate-User (with the kubeconfig's credentials). */
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-}
+export type { HttpResult, ApiRequest };
 
 type Ctx = Pick<ScenarioContext, 'kc'>;
 
-async function requestOptions(ctx: Ctx, req: Pick<ApiRequest, 'method' | 'path' | 'bearerToken' | 'headers'>) {
-  const cluster = ctx.kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const base = new URL(cluster.server);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const opts: https.RequestOptions = {
-    method: req.method,
-    hostname: base.hostname.replace(/^\[|\]$/g, ''),
-    port: base.port || 443,
-    path: prefix + req.path,
-    headers: { Accept: 'application/json', ...(req.headers ?? {}) },
-  };
-  if (req.bearerToken !== undefined) {
-    // Only the token authenticates: trust the cluster CA, send no client certificate.
-    if (cluster.caData) opts.ca = Buffer.from(cluster.caData, 'base64');
-    else if (cluster.caFile) opts.ca = readFileSync(cluster.caFile);
-    opts.rejectUnauthorized = !cluster.skipTLSVerify;
-    if (cluster.tlsServerName) opts.servername = cluster.tlsServerName;
-    (opts.headers as Record<string, string>).Authorization = `Bearer ${req.bearerToken}`;
-  } else {
-    await ctx.kc.applyToHTTPSOptions(opts);
-    opts.headers = { ...(opts.headers as Record<string, string>), ...(req.headers ?? {}) };
-  }
-  return opts;
-}
+const requestOptions = (ctx: Ctx, req: Pick<ApiRequest, 'method' | 'path' | 'bearerToken' | 'headers'>) => apiRequestOptions(ctx.kc, req);
 
 /** One HTTPS request to the API server; resolves with any status (it does not throw on 4xx). */
-export async function apiRequest(ctx: Ctx, req: ApiRequest): Promise<HttpResult> {
-  const opts = await requestOptions(ctx, req);
-  const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-  if (payload) {
-    (opts.headers as Record<string, string>)['Content-Type'] =
-      req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
-    (opts.headers as Record<string, string>)['Content-Length'] = String(payload.length);
-  }
-  return new Promise<HttpResult>((resolve, reject) => {
-    const r = https.request(opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(new Error(`timeout: ${req.method} ${req.path}`)));
-    r.on('error', reject);
-    if (payload) r.write(payload);
-    r.end();
-  });
+export function apiRequest(ctx: Ctx, req: ApiRequest): Promise<HttpResult> {
+  return coreRequest(ctx.kc, req);
 }
 
 /** Parse a JSON body, with the raw text in the error when it is not JSON. */

@@ -4,7 +4,7 @@
 import * as k8s from '@kubernetes/client-node';
 import semver from 'semver';
 import { EnvironmentError } from '../errors.js';
-import { rawGet } from './context.js';
+import { rawGet } from './api-request.js';
 import { nodeFactsFromNode, servedApisFromDiscovery, type NodeFacts } from '../plan/existing.js';
 import type { ClusterInfo } from './types.js';
 import { parseFeatureMetric } from './feature-metric.js';

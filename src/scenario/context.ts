@@ -1,8 +1,10 @@
 // Builds the ScenarioContext a scenario's run(ctx) receives: clients bound to the cluster, the
 // scenario's namespace, object helpers that track what they create (for cleanup and artifacts),
 // polling with last-state messages, kubectl/exec/logs/metrics, steps and cleanups.
-import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
+import { rawGet } from './api-request.js';
+
+export { rawGet };
 import YAML from 'yaml';
 import type { ProcessRunner } from '../exec/runner.js';
 import { sleep } from '../util/abort.js';
@@ -247,26 +249,4 @@ export function trimObject(obj: unknown): unknown {
   if (!o.metadata) return obj;
   const { managedFields: _m, ...metadata } = o.metadata;
   return { ...o, metadata };
-}
-
-export async function rawGet(kc: k8s.KubeConfig, path: string, signal?: AbortSignal): Promise<string> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
-  const opts: https.RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port || 443, path: url.pathname + url.search, headers: { Accept: '*/*' }, signal };
-  await kc.applyToHTTPSOptions(opts);
-  return new Promise((resolve, reject) => {
-    const req = https.request(opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 500) >= 400) reject(new Error(`GET ${path}: HTTP ${res.statusCode}: ${body.slice(0, 500)}`));
-        else resolve(body);
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${path} timed out`)));
-    req.end();
-  });
 }
