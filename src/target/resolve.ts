@@ -71,6 +71,60 @@ export function providerVersion(app: Pick<AppEnv, 'providers'>, r: ResolvedTarge
   return r.split?.[app.providers.capabilitiesOf(provider).runsFrom]?.version ?? r.target.version;
 }
 
+interface Named {
+  version: string;
+  description: string;
+}
+
+/** The providers that run this machine's binaries: which binaries, their version, and whether they can serve the target. */
+interface BinariesSide {
+  binDir?: string;
+  version?: string;
+  description: string;
+  /** true, or why binaries providers cannot run the target. */
+  usable: true | string;
+}
+
+async function binariesSide(app: AppEnv, f: TargetFlags, named: Named | undefined, forced: RunsFrom | undefined): Promise<BinariesSide> {
+  const provider = app.providers.withCapability((c) => c.runsFrom === 'binaries');
+  // A ref's binaries are built from it, unless --bin-dir gives others.
+  if (f.ref && named && !f.binDir) return { version: named.version, description: named.description, usable: forced === 'node-image' ? `not selected (--provider ${f.provider})` : true };
+  const binDir = f.binDir ?? (f.ref ? undefined : provider?.defaultBinDir?.(app.env));
+  const have = Boolean(binDir && existsSync(join(binDir, 'kube-apiserver')));
+  const version = have && (forced !== 'node-image' || !named) ? await binaryVersion(app, binDir!) : undefined;
+  const description = `${version} (binaries in ${binDir})`;
+  let usable: true | string;
+  if (forced === 'node-image') usable = `not selected (--provider ${f.provider})`;
+  else if (!version) usable = 'no local binaries (run npm run lab, or pass --bin-dir)';
+  else if (!named || sameVersion(version, named.version) || f.image || f.binDir) usable = true;
+  else usable = `the local binaries are ${withV(version)}, not the target ${withV(named.version)} (pass --bin-dir to use binaries of another version anyway)`;
+  return { binDir, version, description, usable };
+}
+
+/** Node-image clusters of a version that came from binaries: a node image of exactly that version, or why there is none. */
+async function nodeImageOfVersion(app: AppEnv, version: string): Promise<{ image?: string; imageSource?: string; imageMissing?: MissingImage }> {
+  try {
+    const found = await findNodeImage(version, app.store, new Docker(app.runner, app.signal));
+    return found ? { image: found.image, imageSource: found.source } : { imageMissing: { version: withV(version) } };
+  } catch (e) {
+    return { imageMissing: { version: withV(version), lookupError: (e as Error).message.split('\n')[0] } };
+  }
+}
+
+/** Which providers can create clusters here, and the host facts of the first usable one that has any. */
+async function availability(app: AppEnv, f: TargetFlags, forced: RunsFrom | undefined, binaries: true | string, hostImage: string | undefined): Promise<Pick<PlanTarget, 'providers' | 'host'>> {
+  const providers: PlanTarget['providers'] = {};
+  let host: PlanTarget['host'];
+  for (const d of app.providers.descriptors) {
+    const runsFrom = d.capabilities.runsFrom;
+    if (forced && forced !== runsFrom) providers[d.name] = `not selected (--provider ${f.provider})`;
+    else if (runsFrom === 'binaries') providers[d.name] = binaries;
+    else providers[d.name] = await (await app.providers.get(d.name)).available(providerContext(app));
+    if (providers[d.name] === true && d.hostFacts && !host) host = await d.hostFacts(app, hostImage);
+  }
+  return { providers, host };
+}
+
 export async function resolveTarget(app: AppEnv, f: TargetFlags): Promise<ResolvedTarget> {
   checkOneSource(f);
   const reg = app.providers;
@@ -78,95 +132,45 @@ export async function resolveTarget(app: AppEnv, f: TargetFlags): Promise<Resolv
     throw new UsageError(`unknown provider "${f.provider}"`, { hint: `give auto or one of ${reg.names().join(', ')}` });
   }
   const forced = f.provider === 'auto' ? undefined : reg.capabilitiesOf(f.provider).runsFrom;
-  const binariesSide = reg.withCapability((c) => c.runsFrom === 'binaries');
-  const imageSide = reg.withCapability((c) => c.runsFrom === 'node-image');
-
   // What the user named: a ref, an image or a released version.
   const facts = await describeSource(app, f);
   const named = facts?.version ? { version: facts.version, description: facts.description } : undefined;
-  let image = facts?.image;
-  let imageSource = facts?.imageSource;
   const fromRef = Boolean(f.ref && named);
-  if (fromRef) imageSource = `to be built from ${named!.description}`;
-  // A ref's binaries are built from it, unless --bin-dir gives others.
-  const binDir = f.binDir ?? (f.ref ? undefined : binariesSide?.defaultBinDir?.(app.env));
-  const localFromRef = fromRef && !f.binDir;
-
-  // The binaries side: its version.
-  const haveBinaries = Boolean(binDir && existsSync(join(binDir, 'kube-apiserver')));
-  let localVersion: string | undefined;
-  if (localFromRef) localVersion = named!.version;
-  else if (haveBinaries && (forced !== 'node-image' || !named)) localVersion = await binaryVersion(app, binDir!);
-  const localDescription = localFromRef ? named!.description : `${localVersion} (binaries in ${binDir})`;
-
-  const version = named?.version ?? localVersion;
+  const local = await binariesSide(app, f, named, forced);
+  const version = named?.version ?? local.version;
   if (!version || !semver.coerce(version)) {
     throw new UsageError('cannot tell which Kubernetes version to target', {
-      hint: `give --k8s-version v1.33.1, --image, --ref, or --provider ${binariesSide?.name ?? 'local'} with binaries from npm run lab`,
+      hint: `give --k8s-version v1.33.1, --image, --ref, or --provider ${reg.withCapability((c) => c.runsFrom === 'binaries')?.name ?? 'local'} with binaries from npm run lab`,
     });
   }
-
-  let binaries: true | string;
-  let split: ResolvedTarget['split'];
-  let description = named?.description ?? localDescription;
-  let targetVersion = version;
-  if (forced === 'node-image') binaries = `not selected (--provider ${f.provider})`;
-  else if (localFromRef) binaries = true;
-  else if (!haveBinaries || !localVersion) binaries = 'no local binaries (run npm run lab, or pass --bin-dir)';
-  else if (!named || sameVersion(localVersion, named.version)) binaries = true;
-  else if (f.image || f.binDir) {
-    // Explicit: --image beside local binaries, or --bin-dir beside --k8s-version.
-    binaries = true;
-    if (forced === 'binaries') {
-      targetVersion = localVersion;
-      description = localDescription;
-    } else {
-      split = {
-        binaries: { version: planVersion(localVersion), description: localDescription },
-        'node-image': { version: planVersion(named.version), description: `${withV(named.version)} (image ${image})` },
-      };
-      description = `${binariesSide?.name}: ${localDescription}, ${imageSide?.name}: ${split['node-image']!.description}`;
-    }
-  } else {
-    binaries = `the local binaries are ${withV(localVersion)}, not the target ${withV(named.version)} (pass --bin-dir to use binaries of another version anyway)`;
-  }
-
-  // Node-image clusters of a version that came from binaries: a node image of exactly that version.
-  let imageMissing: MissingImage | undefined;
-  if (!named && !f.ref && !f.image && forced !== 'binaries' && imageSide) {
-    try {
-      const found = await findNodeImage(version, app.store, new Docker(app.runner, app.signal));
-      if (found) ({ image, source: imageSource } = found);
-      else imageMissing = { version: withV(version) };
-    } catch (e) {
-      imageMissing = { version: withV(version), lookupError: (e as Error).message.split('\n')[0] };
-    }
-  }
-
-  const providers: PlanTarget['providers'] = {};
-  let host: PlanTarget['host'];
-  for (const d of reg.descriptors) {
-    const runsFrom = d.capabilities.runsFrom;
-    if (forced && forced !== runsFrom) providers[d.name] = `not selected (--provider ${f.provider})`;
-    else if (runsFrom === 'binaries') providers[d.name] = binaries;
-    else providers[d.name] = await (await reg.get(d.name)).available(providerContext(app));
-    if (providers[d.name] === true && d.hostFacts && !host) host = await d.hostFacts(app, fromRef ? undefined : image);
-  }
+  let image = { image: facts?.image, imageSource: fromRef ? `to be built from ${named!.description}` : facts?.imageSource } as Awaited<ReturnType<typeof nodeImageOfVersion>>;
+  if (!named && !f.image && forced !== 'binaries' && reg.withCapability((c) => c.runsFrom === 'node-image')) image = await nodeImageOfVersion(app, version);
+  // Explicit binaries of another version than a named one: two versions, one per side.
+  const twoVersions = local.usable === true && named && local.version && !sameVersion(local.version, named.version);
+  const onlyBinaries = twoVersions && forced === 'binaries';
+  const split: ResolvedTarget['split'] =
+    twoVersions && !onlyBinaries
+      ? { binaries: { version: planVersion(local.version!), description: local.description }, 'node-image': { version: planVersion(named.version), description: `${withV(named.version)} (image ${image.image})` } }
+      : undefined;
+  const sideName = (from: RunsFrom): string | undefined => reg.withCapability((c) => c.runsFrom === from)?.name;
+  const description = split
+    ? `${sideName('binaries')}: ${local.description}, ${sideName('node-image')}: ${split['node-image']!.description}`
+    : onlyBinaries || !named
+      ? local.description
+      : named.description;
+  const targetVersion = onlyBinaries ? local.version! : version;
   return {
     target: {
       version: planVersion(targetVersion),
       description,
       // binaries of a release (the lab's): that release's specs, when its modules are at hand
       sourceGates: facts?.sourceGates ?? releaseFeatureSpecs(app.env, withV(targetVersion)),
-      providers,
+      ...(await availability(app, f, forced, local.usable, fromRef ? undefined : image.image)),
       capabilities: reg.capabilities(),
       forceProvider: f.provider === 'auto' ? undefined : f.provider,
-      host,
     },
-    image,
-    imageSource,
-    imageMissing,
-    binDir,
+    ...image,
+    binDir: local.binDir,
     commit: facts?.commit,
     build: fromRef ? { kubeRoot: chooseKubeRoot(f.kubeRoot, app.env, app.cwd), ref: f.ref! } : undefined,
     split,

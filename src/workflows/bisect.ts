@@ -82,18 +82,7 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
   // The checkout first: a folder that is no git repository is not an "unknown ref".
   validateKubeRoot(kubeRoot);
   const git = new Git(app.runner, kubeRoot.path, app.signal);
-  const good = await git.resolve(req.good);
-  const bad = await git.resolve(req.bad);
-  if (good === bad) throw new UsageError(`--good and --bad are the same commit (${good.slice(0, 12)})`);
-  if (!(await git.isAncestor(good, bad))) {
-    if (await git.isAncestor(bad, good)) {
-      throw new UsageError(`--good ${req.good} comes after --bad ${req.bad}: they are the wrong way round`, { hint: `swap them: --good ${req.bad} --bad ${req.good} (bisect looks for the first commit after --good whose result is --bad's)` });
-    }
-    throw new UsageError(`--good ${req.good} is not an ancestor of --bad ${req.bad}`, { hint: 'bisect walks the first-parent history from good to bad; give a good ref that --bad descends from (git merge-base can find one)' });
-  }
-  const chain = await git.firstParentChain(good, bad);
-  if (chain.length === 0 || chain[chain.length - 1] !== bad) throw new UsageError(`--bad ${req.bad} is not on the first-parent history of --good ${req.good}`);
-  const commits = [good, ...chain];
+  const { good, bad, chain, commits } = await firstParentRange(git, req);
 
   const scenario = await oneScenario(app, req);
   const provider = await cheapestProvider(app, scenario, req.provider, { ref: bad, kubeRoot: kubeRoot.path });
@@ -165,6 +154,23 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
     app.progress(`  ${rec.commit.slice(0, 12)}: ${rec.verdict} (${rec.reason})\n`);
     save();
   }
+}
+
+/** good, bad and the first-parent commits after good up to bad; a range bisect cannot walk is a usage error naming the fix. */
+async function firstParentRange(git: Git, req: Pick<BisectRequest, 'good' | 'bad'>): Promise<{ good: string; bad: string; chain: string[]; commits: string[] }> {
+  const good = await git.resolve(req.good);
+  const bad = await git.resolve(req.bad);
+  if (good === bad) throw new UsageError(`--good and --bad are the same commit (${good.slice(0, 12)})`);
+  if (!(await git.isAncestor(good, bad))) {
+    if (await git.isAncestor(bad, good)) {
+      throw new UsageError(`--good ${req.good} comes after --bad ${req.bad}: they are the wrong way round`, { hint: `swap them: --good ${req.bad} --bad ${req.good} (bisect looks for the first commit after --good whose result is --bad's)` });
+    }
+    throw new UsageError(`--good ${req.good} is not an ancestor of --bad ${req.bad}`, { hint: 'bisect walks the first-parent history from good to bad; give a good ref that --bad descends from (git merge-base can find one)' });
+  }
+  const chain = await git.firstParentChain(good, bad);
+  if (chain.length === 0 || chain[chain.length - 1] !== bad) throw new UsageError(`--bad ${req.bad} is not on the first-parent history of --good ${req.good}`);
+  const commits = [good, ...chain];
+  return { good, bad, chain, commits };
 }
 
 /** Builds and runs the scenario at one commit. A commit that does not build is an errored observation. */
