@@ -30,6 +30,9 @@ export interface ProviderCapabilities {
 export interface BuiltFromRef {
   binDir?: string;
   image?: string;
+  commit: string;
+  /** The Kubernetes version the build reports, e.g. v1.37.2-3+abcdef. */
+  version?: string;
 }
 
 export interface ProviderDescriptor {

@@ -3,9 +3,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
-import { buildComponents } from '../source/build-components.js';
-import { buildNodeImage } from '../source/build-image.js';
-import { versionFromImage } from '../cluster/image-version.js';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
 import { binaryVersion, checkOneSource, describeSource } from '../target/source.js';
@@ -57,16 +54,12 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
   let kubernetesVersion: string | undefined;
   let commit: string | undefined;
   const source = o.ref ? { kubeRoot: chooseKubeRoot(o.kubeRoot, app.env, app.cwd), ref: o.ref } : undefined;
-  if (source && caps.runsFrom === 'binaries') {
-    const built = await buildComponents(source, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
-    binDir = built.binDir;
-    commit = built.commit;
-    kubernetesVersion = built.gitVersion;
-  } else if (source) {
-    const built = await buildNodeImage(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env });
-    image = built.image;
-    commit = built.commit;
-    kubernetesVersion = versionFromImage(built.image);
+  if (source) {
+    if (!descriptor.buildFromRef) throw new UsageError(`--provider ${o.provider} cannot build from a ref`);
+    const built = await descriptor.buildFromRef(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env });
+    ({ commit, version: kubernetesVersion } = built);
+    image = built.image ?? image;
+    binDir = built.binDir ?? binDir;
   } else {
     const facts = await describeSource(app, o);
     image = facts?.image ?? image;

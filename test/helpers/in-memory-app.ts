@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppEnv } from '../../src/app/env.js';
 import type { ProviderCapabilities, ProviderDescriptor } from '../../src/cluster/capabilities.js';
-import type { ClusterProvider, CreateRequest, ProviderContext } from '../../src/cluster/provider.js';
+import type { ClusterProvider, CreateRequest, LiveCluster, ProviderContext } from '../../src/cluster/provider.js';
 import { ProviderRegistry } from '../../src/cluster/registry.js';
 import { existingDescriptor } from '../../src/cluster/existing/descriptor.js';
 import { ExecaRunner } from '../../src/exec/runner.js';
@@ -41,6 +41,8 @@ export interface TestBehaviour {
 
 export interface InMemoryApp {
   app: AppEnv;
+  /** The TEST providers' clusters that exist "in reality", by name; `foreign` ones were not made by kindlab. */
+  live: Map<string, { provider: string; foreign?: boolean }>;
   journal: Journal;
   progress: string[];
   abort: () => void;
@@ -55,6 +57,7 @@ const TEST_API: ProviderCapabilities = { createsClusters: true, nodes: false, ru
 class TestProvider implements ClusterProvider {
   constructor(
     readonly name: string,
+    private readonly live: InMemoryApp['live'],
     private readonly journal: Journal,
     private readonly behaviour: TestBehaviour,
     private readonly home: string,
@@ -79,17 +82,19 @@ class TestProvider implements ClusterProvider {
     };
     writeFileSync(kubeconfig, JSON.stringify(rec));
     ctx.store.saveCluster(rec);
+    this.live.set(req.name, { provider: this.name });
     return rec;
   }
 
   async delete(rec: ClusterRecord, ctx: ProviderContext): Promise<void> {
     this.journal.push(`delete ${rec.name}`);
     this.behaviour.onDelete?.(rec.name);
+    this.live.delete(rec.name);
     ctx.store.removeCluster(rec.name);
   }
 
-  async listLive(): Promise<[]> {
-    return [];
+  async listLive(): Promise<LiveCluster[]> {
+    return [...this.live].filter(([, c]) => c.provider === this.name).map(([name, c]) => ({ name, ownedByKindlab: !c.foreign }));
   }
 
   async available(): Promise<true | string> {
@@ -109,6 +114,7 @@ function standInBinaries(home: string, version: string): string {
 export function inMemoryApp(o: { behaviour?: TestBehaviour; binariesVersion?: string; env?: NodeJS.ProcessEnv } = {}): InMemoryApp {
   const home = mkdtempSync(join(tmpdir(), 'kl-inmem-'));
   const journal: Journal = [];
+  const live: InMemoryApp['live'] = new Map();
   const progress: string[] = [];
   const behaviour = o.behaviour ?? {};
   const controller = new AbortController();
@@ -117,14 +123,15 @@ export function inMemoryApp(o: { behaviour?: TestBehaviour; binariesVersion?: st
     name,
     summary: `TEST provider (${capabilities.runsFrom})`,
     capabilities,
-    load: async () => new TestProvider(name, journal, behaviour, home),
+    load: async () => new TestProvider(name, live, journal, behaviour, home),
     ...(capabilities.runsFrom === 'binaries' ? { defaultBinDir: () => binDir } : {}),
     buildFromRef: async (source, deps) => {
       journal.push(`build ${name} ${source.ref.slice(0, 12)}`);
       behaviour.onBuild?.(name, source.ref);
       if (deps.signal?.aborted) throw new Error('interrupted during the build');
       const dir = standInBinaries(join(home, source.ref), 'v1.37.2');
-      return capabilities.runsFrom === 'binaries' ? { binDir: dir } : { image: `test/node:${source.ref.slice(0, 12)}` };
+      const built = { commit: source.ref, version: 'v1.37.2' };
+      return capabilities.runsFrom === 'binaries' ? { ...built, binDir: dir } : { ...built, image: `test/node:${source.ref.slice(0, 12)}` };
     },
   });
   const providers = new ProviderRegistry([descriptor('test-api', TEST_API), descriptor('test-nodes', TEST_NODES)], existingDescriptor);
@@ -156,7 +163,7 @@ export function inMemoryApp(o: { behaviour?: TestBehaviour; binariesVersion?: st
     clusterApi,
   };
   app.store.ensure();
-  return { app, journal, progress, abort: () => controller.abort(), behaviour, home };
+  return { app, live, journal, progress, abort: () => controller.abort(), behaviour, home };
 }
 
 /** A failing build as the real builders report one: a ProcessError with the output's tail. */

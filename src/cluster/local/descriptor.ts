@@ -10,5 +10,8 @@ export const localDescriptor: ProviderDescriptor = {
   load: async () => new (await import('./provider.js')).LocalProvider(),
   defaultBinDir: (env) => defaultLabBinDir(env),
   // Lazy: the builder is only needed by a run from a ref, not by --help.
-  buildFromRef: async (source, deps) => ({ binDir: (await (await import('../../source/build-components.js')).buildComponents(source, deps)).binDir }),
+  buildFromRef: async (source, deps) => {
+    const built = await (await import('../../source/build-components.js')).buildComponents(source, deps);
+    return { binDir: built.binDir, commit: built.commit, version: built.gitVersion };
+  },
 };
