@@ -1,8 +1,11 @@
 // An `e2e:` selection as an item the planner places like a scenario. Before a spec list exists
 // (no test binary yet), its needs come from the selector alone, conservatively: a gate the label
 // filter names is the feature under test (on wherever it is alpha or beta at the target, as for
-// kindlab's own scenarios), and the specs go to nodes (the framework's suite set-up waits for
-// ready schedulable nodes).
+// kindlab's own scenarios), and the specs go to nodes wherever a provider with nodes can run here.
+// kindlab cannot tell from a spec's labels whether its pods must run, so a selection is a
+// scenario with a node part: without nodes (--provider local, or no node provider here) its specs
+// run against the control plane alone with the framework's node waits off
+// (--allowed-not-ready-nodes=-1), a spec whose pods must run fails there, and a pass is partial.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,7 +52,7 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
       : `The upstream Kubernetes e2e specs that Ginkgo's ${what} selects, run from the target's own e2e.test.`,
     timeoutSeconds: E2E_TIMEOUT_SECONDS + 300,
     requires: {
-      needs: 'node',
+      nodePart: 'the specs\' pods run on kubelets, and the framework\'s suite set-up finds schedulable nodes and ready kube-system pods',
       ...(gates.length === 1 ? { feature: gates[0]! } : {}),
       ...(gates.length > 1 ? { featureGates: Object.fromEntries(gates.map((g) => [g, true])) } : {}),
       ...(listing?.images?.length ? { images: [...listing.images] } : {}),
@@ -62,9 +65,11 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
       // Several specs: as many ginkgo processes as the machine has cores (and specs), as upstream's CI.
       const ginkgo = join(dirname(listing.binary), 'ginkgo');
       const procs = Math.max(1, Math.min(listing.specs.length, availableParallelism()));
+      const withoutNodes = !ctx.cluster.hasNodes;
+      if (withoutNodes) ctx.partial('no nodes: the specs ran against the control plane alone (e2e.test --allowed-not-ready-nodes=-1: no node or kube-system waits)');
       const { results: all, exitCode, outputTail } = await runUpstreamSpecs(
         new ExecaRunner(),
-        { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS, ...(existsSync(ginkgo) ? { ginkgo, procs } : {}) },
+        { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS, withoutNodes, ...(existsSync(ginkgo) ? { ginkgo, procs } : {}) },
         ctx.signal,
         (l) => ctx.log(l),
       );

@@ -21,11 +21,24 @@ export interface SpecRun {
   /** The ginkgo CLI built from the same tree, and how many processes: with both (procs > 1), a parallel run. */
   ginkgo?: string;
   procs?: number;
+  /**
+   * The cluster has no nodes (a control plane only): the framework's suite set-up must not wait for
+   * schedulable nodes and kube-system pods (`--allowed-not-ready-nodes=-1`), or it would hold for
+   * 30 minutes and then fail every spec.
+   */
+  withoutNodes?: boolean;
 }
 
 /** The framework's own flags (after `--` in a ginkgo CLI run). */
 function frameworkArgs(r: SpecRun): string[] {
-  return ['--provider=skeleton', `--kubeconfig=${resolve(r.kubeconfig)}`, '--disable-log-dump=true', `--report-dir=${resolve(r.reportDir)}`, ...(r.kubectl ? [`--kubectl-path=${r.kubectl}`] : [])];
+  return [
+    '--provider=skeleton',
+    `--kubeconfig=${resolve(r.kubeconfig)}`,
+    '--disable-log-dump=true',
+    `--report-dir=${resolve(r.reportDir)}`,
+    ...(r.kubectl ? [`--kubectl-path=${r.kubectl}`] : []),
+    ...(r.withoutNodes ? ['--allowed-not-ready-nodes=-1'] : []),
+  ];
 }
 
 /** The ginkgo CLI arguments of a parallel run (pure: shown in the log, asserted by tests). */

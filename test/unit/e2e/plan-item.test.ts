@@ -15,4 +15,11 @@ describe('an upstream selection as a plan item', () => {
     const p = plan([e2ePlanItem(parseE2eSelector('e2e:label=FeatureGate:GRPCContainerProbeTLS'))], { ...target('1.37.2'), sourceGates: new Map([['GRPCContainerProbeTLS', [{ since: 37, stage: 'alpha', default: false, locked: false }]]]) as PlanTarget['sourceGates'] });
     expect(p.clusters.map((c) => [c.provider, c.profile.featureGates])).toEqual([['kind', { GRPCContainerProbeTLS: true }]]);
   });
+  it('goes to nodes wherever a node provider can run here; with --provider local it runs on the control plane alone, as a scenario with a node part', () => {
+    const item = e2ePlanItem(parseE2eSelector('e2e:ValidatingAdmissionPolicy'));
+    expect(plan([item], target('1.37.2')).clusters.map((c) => c.provider)).toEqual(['kind']);
+    expect(plan([item], { ...target('1.37.2'), providers: { local: true, kind: 'not installed' } }).clusters.map((c) => c.provider)).toEqual(['local']);
+    expect(plan([item], { ...target('1.37.2'), forceProvider: 'local' }).clusters.map((c) => c.provider)).toEqual(['local']);
+    expect(item.requires?.nodePart).toMatch(/suite set-up finds schedulable nodes/);
+  });
 });
