@@ -62,20 +62,25 @@ describe('validateFeatureGates', () => {
   it('throws one usage error naming each origin', () => {
     const at = { minor: 30, description: 'v1.30.0' };
     expect(() => validateFeatureGates([{ origin: '--feature-gates', gates: { CronJobTimezone: true } }], at)).toThrow(UsageError);
-    try {
-      validateFeatureGates(
-        [
-          { origin: '--feature-gates', gates: { CronJobTimezone: true } },
-          { origin: 'featureGates in kind.yaml', gates: { PodLevelResources: true } },
-        ],
-        at,
-      );
-    } catch (e) {
-      expect((e as UsageError).message).toBe('2 feature gates do not fit v1.30.0');
-      expect((e as UsageError).detail).toBe(
-        '--feature-gates: unknown feature gate CronJobTimezone (did you mean CronJobTimeZone?)\nfeatureGates in kind.yaml: PodLevelResources does not exist yet in 1.30 (it appears as alpha in 1.32)',
-      );
-    }
+    const thrown = (() => {
+      try {
+        validateFeatureGates(
+          [
+            { origin: '--feature-gates', gates: { CronJobTimezone: true } },
+            { origin: 'featureGates in kind.yaml', gates: { PodLevelResources: true } },
+          ],
+          at,
+        );
+        return undefined;
+      } catch (e) {
+        return e as UsageError;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect(thrown!.message).toBe('2 feature gates do not fit v1.30.0');
+    expect(thrown!.detail).toBe(
+      '--feature-gates: unknown feature gate CronJobTimezone (did you mean CronJobTimeZone?)\nfeatureGates in kind.yaml: PodLevelResources does not exist yet in 1.30 (it appears as alpha in 1.32)',
+    );
     expect(validateFeatureGates([{ origin: '--feature-gates', gates: { X: true } }], at)).toEqual(["--feature-gates: feature gate X is not in kindlab's gate-lifecycle table; passed as given"]);
   });
 
