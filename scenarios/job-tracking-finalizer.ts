@@ -23,7 +23,9 @@ export default defineScenario({
     'Creates a Job; the Job controller (kube-controller-manager) creates its pod, which stays Pending without ' +
     'a kubelet — enough to read its finalizers. Where tracking with finalizers is on, the pod carries ' +
     'batch.kubernetes.io/job-tracking and the Job reports status.uncountedTerminatedPods; where it is off ' +
-    '(1.24 default) the pod has no such finalizer.',
+    '(1.24 default) the pod has no such finalizer. Then the scenario terminates the pod by hand (status phase ' +
+    'Succeeded through the status subresource, standing in for a kubelet): the Job counts it (status.succeeded 1, ' +
+    'condition Complete) and, with tracking on, the controller removes the finalizer from the pod once counted.',
   async run(ctx: ScenarioContext) {
     const state = await gate(ctx, 'JobTrackingWithFinalizers');
     ctx.log(describeGate('JobTrackingWithFinalizers', state));
@@ -80,6 +82,34 @@ export default defineScenario({
         ctx.assert.ok(listed.every((u) => typeof u === 'string' && /^[0-9a-f-]{36}$/.test(u)), `its lists hold pod UIDs: ${JSON.stringify(uncounted)}`);
         // The pod has not terminated, so the controller must not have it among the terminated ones.
         ctx.assert.ok(!listed.includes(pod.metadata!.uid!), `the running pod ${pod.metadata?.name} is not among the uncounted terminated pods`);
+      });
+    }
+
+    await ctx.step('the pod terminates (phase Succeeded, set as a kubelet would)', async () => {
+      const res = await ctx.kubectl(['patch', 'pod', pod.metadata!.name!, '-n', ctx.namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Succeeded"}}']);
+      ctx.assert.equal(res.exitCode, 0, res.stderr);
+    });
+
+    await ctx.step('the Job counts the terminated pod and completes', async () => {
+      const job = await ctx.waitFor<V1Job>(
+        { apiVersion: 'batch/v1', kind: 'Job', name },
+        (j) => (j.status?.succeeded ?? 0) >= 1,
+        { timeoutSeconds: 90, description: 'status.succeeded to reach 1' },
+      );
+      ctx.assert.equal(job.status?.succeeded, 1, 'status.succeeded');
+      ctx.assert.equal(job.status?.failed ?? 0, 0, 'status.failed');
+    });
+
+    if (state.enabled) {
+      await ctx.step(`once counted, the controller removes ${FINALIZER} from the pod`, async () => {
+        await ctx.eventually(
+          async () => {
+            const p = (await ctx.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: ctx.namespace })) as V1Pod;
+            const left = p.metadata?.finalizers ?? [];
+            return left.includes(FINALIZER) ? undefined : left;
+          },
+          { timeoutSeconds: 60, description: `${FINALIZER} removed from pod ${pod.metadata?.name}` },
+        );
       });
     }
   },

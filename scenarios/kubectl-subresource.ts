@@ -17,7 +17,9 @@ export default defineScenario({
   description:
     'Creates a Deployment (its pods need not run). `kubectl get deploy web --subresource=scale -o json` returns an ' +
     'autoscaling/v1 Scale with spec.replicas; `--subresource status` returns the Deployment with its status; ' +
-    '`kubectl patch --subresource=scale` changes spec.replicas of the Deployment. Using --subresource on a list ' +
+    '`kubectl patch --subresource=scale` changes spec.replicas of the Deployment. On a custom resource with a status ' +
+    'subresource (no controller to interfere), a plain `kubectl patch` of .status is ignored by the API server, while ' +
+    '`kubectl patch --subresource=status` sets it, and `get --subresource=status` returns what a plain get shows. Using --subresource on a list ' +
     '(no name, or -A) is refused by kubectl with "subresource cannot be used when bulk resources are specified", ' +
     'and a subresource the resource does not have (logs) is refused.',
   async run(ctx: ScenarioContext) {
@@ -74,6 +76,49 @@ export default defineScenario({
       ctx.assert.equal(res.exitCode, 0, res.stderr);
       const d = await ctx.get<V1Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', name: DEPLOY });
       ctx.assert.equal(d.spec?.replicas, 2, 'spec.replicas after patching the scale subresource');
+    });
+
+    // A custom resource of this run's own group: its status changes only through the status subresource.
+    const group = `${ctx.namespace}.kindlab.example.com`;
+    const crd = `kltests.${group}`;
+    await ctx.step('a CRD with a status subresource', async () => {
+      await ctx.create({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: crd },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural: 'kltests', singular: 'kltest', kind: 'KlTest' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              subresources: { status: {} },
+              schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, status: { type: 'object', properties: { phase: { type: 'string' } } } } } },
+            },
+          ],
+        },
+      });
+      const res = await ctx.kubectl(['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s']);
+      ctx.assert.equal(res.exitCode, 0, res.stderr);
+      await ctx.create({ apiVersion: `${group}/v1`, kind: 'KlTest', metadata: { name: 'one' }, spec: {} });
+    });
+
+    const phase = async (extra: string[] = []): Promise<string | undefined> => {
+      const res = await ctx.kubectl(['get', `kltests.${group}`, 'one', '-n', ctx.namespace, ...extra, '-o', 'json']);
+      ctx.assert.equal(res.exitCode, 0, res.stderr);
+      return (JSON.parse(res.stdout) as { status?: { phase?: string } }).status?.phase;
+    };
+    await ctx.step('a plain patch of .status is ignored; patch --subresource=status sets it', async () => {
+      const plain = await ctx.kubectl(['patch', `kltests.${group}`, 'one', '-n', ctx.namespace, '--type=merge', '-p', '{"status":{"phase":"plain"}}']);
+      ctx.assert.equal(plain.exitCode, 0, plain.stderr);
+      ctx.assert.equal(await phase(), undefined, 'status.phase after a plain patch (the main resource ignores .status)');
+      const viaStatus = await ctx.kubectl(['patch', `kltests.${group}`, 'one', '-n', ctx.namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"via-subresource"}}']);
+      ctx.assert.equal(viaStatus.exitCode, 0, viaStatus.stderr);
+      ctx.assert.equal(await phase(), 'via-subresource', 'status.phase after patch --subresource=status');
+      ctx.assert.equal(await phase(['--subresource=status']), 'via-subresource', 'get --subresource=status shows the same status');
     });
 
     await ctx.step('--subresource on a list is refused by kubectl', async () => {

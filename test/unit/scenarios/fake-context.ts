@@ -19,6 +19,7 @@ export interface FakeAnswers {
   eventuallyTries?: number;
   listNamespacedPod?: (args: { namespace: string; labelSelector?: string }) => unknown;
   listNode?: () => unknown;
+  readNamespacedPod?: (args: { name: string; namespace: string }) => unknown;
   logs?: (pod: string, container?: string) => string;
   exec?: (pod: string, container: string | undefined, command: string[]) => KubectlResult;
   kubeletMetrics?: (node: string, path?: string) => string;
@@ -58,6 +59,7 @@ export function fakeContext(a: FakeAnswers): FakeRun {
     core: {
       listNamespacedPod: async (args: { namespace: string; labelSelector?: string }) => (a.listNamespacedPod ?? unexpected('core.listNamespacedPod'))(args),
       listNode: async () => (a.listNode ?? unexpected('core.listNode'))(),
+      readNamespacedPod: async (args: { name: string; namespace: string }) => (a.readNamespacedPod ?? unexpected('core.readNamespacedPod'))(args),
     },
     async create<T>(obj: T): Promise<T> {
       a.create?.(obj as { metadata?: { name?: string } });

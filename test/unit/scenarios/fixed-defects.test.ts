@@ -179,15 +179,22 @@ describe('user-namespaces: the hostNetwork refusal in either wording', () => {
 
 describe('job-tracking-finalizer: uncountedTerminatedPods has its shape and not the running pod', () => {
   const podUid = '6f1c2f9e-6f1c-4f9e-8f1c-2f9e6f1c2f9e';
-  const run = (uncounted: unknown) =>
+  const run = (uncounted: unknown, after: { succeeded?: number; finalizers?: string[] } = { succeeded: 1, finalizers: [] }) =>
     runWith(jobTrackingFinalizer, {
       cluster: { version: '1.37.2', hasNodes: false, provider: 'local' },
       listNamespacedPod: () => ({ items: [{ metadata: { name: 'tracked-x', uid: podUid, finalizers: ['batch.kubernetes.io/job-tracking'] } }] }),
-      waitFor: () => ({ status: { uncountedTerminatedPods: uncounted } }),
+      waitFor: () => ({ status: { uncountedTerminatedPods: uncounted, succeeded: after.succeeded } }),
+      kubectl: () => ok(''),
+      readNamespacedPod: () => ({ metadata: { name: 'tracked-x', finalizers: after.finalizers } }),
     }).result;
 
-  it('passes for an empty object, as the controller reports a pod that is still running', async () => {
+  it('passes when the running pod is not counted, and once terminated it is counted and its finalizer removed', async () => {
     await expect(run({})).resolves.toBeUndefined();
+  });
+
+  it('fails when the terminated pod is never counted, or keeps the finalizer (the old check never terminated a pod)', async () => {
+    await expect(run({}, { succeeded: 0, finalizers: [] })).rejects.toThrow(/status.succeeded/);
+    await expect(run({}, { succeeded: 1, finalizers: ['batch.kubernetes.io/job-tracking'] })).rejects.toThrow(/removed from pod tracked-x/);
   });
 
   it('fails when the running pod is listed as terminated (the old check only asked for "an object")', async () => {
