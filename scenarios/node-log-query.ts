@@ -46,7 +46,15 @@ export default defineScenario({
       const lines = res.body.split('\n').filter((l) => l.trim() !== '');
       ctx.assert.ok(lines.length > 0, 'the query returns log lines');
       ctx.assert.includes(res.body, /kubelet/i, 'the lines are the kubelet\'s');
+      ctx.assert.ok(lines.length <= 20, `tailLines=20 returns at most 20 lines, got ${lines.length}`);
       ctx.log(`${lines.length} lines, last: ${lines[lines.length - 1]!.slice(0, 200)}`);
+    });
+
+    await ctx.step('tailLines bounds what the query returns (3 lines of a longer log)', async () => {
+      const res = await apiRequest(ctx, { method: 'GET', path: `/api/v1/nodes/${encodeURIComponent(node)}/proxy/logs/?query=kubelet&tailLines=3`, headers: { Accept: '*/*' } });
+      ctx.assert.equal(res.status, 200, `HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+      const lines = res.body.split('\n').filter((l) => l.trim() !== '');
+      ctx.assert.ok(lines.length >= 1 && lines.length <= 3, `tailLines=3 returns 1 to 3 lines, got ${lines.length}: ${res.body.slice(0, 300)}`);
     });
   },
 });

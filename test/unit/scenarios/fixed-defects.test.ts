@@ -239,3 +239,20 @@ describe('in-place-pod-resize: the node resize\'s own result is checked', () => 
     await expect(run(failed('Error from server (Conflict): the object has been modified'))).rejects.toThrow(/kubectl patch --subresource=resize \(180m\): Error from server \(Conflict\)/);
   });
 });
+
+describe('container-checkpoint: only the runtime\'s own inability is a skip; the archive is checked', () => {
+  it('names CRIU missing or the CRI method missing, and nothing else', async () => {
+    const { runtimeCannotCheckpoint } = await import('../../../scenarios/container-checkpoint.js');
+    expect(runtimeCannotCheckpoint(500, 'checkpointing of container failed: CRIU binary not found: exec: "criu": executable file not found in $PATH')).toMatch(/CRIU is not installed/);
+    expect(runtimeCannotCheckpoint(500, 'rpc error: code = Unimplemented desc = method CheckpointContainer not implemented')).toMatch(/does not implement/);
+    // the old check skipped on any message that mentioned criu, or on a 404
+    expect(runtimeCannotCheckpoint(500, 'criu dump failed: (00.004) Error (criu/cr-dump.c:1234): dump failed')).toBeUndefined();
+    expect(runtimeCannotCheckpoint(404, '404 page not found')).toBeUndefined();
+  });
+
+  it('requires spec.dump, config.dump and checkpoint/inventory.img in the archive', async () => {
+    const { archiveEntriesMissing } = await import('../../../scenarios/container-checkpoint.js');
+    expect(archiveEntriesMissing('spec.dump\nconfig.dump\ncheckpoint/\ncheckpoint/inventory.img\nrootfs-diff.tar\n')).toEqual([]);
+    expect(archiveEntriesMissing('./spec.dump\n./config.dump\n')).toEqual(['checkpoint/inventory.img']);
+  });
+});
