@@ -83,15 +83,15 @@ export default defineScenario({
     'matchCondition "does not already have the sidecar", reinvocationPolicy IfNeeded and an ApplyConfiguration ' +
     'mutation; and a binding to this namespace with the Sidecar as paramRef. Once the policy is active (it is ' +
     'eventually consistent: the scenario retries with server-side dry runs) a new pod gets exactly one mesh-proxy ' +
-    'init container with restartPolicy: Always; a pod that already has one is left as it is; a second policy ' +
-    'that labels pods with their init-container count (forcing reinvocation) sees the injected sidecar and the ' +
-    'sidecar is still not duplicated; pods in other namespaces are untouched.',
+    'init container with restartPolicy: Always; a pod that already has one is left as it is. Reinvocation, ' +
+    'whatever order the API server runs policies in: two policies each label the pod with whether the other ' +
+    'has run; with reinvocationPolicy Never exactly one of them says "false", with IfNeeded both say "true" ' +
+    '(the first was invoked again) and the sidecar is still injected once. Pods in other namespaces are untouched.',
   async run(ctx: ScenarioContext) {
     const api = ctx.stage?.apiVersion ?? mapApiVersion(minor(ctx));
     ctx.log(`MutatingAdmissionPolicy served as ${api} on ${ctx.cluster.gitVersion}`);
     const group = `${ctx.namespace}.mutations.kindlab.io`.slice(0, 200);
     const policy = clusterScopedName(ctx, 'b-sidecar');
-    const counter = clusterScopedName(ctx, 'a-count-init');
     const initNames = (p: V1Pod) => (p.spec?.initContainers ?? []).map((c) => c.name);
 
     await ctx.step('a CRD for the parameters, and the Sidecar parameter object', async () => {
@@ -216,45 +216,67 @@ export default defineScenario({
       ctx.assert.ok(!problem, problem ?? '');
     });
 
-    await ctx.step('with a second mutating policy (reinvocation), the sidecar is still injected once', async () => {
-      await ctx.create<KubernetesObject>({
+    // Reinvocation, observable whatever order the API server runs policies in: two policies that
+    // each record whether the other has run. Run once each, the first to run cannot see the second
+    // (one "false"); with reinvocationPolicy IfNeeded, the first is invoked again after the second
+    // changed the pod and both say "true". The same pair with Never shows the difference.
+    const sawPolicy = (me: 'a' | 'b', reinvocationPolicy: 'IfNeeded' | 'Never'): KubernetesObject => {
+      const other = me === 'a' ? 'b' : 'a';
+      return {
         apiVersion: api,
         kind: 'MutatingAdmissionPolicy',
-        metadata: { name: counter },
+        metadata: { name: clusterScopedName(ctx, `saw-${me}-${reinvocationPolicy.toLowerCase()}`) },
         spec: {
           matchConstraints: { resourceRules: podRules },
+          matchConditions: [{ name: 'reinvocation-check', expression: `has(object.metadata.annotations) && "kindlab.io/reinvocation" in object.metadata.annotations && object.metadata.annotations["kindlab.io/reinvocation"] == "${reinvocationPolicy}"` }],
           failurePolicy: 'Fail',
-          reinvocationPolicy: 'IfNeeded',
+          reinvocationPolicy,
           mutations: [
             {
               patchType: 'ApplyConfiguration',
               applyConfiguration: {
                 expression:
-                  'Object{ metadata: Object.metadata{ labels: {"mesh.kindlab.io/init-containers": ' +
-                  'string(has(object.spec.initContainers) ? size(object.spec.initContainers) : 0)} } }',
+                  `Object{ metadata: Object.metadata{ labels: {"kindlab.io/${me}": "ran", ` +
+                  `"kindlab.io/${me}-saw-${other}": string(has(object.metadata.labels) && "kindlab.io/${other}" in object.metadata.labels)} } }`,
               },
             },
           ],
         },
-      } as KubernetesObject);
-      await ctx.create<KubernetesObject>({
-        apiVersion: api,
-        kind: 'MutatingAdmissionPolicyBinding',
-        metadata: { name: counter },
-        spec: {
-          policyName: counter,
-          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.namespace } } },
-        },
-      } as KubernetesObject);
-      await ctx.eventually(async () => (await dryRun(ctx.namespace, pod('probe'))).metadata?.labels?.['mesh.kindlab.io/init-containers'], {
-        timeoutSeconds: 60,
-        intervalMs: 1000,
-        description: 'the counting policy to take effect',
-      });
-      await ctx.create(pod('with-setup', [{ name: 'setup', image: PAUSE }]));
+      } as KubernetesObject;
+    };
+    const saw = (p: V1Pod) => [p.metadata?.labels?.['kindlab.io/a-saw-b'], p.metadata?.labels?.['kindlab.io/b-saw-a']];
+    const annotated = (name: string, policy: string, init?: V1Container[]): V1Pod => ({ ...pod(name, init), metadata: { name, annotations: { 'kindlab.io/reinvocation': policy } } });
+
+    await ctx.step('two policies that each record the other (IfNeeded, and the same pair with Never)', async () => {
+      for (const r of ['IfNeeded', 'Never'] as const) {
+        for (const me of ['a', 'b'] as const) {
+          const pol = sawPolicy(me, r);
+          await ctx.create<KubernetesObject>(pol);
+          await ctx.create<KubernetesObject>({
+            apiVersion: api,
+            kind: 'MutatingAdmissionPolicyBinding',
+            metadata: { name: pol.metadata!.name! },
+            spec: { policyName: pol.metadata!.name!, matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.namespace } } } },
+          } as KubernetesObject);
+        }
+        await ctx.eventually(async () => saw(await dryRun(ctx.namespace, annotated('probe', r))).every((v) => v !== undefined), {
+          timeoutSeconds: 60,
+          intervalMs: 1000,
+          description: `both ${r} policies to take effect`,
+        });
+      }
+    });
+
+    await ctx.step('Never: one policy ran before the other and never saw it (the order is the API server\'s)', async () => {
+      const p = await dryRun(ctx.namespace, annotated('never', 'Never'));
+      ctx.assert.equal(saw(p).filter((v) => v === 'false').length, 1, `exactly one of a-saw-b, b-saw-a is "false" without reinvocation: ${JSON.stringify(saw(p))}`);
+    });
+
+    await ctx.step('IfNeeded: the first is reinvoked and both saw each other; the sidecar is still injected once', async () => {
+      await ctx.create(annotated('with-setup', 'IfNeeded', [{ name: 'setup', image: PAUSE }]));
       const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'with-setup' });
-      ctx.assert.equal(initNames(p).join(','), `setup,${SIDECAR}`, 'setup kept, mesh-proxy appended once');
-      ctx.assert.equal(p.metadata?.labels?.['mesh.kindlab.io/init-containers'], '2', 'the label reflects the final pod, sidecar included');
+      ctx.assert.equal(saw(p), ['true', 'true'], 'a-saw-b and b-saw-a after reinvocation');
+      ctx.assert.equal(initNames(p).join(','), `setup,${SIDECAR}`, 'setup kept, mesh-proxy appended once despite the reinvocations');
     });
 
     await ctx.step('pods in other namespaces are untouched', async () => {
