@@ -66,7 +66,7 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
       const ginkgo = join(dirname(listing.binary), 'ginkgo');
       const procs = Math.max(1, Math.min(listing.specs.length, availableParallelism()));
       const withoutNodes = !ctx.cluster.hasNodes;
-      if (withoutNodes) ctx.partial('no nodes: the specs ran against the control plane alone (e2e.test --allowed-not-ready-nodes=-1: no node or kube-system waits)');
+      if (withoutNodes) ctx.partial('no nodes: the specs ran against the control plane alone (e2e.test --allowed-not-ready-nodes=-1 --num-nodes=0: no node or kube-system waits)');
       const { results: all, exitCode, outputTail } = await runUpstreamSpecs(
         new ExecaRunner(),
         { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS, withoutNodes, ...(existsSync(ginkgo) ? { ginkgo, procs } : {}) },

@@ -37,7 +37,7 @@ function frameworkArgs(r: SpecRun): string[] {
     '--disable-log-dump=true',
     `--report-dir=${resolve(r.reportDir)}`,
     ...(r.kubectl ? [`--kubectl-path=${r.kubectl}`] : []),
-    ...(r.withoutNodes ? ['--allowed-not-ready-nodes=-1'] : []),
+    ...(r.withoutNodes ? ['--allowed-not-ready-nodes=-1', '--num-nodes=0'] : []),
   ];
 }
 
