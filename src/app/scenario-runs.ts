@@ -26,8 +26,8 @@ export interface ScenarioSource {
 export function upstreamE2eSelectors(selectors: readonly string[], use: 'plan' | 'refuse'): E2eSelector[] {
   const e2e = selectors.filter(isE2eSelector).map(parseE2eSelector);
   if (e2e.length && use === 'refuse') {
-    throw new UsageError(`${e2e.map((e) => e.text).join(', ')}: upstream e2e specs run with kindlab test and kindlab run (kindlab plan plans them); this command does not run them yet`, {
-      hint: 'kindlab test --k8s-version <a lab release> e2e:…, or kindlab run --cluster <name> e2e:…; here, select kindlab scenarios (ids, globs, tag:, kep:)',
+    throw new UsageError(`${e2e.map((e) => e.text).join(', ')}: upstream e2e specs run with kindlab test, run and matrix (kindlab plan plans them); this command does not run them yet`, {
+      hint: 'kindlab test --k8s-version <a lab release> e2e:…, kindlab run --cluster <name> e2e:…, or kindlab matrix --versions … e2e:…; here, select kindlab scenarios (ids, globs, tag:, kep:)',
     });
   }
   return e2e;

@@ -28,9 +28,9 @@ interface MatrixFlags {
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
-  addScenarioSourceFlags(cmd.argument('[selectors...]', 'scenario ids, globs, tag:<tag> or kep:<number>; none = all'))
+  addScenarioSourceFlags(cmd.argument('[selectors...]', 'scenario ids, globs, tag:<tag>, kep:<number>, or upstream e2e specs (e2e:<focus regex>, e2e:label=<filter>: each version runs its own lab e2e.test); none = all'))
     .option('--versions <list>', 'comma-separated: released versions (v1.30.14), lab builds (lab:v1.28.15), refs in --kube-root (v1.34.0-rc.1, origin/master, a SHA)')
-    .addOption(new Option('--provider <provider>', 'auto: the cheapest provider per scenario').choices(['auto', ...providerNames()]).default('auto'))
+    .addOption(new Option('--provider <provider>', 'auto: per scenario, a provider with nodes where its node part needs them, else the cheapest').choices(['auto', ...providerNames()]).default('auto'))
     .option('--kube-root <dir>', 'Kubernetes checkout for refs (default: $KUBE_ROOT, else the current directory)')
     .option('--parallel <n>', 'scenarios at once per cluster', '4')
     .option('--jobs <n>', 'versions at once, each with its own clusters (default: one per 4 cores, so 1 on a 2-core machine)')

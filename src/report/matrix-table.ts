@@ -5,7 +5,8 @@ import { counts, stageLabel, type MatrixReport, type ScenarioResult } from './mo
 
 function cell(r: ScenarioResult | undefined): string {
   if (!r) return '-';
-  return `${r.status.toUpperCase()}${r.stage ? ` (${stageLabel(r.stage)})` : ''}`;
+  const marks = [r.stage ? stageLabel(r.stage) : '', r.status === 'passed' && r.partial?.length ? 'partial' : ''].filter(Boolean);
+  return `${r.status.toUpperCase()}${marks.length ? ` (${marks.join(', ')})` : ''}`;
 }
 
 export function matrixTable(report: MatrixReport): string {
@@ -19,6 +20,7 @@ export function matrixTable(report: MatrixReport): string {
     for (const c of report.columns) {
       const r = at(c.label, id);
       if (r && r.status !== 'passed') reasons.push(`  ${id} @ ${c.label}: ${r.failedStep ? `[${r.failedStep}] ` : ''}${(r.message ?? '').split('\n')[0]}`);
+      else if (r?.partial?.length) reasons.push(`  ${id} @ ${c.label}: partial, not covered here: ${r.partial.join('; ')}`);
     }
   }
   const totals = report.columns.map((c) => {

@@ -3,7 +3,7 @@
 import type { AppEnv } from '../app/env.js';
 import type { ExecuteOptions } from '../app/scenario-runs.js';
 import { KindlabError } from '../errors.js';
-import type { Plan } from '../plan/planner.js';
+import type { Plan, PlanSkip } from '../plan/planner.js';
 import type { ClusterSummary, RunReport, ScenarioResult } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ClusterRecord } from '../state/records.js';
@@ -18,6 +18,12 @@ export interface RunRequest {
   /** Cluster names are <prefix>-1, <prefix>-2, ... */
   namePrefix: string;
   failFast?: boolean;
+  /**
+   * Upstream selections whose version has no e2e.test: 'stop' the run before anything is created
+   * (test: the user asked for them), or 'skip' just those items naming the build (matrix: the
+   * other cells of the version still run).
+   */
+  missingTestBinary?: 'stop' | 'skip';
   /** Called once the plan is known, before anything is built or created (the command's header). */
   onPlan?: (ctx: RunContext) => void;
 }
@@ -29,6 +35,8 @@ export interface RunContext {
   readonly started: number;
   /** The selection, refined by the upstream-specs step. */
   scenarios: Scenario[];
+  /** Items skipped before planning (an upstream selection without a test binary, under 'skip'). */
+  preSkips: PlanSkip[];
   resolved?: ResolvedTarget;
   plan?: Plan;
   /** Clusters this run created that still exist: what cleanup deletes. */
@@ -45,7 +53,7 @@ export interface RunContext {
 }
 
 export function newRunContext(app: AppEnv, request: RunRequest, started = performance.now()): RunContext {
-  return { app, request, started, scenarios: request.scenarios, created: [], clusters: [], results: [], seconds: {} };
+  return { app, request, started, scenarios: request.scenarios, preSkips: [], created: [], clusters: [], results: [], seconds: {} };
 }
 
 /** What an earlier step must have left: a missing one is a bug in the step list, said as such. */

@@ -6,7 +6,7 @@ export const reportStep: RunStep = {
   name: 'report',
   why: 'every selected scenario ends in the report, run or not',
   async run(ctx) {
-    const skips = ctx.plan ? skippedResults(ctx.plan.skips, ctx.scenarios, '-') : [];
+    const skips = skippedResults([...ctx.preSkips, ...(ctx.plan?.skips ?? [])], ctx.request.scenarios, '-');
     ctx.report = buildReport(ctx.request.opts.runId, ctx.started, ctx.clusters, [...ctx.results, ...skips]);
   },
 };

@@ -1,7 +1,8 @@
 // Step: upstream (e2e:) selections become the specs the target version's e2e.test selects, with
 // the gates and images they need; kindlab's own scenarios pass through.
 import { UsageError } from '../errors.js';
-import { withUpstreamSpecs } from '../e2e/upstream.js';
+import { existsSync } from 'node:fs';
+import { labE2eBinary, withUpstreamSpecs } from '../e2e/upstream.js';
 import { isE2eSelector } from '../e2e/selector.js';
 import { needs } from './context.js';
 import type { RunStep } from './steps.js';
@@ -20,6 +21,13 @@ export const upstreamSpecsStep: RunStep = {
       });
     }
     const notes: string[] = [];
+    const binary = labE2eBinary(ctx.app.env, resolved.target.version);
+    if (ctx.request.missingTestBinary === 'skip' && !existsSync(binary)) {
+      const reason = `no e2e.test of v${resolved.target.version} (build it: kindlab lab node v${resolved.target.version})`;
+      ctx.preSkips.push(...selectors.map((id) => ({ id, kind: 'environment' as const, reason })));
+      ctx.scenarios = ctx.scenarios.filter((s) => !selectors.includes(s.id));
+      return;
+    }
     ctx.scenarios = await withUpstreamSpecs(ctx.app, ctx.scenarios, selectors, resolved.target.version, notes, 'run');
     for (const n of notes) ctx.app.progress(`${n}\n`);
   },

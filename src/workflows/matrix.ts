@@ -96,7 +96,7 @@ async function column(app: AppEnv, req: MatrixRequest, v: VersionEntry, target: 
   const onPlan = (ctx: RunContext): void => {
     app.progress(`run ${runId}: ${v.label} → ${ctx.plan!.target.description}; ${ctx.plan!.clusters.length} cluster(s), ${ctx.plan!.skips.length} scenario(s) skipped\n`);
   };
-  const ctx = newRunContext(app, { flags: { ...req, ...target }, scenarios, opts, namePrefix: `kl-${runId}`, onPlan }, started);
+  const ctx = newRunContext(app, { flags: { ...req, ...target }, scenarios, opts, namePrefix: `kl-${runId}`, onPlan, missingTestBinary: 'skip' }, started);
   try {
     const report = await runSteps(ctx);
     const version = report.clusters.find((c) => !c.error)?.version ?? `v${ctx.plan!.target.version}`;

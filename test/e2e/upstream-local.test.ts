@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultLabBinDir } from '../../src/cluster/local/provider.js';
 import { kindlab } from '../helpers/env.js';
 import { unavailable } from '../helpers/unavailable.js';
+import { inTier, labBin } from '../helpers/releases.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
 const e2eTest = binDir ? join(binDir, 'e2e.test') : undefined;
@@ -36,5 +37,24 @@ describe.skipIf(Boolean(why))('upstream API-level specs on the local provider', 
     expect(vap.logs.join('\n')).toContain('--allowed-not-ready-nodes=-1 --num-nodes=0');
     expect(report.results.find((x) => x.id === 'create-token')?.status).toBe('passed');
     expect(r.stdout).toMatch(/PASSED \(partial\)/);
+  });
+
+  it('matrix: each version runs its own lab e2e.test; a version without one skips just that cell, naming the build', () => {
+    // v1.28.15 is in the default CI tier (.ci/releases): the lab builds its API server, not its e2e.test
+    if (inTier('v1.28.15')) labBin('v1.28.15');
+    const json = join(home, 'matrix.json');
+    const versions = ['lab:v1.37.2', ...(inTier('v1.28.15') ? ['lab:v1.28.15'] : [])];
+    const r = kindlab(['matrix', '--provider', 'local', '--versions', versions.join(','), '--json', json, VAP, 'validating-admission-policy'], { KINDLAB_HOME: join(home, 'state-m'), CI: 'true' });
+    expect(r.code, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`).toBe(0);
+    const m = JSON.parse(readFileSync(json, 'utf8')) as { columns: Array<{ label: string; report: { results: Array<{ id: string; status: string; skipKind?: string; message?: string; partial?: string[] }> } }> };
+    const cell = (label: string, id: string) => m.columns.find((c) => c.label === label)!.report.results.find((x) => x.id === id)!;
+    expect(cell('lab:v1.37.2', VAP)).toMatchObject({ status: 'passed', partial: [expect.stringMatching(/no nodes/)] });
+    expect(cell('lab:v1.37.2', 'validating-admission-policy').status).toBe('passed');
+    expect(r.stdout).toMatch(/PASSED \(partial\)/);
+    if (versions.length > 1) {
+      expect(cell('lab:v1.28.15', VAP)).toMatchObject({ status: 'skipped', skipKind: 'environment', message: expect.stringMatching(/no e2e\.test of v1\.28\.15 \(build it: kindlab lab node v1\.28\.15\)/) });
+      // the version's own scenarios still run
+      expect(cell('lab:v1.28.15', 'validating-admission-policy').status).toBe('passed');
+    }
   });
 });

@@ -24,4 +24,17 @@ describe('matrixTable', () => {
     expect(t).toContain('grpc-probe @ lab:v1.28.15: [probe] never ready');
     expect(t).toContain('v1.24.17: 1 passed, 0 failed, 0 errored, 1 skipped');
   });
+
+  it('marks a partial pass in its cell and says what it did not cover', () => {
+    const m: MatrixReport = {
+      runId: 'm',
+      startedAt: '2026-11-24T00:00:00Z',
+      durationMs: 1000,
+      columns: [{ label: 'v1.37.2', version: 'v1.37.2', report: run([result('grpc-probe', 'passed', { stage: 'ga', partial: ['the kubelet probes the container'] }), result('e2e:x', 'passed', { partial: ['no nodes'] })]) }],
+    };
+    const t = matrixTable(m);
+    expect(t).toMatch(/grpc-probe\s+PASSED \(GA, partial\)/);
+    expect(t).toMatch(/e2e:x\s+PASSED \(partial\)/);
+    expect(t).toContain('grpc-probe @ v1.37.2: partial, not covered here: the kubelet probes the container');
+  });
 });
