@@ -98,53 +98,9 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
   const req = resolved.requirements;
   const [minor, patch] = resolved.stage.version.split('.').slice(1).map(Number) as [number, number];
   const profile = emptyProfile();
-  for (const [name, want] of Object.entries(req.featureGates)) {
-    if (target.sourceGates) {
-      const specs = target.sourceGates.get(name);
-      if (!specs) {
-        // The source forgets a gate once it is removed; the table remembers the ones that went GA
-        // first, whose feature is simply always on (LegacyServiceAccountTokenTracking after 1.30).
-        const gone = gateAt(name, minor, patch);
-        if (gone.known && !gone.exists && gone.behaviour === want) {
-          notes.push(`${s.id}: ${gone.reason}; not set`);
-          continue;
-        }
-        if (gone.known && !gone.exists && gone.behaviour !== undefined) return verdictSkip(`needs ${name}=${want}, but ${gone.reason}`);
-        const hint = suggestGate(name, target.sourceGates.keys());
-        return verdictSkip(`feature gate ${name} does not exist at the target${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}`);
-      }
-      const at = specAt(specs, minor);
-      if (!at) return verdictSkip(`feature gate ${name} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since})`);
-      if (at.locked) {
-        if (want !== at.default) return verdictSkip(`needs ${name}=${want}, but ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor} (${at.stage})`);
-        notes.push(`${s.id}: ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor}; not set`);
-        continue;
-      }
-      profile.featureGates[name] = want;
-      continue;
-    }
-    const st = gateAt(name, minor, patch);
-    if (!st.known) {
-      const hint = suggestGate(name);
-      if (hint.length) return verdictSkip(`unknown feature gate ${name} (did you mean ${hint.join(' or ')}?); kindlab's table does not know it and the target's source was not read (a ref, or a release in the Go module cache: npm run lab -- --k8s-version v1.${minor}.${patch})`);
-      notes.push(`${s.id}: feature gate ${name} is not in kindlab's lifecycle table; set as requested`);
-      profile.featureGates[name] = want;
-      continue;
-    }
-    if (!st.exists) {
-      if (st.behaviour === want) {
-        notes.push(`${s.id}: ${st.reason}; not set`);
-        continue;
-      }
-      return verdictSkip(st.behaviour !== undefined ? `needs ${name}=${want}, but ${st.reason}` : st.reason);
-    }
-    if (st.locked) {
-      if (!want) return verdictSkip(`needs ${name}=false, but ${name} is GA and locked on in 1.${minor}`);
-      notes.push(`${s.id}: ${name} is GA and locked on in 1.${minor}; not set`);
-      continue;
-    }
-    profile.featureGates[name] = want;
-  }
+  const gates = gatesAt(s, req.featureGates, target, minor, patch, notes);
+  if ('skip' in gates) return gates.skip;
+  profile.featureGates = gates.set;
   profile.runtimeConfig = { ...req.runtimeConfig };
   profile.apiServerExtraArgs = { ...req.apiServerFlags };
   profile.controllerManagerExtraArgs = { ...req.controllerManagerFlags };
@@ -166,29 +122,89 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
   };
   const ok = (provider: PlanProvider): Decision => ({ ok: true, needs: { profile, provider }, notes, stage: resolved.stage, unknown });
 
-  if (target.existing) {
-    for (const [name, want] of Object.entries(profile.featureGates)) {
-      const have = target.existing.featureGates[name] ?? (() => {
-        const st = gateAt(name, minor, patch);
-        return st.known ? (st.exists ? st.default : st.behaviour) : undefined;
-      })();
-      if (have !== undefined && have !== want) {
-        return environmentSkip(`needs feature gate ${name}=${want}; the cluster has it ${have ? 'on' : 'off'} (existing clusters cannot be reconfigured)`);
-      }
-    }
-    if (profile.needsNodes && !target.existing.hasNodes) return environmentSkip('needs running pods, and the cluster has no ready nodes');
-    const nodes = target.existing.nodes;
-    const skip = verdict([
-      checkServedApis(profile.runtimeConfig, target.existing.servedApis),
-      checkWorkers(profile.workers, nodes),
-      checkNodeHosts(req.host, nodes),
-      checkKubelet(profile.kubelet, nodes),
-    ]);
-    if (skip) return environmentSkip(skip);
-    return ok(REAL_PROVIDERS.existing.name);
-  }
-
+  if (target.existing) return onExisting(target.existing, profile, req.host, minor, patch, verdict, ok);
   return choose(profile.needsNodes, req.apiServerReachesHostLoopback, target, verdict, req.host, ok, Boolean(s.requires?.nodePart));
+}
+
+/**
+ * The feature gates a scenario's requirements set at the target: from the target's source when it
+ * was read, else kindlab's table. A gate that cannot be set as needed is a verdict skip; a gate
+ * locked at the wanted value, or gone with the feature always on, is left unset with a note.
+ */
+function gatesAt(s: Scenario, wanted: Record<string, boolean>, target: PlanTarget, minor: number, patch: number, notes: string[]): { set: Record<string, boolean> } | { skip: Decision } {
+  const gates: Record<string, boolean> = {};
+  const skipWith = (reason: string): { skip: Decision } => ({ skip: verdictSkip(reason) });
+  for (const [name, want] of Object.entries(wanted)) {
+    if (target.sourceGates) {
+      const specs = target.sourceGates.get(name);
+      if (!specs) {
+        // The source forgets a gate once it is removed; the table remembers the ones that went GA
+        // first, whose feature is simply always on (LegacyServiceAccountTokenTracking after 1.30).
+        const gone = gateAt(name, minor, patch);
+        if (gone.known && !gone.exists && gone.behaviour === want) {
+          notes.push(`${s.id}: ${gone.reason}; not set`);
+          continue;
+        }
+        if (gone.known && !gone.exists && gone.behaviour !== undefined) return skipWith(`needs ${name}=${want}, but ${gone.reason}`);
+        const hint = suggestGate(name, target.sourceGates.keys());
+        return skipWith(`feature gate ${name} does not exist at the target${hint.length ? ` (did you mean ${hint.join(' or ')}?)` : ''}`);
+      }
+      const at = specAt(specs, minor);
+      if (!at) return skipWith(`feature gate ${name} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since})`);
+      if (at.locked) {
+        if (want !== at.default) return skipWith(`needs ${name}=${want}, but ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor} (${at.stage})`);
+        notes.push(`${s.id}: ${name} is locked ${at.default ? 'on' : 'off'} in 1.${minor}; not set`);
+        continue;
+      }
+      gates[name] = want;
+      continue;
+    }
+    const st = gateAt(name, minor, patch);
+    if (!st.known) {
+      const hint = suggestGate(name);
+      if (hint.length) return skipWith(`unknown feature gate ${name} (did you mean ${hint.join(' or ')}?); kindlab's table does not know it and the target's source was not read (a ref, or a release in the Go module cache: npm run lab -- --k8s-version v1.${minor}.${patch})`);
+      notes.push(`${s.id}: feature gate ${name} is not in kindlab's lifecycle table; set as requested`);
+      gates[name] = want;
+      continue;
+    }
+    if (!st.exists) {
+      if (st.behaviour === want) {
+        notes.push(`${s.id}: ${st.reason}; not set`);
+        continue;
+      }
+      return skipWith(st.behaviour !== undefined ? `needs ${name}=${want}, but ${st.reason}` : st.reason);
+    }
+    if (st.locked) {
+      if (!want) return skipWith(`needs ${name}=false, but ${name} is GA and locked on in 1.${minor}`);
+      notes.push(`${s.id}: ${name} is GA and locked on in 1.${minor}; not set`);
+      continue;
+    }
+    gates[name] = want;
+  }
+  return { set: gates };
+}
+
+/** An existing cluster cannot be reconfigured: its gates, nodes, APIs and kubelets are checked, never set. */
+function onExisting(existing: NonNullable<PlanTarget['existing']>, profile: ClusterProfile, host: Parameters<typeof checkNodeHosts>[0], minor: number, patch: number, verdict: (checks: NeedCheck[]) => string | undefined, ok: (provider: PlanProvider) => Decision): Decision {
+    for (const [name, want] of Object.entries(profile.featureGates)) {
+    const have = existing.featureGates[name] ?? (() => {
+      const st = gateAt(name, minor, patch);
+      return st.known ? (st.exists ? st.default : st.behaviour) : undefined;
+    })();
+    if (have !== undefined && have !== want) {
+      return environmentSkip(`needs feature gate ${name}=${want}; the cluster has it ${have ? 'on' : 'off'} (existing clusters cannot be reconfigured)`);
+    }
+  }
+  if (profile.needsNodes && !existing.hasNodes) return environmentSkip('needs running pods, and the cluster has no ready nodes');
+  const nodes = existing.nodes;
+  const skip = verdict([
+    checkServedApis(profile.runtimeConfig, existing.servedApis),
+    checkWorkers(profile.workers, nodes),
+    checkNodeHosts(host, nodes),
+    checkKubelet(profile.kubelet, nodes),
+  ]);
+  if (skip) return environmentSkip(skip);
+  return ok(REAL_PROVIDERS.existing.name);
 }
 
 /** Which provider runs a scenario: one whose capabilities fit its needs, cheapest first. */
