@@ -186,7 +186,7 @@ function gatesAt(s: Scenario, wanted: Record<string, boolean>, target: PlanTarge
 
 /** An existing cluster cannot be reconfigured: its gates, nodes, APIs and kubelets are checked, never set. */
 function onExisting(existing: NonNullable<PlanTarget['existing']>, profile: ClusterProfile, host: Parameters<typeof checkNodeHosts>[0], minor: number, patch: number, verdict: (checks: NeedCheck[]) => string | undefined, ok: (provider: PlanProvider) => Decision): Decision {
-    for (const [name, want] of Object.entries(profile.featureGates)) {
+  for (const [name, want] of Object.entries(profile.featureGates)) {
     const have = existing.featureGates[name] ?? (() => {
       const st = gateAt(name, minor, patch);
       return st.known ? (st.exists ? st.default : st.behaviour) : undefined;
