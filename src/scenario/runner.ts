@@ -11,6 +11,9 @@ import type { ScenarioResult } from '../report/model.js';
 import { toApiError } from './api-error.js';
 import { createContext, newRunState, refOf, ScenarioSkip, trimObject, type RunState } from './context.js';
 import { redact } from './redact.js';
+import { missingImages } from './missing-images.js';
+
+export { missingImages };
 import { requirementsFor, stageFor } from '../plan/requirements.js';
 import type { ClusterInfo, Scenario } from './types.js';
 
@@ -257,8 +260,3 @@ async function collectArtifacts(kc: k8s.KubeConfig, namespace: string, state: Ru
  * Images a scenario needs that the cluster's nodes do not have. Only judged where pods run and
  * the nodes' image lists were readable; docker's short names count for their full form.
  */
-export function missingImages(images: readonly string[], info: ClusterInfo): string[] {
-  if (!info.hasNodes || !info.nodeImages) return [];
-  const have = new Set([...info.nodeImages, ...(info.loadedImages ?? [])]);
-  return images.filter((i) => !have.has(i) && ![...have].some((h) => h.endsWith(`/${i}`)));
-}

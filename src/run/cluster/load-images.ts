@@ -6,7 +6,8 @@ import { providerContext } from '../../app/env.js';
 import { canLoadImages } from '../../cluster/provider.js';
 import { Docker } from '../../docker/docker.js';
 import { requirementsFor } from '../../plan/requirements.js';
-import { missingImages, type RunTarget } from '../../scenario/runner.js';
+import { missingImages } from '../../scenario/missing-images.js';
+import type { RunTarget } from '../../scenario/runner.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { ClusterRecord } from '../../state/records.js';
 
