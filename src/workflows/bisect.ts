@@ -78,6 +78,8 @@ interface SavedState {
 }
 
 export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<BisectOutcome> {
+  // An upstream selection needs a test binary of each commit, which kindlab does not build yet: said before any git work.
+  runs.upstreamE2eSelectors([req.scenario], 'refuse');
   const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
   // The checkout first: a folder that is no git repository is not an "unknown ref".
   validateKubeRoot(kubeRoot);
