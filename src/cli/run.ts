@@ -55,8 +55,8 @@ skipped because the cluster could not run it; --allow-untested accepts that).`,
 };
 
 async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): Promise<number> {
-  const { listScenarios, runWorkflow } = await import('../workflows/run.js');
   if (flags.list) {
+    const { listScenarios } = await import('../workflows/list.js');
     const scenarios = await listScenarios(ctx, { ...flags, selectors, ...(await runFlags(flags, ctx.cwd)) });
     ctx.io.stdout(
       table(
@@ -66,6 +66,7 @@ async function handler(ctx: CliContext, selectors: string[], flags: RunFlags): P
     );
     return 0;
   }
+  const { runWorkflow } = await import('../workflows/run.js');
   const { renderRun } = await import('./render-run.js');
   const out = await runWorkflow(ctx, {
     ...flags,

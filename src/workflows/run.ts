@@ -20,11 +20,6 @@ export interface RunRequest extends runs.RunSettings {
   junit?: string;
 }
 
-/** What a run would run: the selection, then the shard of it (so a CI shard can be checked before it runs). */
-export async function listScenarios(app: AppEnv, req: Pick<RunRequest, 'scenariosDir' | 'builtin' | 'selectors' | 'shard'>): Promise<Scenario[]> {
-  return inShard(await runs.selectScenarios(app, req, req.selectors), (s) => s.id, req.shard);
-}
-
 export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ report: RunReport; written: runs.WrittenReports; artifactsDir: string }> {
   const selected = await runs.selectScenarios(app, req, req.selectors, 'plan');
   const sharded = inShard(selected, (s) => s.id, req.shard);
