@@ -2,7 +2,6 @@
 // folder; everything else asks a registry (the run's comes from AppEnv.providers), and
 // implementations are imported only when used.
 import type { ProviderCapabilities, ProviderDescriptor } from './capabilities.js';
-import type { ClusterProvider } from './provider.js';
 import { ProviderRegistry } from './registry.js';
 import { kindDescriptor } from './kind/descriptor.js';
 import { localDescriptor } from './local/descriptor.js';
@@ -14,7 +13,4 @@ export const REAL_PROVIDERS = new ProviderRegistry([localDescriptor, kindDescrip
 export const PROVIDERS: readonly ProviderDescriptor[] = REAL_PROVIDERS.descriptors;
 
 export const providerNames = (): string[] => REAL_PROVIDERS.names();
-export const describeProvider = (name: string): ProviderDescriptor => REAL_PROVIDERS.describe(name);
-export const capabilitiesOf = (name: string): ProviderCapabilities => REAL_PROVIDERS.capabilitiesOf(name);
 export const providerWith = (pred: (c: ProviderCapabilities) => boolean): ProviderDescriptor | undefined => REAL_PROVIDERS.withCapability(pred);
-export const getProvider = (name: string): Promise<ClusterProvider> => REAL_PROVIDERS.get(name);

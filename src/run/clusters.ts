@@ -5,6 +5,7 @@ import { clusterErrorText } from '../app/cluster-error.js';
 import type { PlannedCluster } from '../plan/planner.js';
 import { notRun } from '../report/results.js';
 import type { ScenarioResult } from '../report/model.js';
+import type { Scenario } from '../scenario/types.js';
 import type { ClusterRecord } from '../state/records.js';
 import { providerVersion } from '../target/resolve.js';
 import { down } from './cluster/down.js';
@@ -24,12 +25,12 @@ export const clustersStep: RunStep = {
       const notRunAll = (status: ScenarioResult['status'], message: string) => ctx.results.push(...own.map((s) => notRun(s, c.name, status, message)));
       if (ctx.app.signal.aborted) notRunAll('interrupted', `not run: interrupted before cluster ${c.name} was created`);
       else if (ctx.stoppedAfter) notRunAll('skipped', `not run: --fail-fast stopped the run after ${ctx.stoppedAfter}`);
-      else await oneCluster(ctx, c, notRunAll);
+      else await oneCluster(ctx, c, own, notRunAll);
     }
   },
 };
 
-async function oneCluster(ctx: RunContext, c: PlannedCluster, notRunAll: (status: ScenarioResult['status'], message: string) => void): Promise<void> {
+async function oneCluster(ctx: RunContext, c: PlannedCluster, own: Scenario[], notRunAll: (status: ScenarioResult['status'], message: string) => void): Promise<void> {
   const { app, request } = ctx;
   const version = `v${providerVersion(app, needs(ctx.resolved, 'the target', 'clusters'), c.provider)}`;
   const problem = (what: string, e: unknown): void => {
@@ -51,7 +52,7 @@ async function oneCluster(ctx: RunContext, c: PlannedCluster, notRunAll: (status
   try {
     const target = await targetFromRecord(app, rec);
     ctx.clusters.push({ name: rec.name, provider: rec.provider, version: target.info.gitVersion, image: rec.image });
-    const got = await runScenarios(app, c.scenarios.map((id) => ctx.scenarios.find((s) => s.id === id)!), target, request.opts);
+    const got = await runScenarios(app, own, target, request.opts);
     ctx.results.push(...got);
     const bad = got.find((r) => r.status === 'failed' || r.status === 'errored');
     if (request.failFast && bad) ctx.stoppedAfter = `${bad.id} ${bad.status} on ${rec.name}`;
