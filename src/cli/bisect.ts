@@ -22,7 +22,7 @@ interface BisectFlags {
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
-  addScenarioSourceFlags(cmd.argument('<scenario>', 'the scenario whose result changes (its id)'))
+  addScenarioSourceFlags(cmd.argument('<scenario>', 'the scenario whose result changes (its id), or upstream specs: e2e:<focus regex> or e2e:label=<label filter>'))
     .option('--good <ref>', 'a ref where the scenario behaves as before the change (usually: passes)')
     .option('--bad <ref>', 'a later ref where it does not (usually: fails)')
     .option('--kube-root <dir>', 'the Kubernetes checkout (default: $KUBE_ROOT, else the current directory); never modified: builds use worktrees')
@@ -38,6 +38,7 @@ Examples:
   kindlab bisect --good v1.33.0 --bad v1.34.0-rc.0 validating-admission-policy --kube-root ~/src/kubernetes
   kindlab bisect --good HEAD~20 --bad HEAD cronjob-timezone --dry-run
   kindlab bisect --good v1.36.0 --bad origin/master grpc-probe --provider kind --json bisect.json
+  kindlab bisect --good v1.37.2 --bad HEAD 'e2e:should validate against a Deployment' --provider local
 
 How a commit is judged: the two ends run first and define good and bad (the scenario must pass at
 one and fail at the other). A candidate whose scenario passes, or fails in the same step as the
@@ -45,6 +46,10 @@ failing end, is good or bad. A candidate that does not build, whose cluster does
 the scenario is skipped, errors, or fails in another step, is skipped (as git bisect skip does), and
 says why: it is never counted as bad. If only skipped commits separate the last good from the first
 bad one, the answer lists them all.
+
+Upstream specs (e2e:): each commit is judged by its own e2e.test, built from the same worktree with
+the same Go and flags as its binaries or node image (the build cache makes it incremental); the
+commit is bad when any selected spec fails, and the output says how many specs judged it.
 
 Each commit is built once (cached by commit, in a worktree; your checkout is not touched), and the
 results are saved as they come: after Ctrl-C, the same command resumes. Exit codes: 0 the commit was
@@ -90,6 +95,8 @@ async function handler(ctx: CliContext, scenario: string, flags: BisectFlags): P
   } else if (a) {
     ctx.io.stdout(`\nthe change is in one of these commits (the others between could not be judged):\n${a.among.map((c) => `  ${c.commit} ${c.subject}`).join('\n')}\n`);
   }
+  const judged = [...new Set(out.steps.map((s) => s.specs).filter((n) => n !== undefined))];
+  if (judged.length) ctx.io.stdout(`judged by ${judged.join(' or ')} upstream spec(s) per commit (a commit is bad when any of them fails)\n`);
   ctx.io.stdout(`${out.steps.length} step(s); state: ${p.stateFile}\n`);
   if (jsonPath) {
     // After the answer is printed: a disk that filled up during hours of bisecting costs the file, not the answer.

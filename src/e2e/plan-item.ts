@@ -36,6 +36,10 @@ const E2E_TIMEOUT_SECONDS = 1800;
 export const GINKGO_V2_SINCE = '1.25';
 const NO_LABELS = `a label filter needs Ginkgo v2 labels; Kubernetes before ${GINKGO_V2_SINCE} runs its e2e suite on Ginkgo v1, which has none (and no JSON report)`;
 
+/** How many upstream specs an item runs (from its test binary's listing); undefined for other items. */
+const specCounts = new WeakMap<Scenario, number>();
+export const upstreamSpecCount = (s: Scenario | undefined): number | undefined => (s ? specCounts.get(s) : undefined);
+
 /**
  * With a listing, the gates are those the selected specs carry (`FeatureGate:X`, dependencies
  * included) as well as those the selector names.
@@ -43,7 +47,7 @@ const NO_LABELS = `a label filter needs Ginkgo v2 labels; Kubernetes before ${GI
 export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
   const what = sel.labelFilter !== undefined ? `label filter ${sel.labelFilter}` : `focus ${sel.focus}`;
   const gates = [...new Set([...sel.gates, ...(listing ? specNeeds(listing.specs).gates : [])])];
-  return defineScenario({
+  const item = defineScenario({
     id: sel.text,
     title: `upstream e2e specs (${what})`,
     tags: ['upstream-e2e'],
@@ -87,4 +91,6 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
       assert.ok(exitCode === 0, `e2e.test exited ${exitCode} though every spec passed: ${outputTail.slice(-500)}`);
     },
   });
+  if (listing) specCounts.set(item, listing.specs.length);
+  return item;
 }

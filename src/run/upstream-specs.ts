@@ -1,37 +1,56 @@
-// Step: upstream (e2e:) selections become the specs the target version's e2e.test selects, with
-// the gates and images they need; kindlab's own scenarios pass through.
-import { UsageError } from '../errors.js';
+// Step: upstream (e2e:) selections become the specs the target's e2e.test selects, with the gates
+// and images they need; kindlab's own scenarios pass through. For a ref, the test binaries are
+// built here from the ref's worktree (cached by commit), before the plan: the spec list decides
+// what the clusters need. --dry-run prints that build and plans from the selectors alone.
 import { existsSync } from 'node:fs';
-import { labE2eBinary, withUpstreamSpecs } from '../e2e/upstream.js';
+import { join } from 'node:path';
+import { phasesOf, type AppEnv } from '../app/env.js';
+import { labTestBinary, withUpstreamSpecs, type TestBinary } from '../e2e/upstream.js';
 import { isE2eSelector } from '../e2e/selector.js';
+import { buildTestBinaries, builtTestBinaries, TEST_BINARIES } from '../source/build-test-binaries.js';
+import { treeTestArgs } from '../source/go-build.js';
+import { describe } from '../exec/runner.js';
+import type { ResolvedTarget } from '../target/resolve.js';
 import { needs } from './context.js';
 import type { RunStep } from './steps.js';
 
-/** Upstream specs with a ref: refused rather than run from a test binary of another version. */
-export function refWithUpstreamSpecs(selectors: readonly string[]): UsageError {
-  return new UsageError(`${selectors.join(', ')}: upstream specs run from the e2e.test of a lab release; kindlab does not build a ref's e2e.test yet`, {
-    hint: 'give --k8s-version of a release the lab built with e2e.test (kindlab lab node <version>)',
-  });
+const fromRef = (ref: string, binDir: string, version: string): TestBinary => ({
+  binary: join(binDir, 'e2e.test'),
+  version,
+  build: `the run builds ${TEST_BINARIES.join(', ')} from ${ref} in a worktree, cached by commit: ${describe(['go', ...treeTestArgs({ pkg: './test/e2e', out: join(binDir, 'e2e.test'), ldflags: '<version stamp>' })])}`,
+});
+
+/**
+ * The e2e.test a target's specs come from. A ref's is built (`build`) or, for `plan`, only looked
+ * up; a release's is the lab's.
+ */
+export async function targetTestBinary(app: AppEnv, resolved: ResolvedTarget, use: 'build' | 'look up'): Promise<TestBinary> {
+  const src = resolved.build;
+  if (!src) return labTestBinary(app.env, resolved.target.version);
+  if (use === 'look up' || app.dryRun) {
+    const built = await builtTestBinaries(src, { runner: app.runner, store: app.store, signal: app.signal });
+    if (built || use === 'look up') return fromRef(src.ref, built?.binDir ?? join(app.store.paths.root, 'test-binaries', '<commit>', 'bin'), built?.gitVersion ?? src.ref);
+  }
+  const built = await buildTestBinaries(src, { runner: app.runner, store: app.store, phases: phasesOf(app), signal: app.signal, env: app.env });
+  return fromRef(src.ref, built.binDir, built.gitVersion);
 }
 
 export const upstreamSpecsStep: RunStep = {
   name: 'upstream-specs',
-  why: 'the upstream specs a selection picks come from the test binary of the target version',
+  why: 'the upstream specs a selection picks come from the test binary of the target (built here for a ref)',
   async run(ctx) {
     const resolved = needs(ctx.resolved, 'the target', 'upstream-specs');
     const selectors = ctx.scenarios.map((s) => s.id).filter(isE2eSelector);
     if (selectors.length === 0) return;
-    // A test binary of another version than the cluster would be a silent mix: refused.
-    if (resolved.build) throw refWithUpstreamSpecs(selectors);
     const notes: string[] = [];
-    const binary = labE2eBinary(ctx.app.env, resolved.target.version);
-    if (ctx.request.missingTestBinary === 'skip' && !existsSync(binary)) {
-      const reason = `no e2e.test of v${resolved.target.version} (build it: kindlab lab node v${resolved.target.version})`;
+    const tb = await targetTestBinary(ctx.app, resolved, 'build');
+    if (ctx.request.missingTestBinary === 'skip' && !existsSync(tb.binary)) {
+      const reason = `no e2e.test of ${tb.version} (build it: ${tb.build})`;
       ctx.preSkips.push(...selectors.map((id) => ({ id, kind: 'environment' as const, reason })));
       ctx.scenarios = ctx.scenarios.filter((s) => !selectors.includes(s.id));
       return;
     }
-    ctx.scenarios = await withUpstreamSpecs(ctx.app, ctx.scenarios, selectors, resolved.target.version, notes, 'run');
+    ctx.scenarios = await withUpstreamSpecs(ctx.app, ctx.scenarios, selectors, tb, notes, ctx.app.dryRun ? 'plan' : 'run');
     for (const n of notes) ctx.app.progress(`${n}\n`);
   },
 };

@@ -1,18 +1,12 @@
 // `kindlab build --components`: builds kube-apiserver, kube-controller-manager and kube-scheduler
 // from the checkout at a ref (in a detached worktree, with the checkout's own go.mod), stamps
 // their version, and finds an etcd to go with them. The result feeds `up --provider local`.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
-import type { ProcessRunner } from '../exec/runner.js';
-import type { StateStore } from '../state/store.js';
-import type { ImageRecord } from '../state/records.js';
-import type { Phases } from '../util/phases.js';
-import { resolveSource, type BuildRequest } from './build-image.js';
-import { Git } from './git.js';
-import { withLock } from '../state/lock.js';
-import { kubeGitVersion, versionLdflags } from './kube-version.js';
-import { buildInTree, treeToolchain } from './go-build.js';
+import type { BuildRequest } from './build-image.js';
+import { buildAtRef, type RefBuild, type RefBuildDeps, type RefBuildResult } from './build-at-ref.js';
+import { buildInTree } from './go-build.js';
 
 export const COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
 
@@ -21,81 +15,25 @@ export interface ComponentsRequest extends BuildRequest {
   etcd?: string;
 }
 
-export interface ComponentsResult {
-  binDir: string;
-  commit: string;
-  describe: string;
-  gitVersion: string;
-  cacheHit: boolean;
+export interface ComponentsResult extends RefBuildResult {
   etcd: string;
-  logFile?: string;
 }
 
-export async function buildComponents(
-  req: ComponentsRequest,
-  deps: { runner: ProcessRunner; store: StateStore; phases: Phases; signal?: AbortSignal; env: NodeJS.ProcessEnv },
-): Promise<ComponentsResult> {
-  const started = performance.now();
-  const { store, phases, signal } = deps;
-  const git = new Git(deps.runner, req.kubeRoot.path, signal);
-  const src = await phases.run('resolve ref', () => resolveSource(req, git));
-  const gitVersion = kubeGitVersion(src.describe) ?? 'v0.0.0-kindlab';
-  phases.note(`${req.ref} → ${src.commit.slice(0, 12)} (${src.describe}), binaries report ${gitVersion}`);
-  store.ensure();
-  const binDir = join(store.paths.root, 'components', src.key, 'bin');
+const CONTROL_PLANE: RefBuild = {
+  kind: 'components',
+  outputs: COMPONENTS,
+  compile: (b, deps) =>
+    deps.phases.run(`go build ${COMPONENTS.join(', ')} with ${b.toolchain}`, async () => {
+      await buildInTree({ tree: b.tree, packages: COMPONENTS.map((c) => `./cmd/${c}`), out: b.binDir + '/', ldflags: b.ldflags, tmpDir: b.tmpDir, logFile: b.logFile }, deps);
+    }),
+};
 
+export async function buildComponents(req: ComponentsRequest, deps: RefBuildDeps): Promise<ComponentsResult> {
+  // etcd first: a missing one must not cost a checkout and a Go build
   const etcd = await findEtcd(req, deps.env);
-  // One build per commit at a time; a concurrent build of the same commit waits, then hits the cache.
-  return withLock(join(store.paths.root, 'locks', `components-${src.key}.lock`), async () => {
-  const done = store.getImage('components', src.key);
-  if (done && !req.force && COMPONENTS.every((c) => existsSync(join(binDir, c)))) {
-    linkEtcd(etcd, binDir);
-    phases.note(`cache hit: components for this commit were built on ${done.builtAt} (use --force to rebuild)`);
-    return { binDir, commit: src.commit, describe: src.describe, gitVersion, cacheHit: true, etcd };
-  }
-
-  const worktree = join(store.paths.worktrees, `components-${src.key}-${process.pid}`);
-  const scratch = `${worktree}.tmp`;
-  const logFile = join(store.paths.logs, `components-${src.key.slice(0, 12)}-${Date.now()}.log`);
-  mkdirSync(binDir, { recursive: true });
-  try {
-    await phases.run('check out worktree', async () => {
-      mkdirSync(scratch, { recursive: true });
-      if (existsSync(worktree)) await git.removeWorktree(worktree);
-      await git.addWorktree(worktree, src.commit);
-      if (src.patch) await git.applyPatch(worktree, src.patch);
-    });
-    phases.note(`build log: ${logFile}`);
-    const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion, gitCommit: src.commit, treeState: src.patch ? 'dirty' : 'clean', buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })].join(' ');
-    // The same Go and flags as the node-image builder (src/source/go-build.ts), so the two share
-    // Go's build cache: a bisect step after a node-image build of a nearby commit recompiles
-    // only what changed. Go's work folder is beside the worktree and removed with it.
-    const toolchain = treeToolchain(worktree, deps.env);
-    await phases.run(`go build ${COMPONENTS.join(', ')} with ${toolchain.reason}`, () =>
-      buildInTree({ tree: worktree, packages: COMPONENTS.map((c) => `./cmd/${c}`), out: binDir + '/', ldflags, tmpDir: scratch, logFile }, { runner: deps.runner, env: deps.env, signal }),
-    );
-  } catch (e) {
-    rmSync(join(store.paths.root, 'components', src.key), { recursive: true, force: true });
-    throw e;
-  } finally {
-    await git.removeWorktree(worktree);
-    rmSync(worktree, { recursive: true, force: true });
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  linkEtcd(etcd, binDir);
-  const rec: ImageRecord = {
-    kind: 'components',
-    tag: `components ${gitVersion}`,
-    commit: src.key,
-    describe: src.describe,
-    kubeRoot: req.kubeRoot.path,
-    builtAt: new Date().toISOString(),
-    buildSeconds: Math.round((performance.now() - started) / 1000),
-    binDir,
-  };
-  await store.lock(() => store.saveImage(rec));
-  return { binDir, commit: src.commit, describe: src.describe, gitVersion, cacheHit: false, etcd, logFile };
-  }, { timeoutMs: 3 * 60 * 60 * 1000, signal, onWait: (pid) => phases.note(`waiting for another kindlab (pid ${pid}) building the same commit`) });
+  const built = await buildAtRef(req, CONTROL_PLANE, deps);
+  linkEtcd(etcd, built.binDir);
+  return { ...built, etcd };
 }
 
 /** etcd from --etcd, else PATH, else the checkout's third_party/etcd (hack/install-etcd.sh puts it there). */

@@ -38,7 +38,7 @@ export interface ClusterRecord {
   };
 }
 
-export type ImageKind = 'node-image' | 'components';
+export type ImageKind = 'node-image' | 'components' | 'test-binaries';
 
 export interface ImageRecord {
   kind: ImageKind;

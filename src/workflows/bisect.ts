@@ -21,6 +21,8 @@ import type { Scenario } from '../scenario/types.js';
 import { Git } from '../source/git.js';
 import { chooseKubeRoot, validateKubeRoot } from '../source/kube-root.js';
 import { writeFileAtomic } from '../state/atomic.js';
+import { TEST_BINARIES } from '../source/build-test-binaries.js';
+import { upstreamSpecCount } from '../e2e/plan-item.js';
 
 export interface BisectRequest {
   good: string;
@@ -45,6 +47,8 @@ export interface StepRecord extends Observation {
   runSeconds: number;
   /** Saved by an earlier, interrupted run. */
   resumed?: boolean;
+  /** Upstream specs: how many the commit's test binary selected (any failing makes it bad). */
+  specs?: number;
 }
 
 export interface BisectPlan {
@@ -78,8 +82,8 @@ interface SavedState {
 }
 
 export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<BisectOutcome> {
-  // An upstream selection needs a test binary of each commit, which kindlab does not build yet: said before any git work.
-  runs.upstreamE2eSelectors([req.scenario], 'refuse');
+  // A bad e2e: selector is a usage error before any git work.
+  const upstream = runs.upstreamE2eSelectors([req.scenario], 'plan').length > 0;
   const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
   // The checkout first: a folder that is no git repository is not an "unknown ref".
   validateKubeRoot(kubeRoot);
@@ -88,7 +92,9 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
 
   const scenario = await oneScenario(app, req);
   const provider = await cheapestProvider(app, scenario, req.provider, { ref: bad, kubeRoot: kubeRoot.path });
-  const build = app.providers.capabilitiesOf(provider).runsFrom === 'binaries' ? 'control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler)' : 'a kind node image';
+  const clusterBuild = app.providers.capabilitiesOf(provider).runsFrom === 'binaries' ? 'control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler)' : 'a kind node image';
+  // Upstream specs are judged by the commit's own test binary, from the same worktree and Go cache.
+  const build = upstream ? `${clusterBuild} and the test binaries (${TEST_BINARIES.join(', ')})` : clusterBuild;
   const key = createHash('sha256').update([kubeRoot.path, good, bad, scenario.id, provider].join('\n')).digest('hex').slice(0, 16);
   const stateFile = join(app.store.paths.root, 'bisect', `${key}.json`);
   if (req.restart && !req.dryRun) rmSync(stateFile, { force: true });
@@ -116,6 +122,7 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
     app.progress(`\n== ${commit.slice(0, 12)} ${await git.subject(commit)}\n`);
     const obs = await observe(app, { commit, kubeRoot: kubeRoot.path, scenario, provider, timeoutSeconds: req.timeoutSeconds });
     const rec: StepRecord = { commit, ...obs, verdict: 'skip', reason: '' };
+    if (obs.specs !== undefined) app.progress(`  judged by ${obs.specs} upstream spec(s): the commit is bad when any of them fails\n`);
     steps.push(rec);
     return rec;
   };
@@ -179,7 +186,7 @@ async function firstParentRange(git: Git, req: Pick<BisectRequest, 'good' | 'bad
 async function observe(
   app: AppEnv,
   o: { commit: string; kubeRoot: string; scenario: Scenario; provider: string; timeoutSeconds?: number },
-): Promise<Observation & { buildSeconds: number; runSeconds: number }> {
+): Promise<Observation & { buildSeconds: number; runSeconds: number; specs?: number }> {
   const runId = runs.newRunId();
   const opts = runs.executeOptions(app, runId, { parallel: 1, timeoutSeconds: o.timeoutSeconds });
   const ctx = newRunContext(app, { flags: { provider: o.provider, ref: o.commit, kubeRoot: o.kubeRoot }, scenarios: [o.scenario], opts, namePrefix: `kl-bisect-${runId}` });
@@ -188,19 +195,23 @@ async function observe(
   try {
     report = await runSteps(ctx);
   } catch (e) {
-    // A build that fails is `git bisect skip`; anything else (docker down, no etcd, Ctrl-C) stops
-    // the bisect, which can be resumed.
-    if (ctx.failedStep !== 'build' || !(e instanceof ProcessError) || app.signal.aborted) throw e;
+    // A build that fails (the cluster's, or the test binaries' of upstream specs) is `git bisect
+    // skip`; anything else (docker down, no etcd, Ctrl-C) stops the bisect, which can be resumed.
+    if (!BUILDING_STEPS.includes(ctx.failedStep ?? '') || !(e instanceof ProcessError) || app.signal.aborted) throw e;
     const why = buildFailureLine(e.outputTail, `${e.argv[0] ?? 'the build'} exited ${e.processExitCode ?? '?'}`);
-    return { status: 'errored', message: `does not build: ${why}${e.logFile ? ` (log: ${e.logFile})` : ''}`, buildSeconds: seconds('resolve', 'build'), runSeconds: 0 };
+    return { status: 'errored', message: `does not build: ${why}${e.logFile ? ` (log: ${e.logFile})` : ''}`, buildSeconds: seconds('resolve', ...BUILDING_STEPS), runSeconds: 0 };
   }
   if (app.signal.aborted) throw new InterruptedError('interrupted: the bisect can be resumed by running the same command again');
   const r = report.results.find((x) => x.id === o.scenario.id);
-  return { status: r?.status ?? 'errored', failedStep: r?.failedStep, message: r?.message, buildSeconds: seconds('resolve', 'build'), runSeconds: seconds('clusters') };
+  const specs = upstreamSpecCount(ctx.scenarios.find((x) => x.id === o.scenario.id));
+  return { status: r?.status ?? 'errored', failedStep: r?.failedStep, message: r?.message, buildSeconds: seconds('resolve', ...BUILDING_STEPS), runSeconds: seconds('clusters'), ...(specs !== undefined ? { specs } : {}) };
 }
 
+/** The steps that compile: a failure there is a commit that does not build. */
+const BUILDING_STEPS = ['upstream-specs', 'build'];
+
 async function oneScenario(app: AppEnv, req: BisectRequest): Promise<Scenario> {
-  const found = await runs.selectScenarios(app, req, [req.scenario]);
+  const found = await runs.selectScenarios(app, req, [req.scenario], 'plan');
   if (found.length !== 1) {
     throw new UsageError(`bisect needs exactly one scenario; "${req.scenario}" selects ${found.length}${found.length ? `: ${found.map((s) => s.id).join(', ')}` : ''}`, { hint: 'give a scenario id (kindlab run --list shows them)' });
   }

@@ -11,6 +11,7 @@ import { renderKindConfig } from '../kind/config.js';
 import { UsageError, type KindlabError } from '../errors.js';
 import { plan, type Plan, type PlannedCluster } from '../plan/planner.js';
 import { withUpstreamSpecs } from '../e2e/upstream.js';
+import { targetTestBinary } from '../run/upstream-specs.js';
 import { inShard, type Shard } from '../plan/shard.js';
 
 export interface PlanRequest extends TargetFlags {
@@ -57,7 +58,7 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
   } else {
     const r = await resolveTarget(app, req);
     resolved = r;
-    scenarios = await withUpstreamSpecs(app, scenarios, req.selectors, r.target.version, notes, 'plan');
+    scenarios = await withUpstreamSpecs(app, scenarios, req.selectors, await targetTestBinary(app, r, 'look up'), notes, 'plan');
     // A plan has no side effects: a node-image provider that cannot run on this machine is still
     // planned (the configs are the point), and the plan says so.
     const providers = { ...r.target.providers };

@@ -1,4 +1,4 @@
-// `kindlab rmi`: removes node images and component builds kindlab made, and only those (an image
+// `kindlab rmi`: removes node images, component builds and test binaries kindlab made, and only those (an image
 // without kindlab's label is refused).
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,8 +19,8 @@ export async function rmiWorkflow(app: AppEnv, images: string[] | 'all', onRemov
   };
   for (const tag of targets) {
     const rec = records.find((r) => r.tag === tag);
-    if (rec?.kind === 'components') {
-      if (rec.binDir) rmSync(dirname(rec.binDir), { recursive: true, force: true });
+    if (rec?.binDir && rec.kind !== 'node-image') {
+      rmSync(dirname(rec.binDir), { recursive: true, force: true });
       app.store.removeImage(rec.kind, rec.commit);
       done(tag);
       continue;

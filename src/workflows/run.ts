@@ -9,7 +9,8 @@ import { buildReport, skippedResults } from '../report/results.js';
 import { UsageError } from '../errors.js';
 import { plan } from '../plan/planner.js';
 import { inShard } from '../plan/shard.js';
-import { withUpstreamSpecs } from '../e2e/upstream.js';
+import { labTestBinary, withUpstreamSpecs } from '../e2e/upstream.js';
+import { isE2eSelector } from '../e2e/selector.js';
 import type { RunReport } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 
@@ -35,9 +36,12 @@ export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ repor
     if (!kubeconfig) throw new UsageError('which cluster? give --cluster NAME, --kubeconfig FILE or set KUBECONFIG');
     target = await targetFromKubeconfig(app, kubeconfig);
   }
-  // Upstream specs come from the e2e.test of exactly the cluster's version (the lab's), never another.
+  // Upstream specs come from the lab's e2e.test of the cluster's release; a cluster built from a
+  // ref between releases reports another version, and the run says so rather than mixing silently.
   const upstreamNotes: string[] = [];
-  const scenarios = await withUpstreamSpecs(app, sharded, req.selectors, target.info.version, upstreamNotes, 'run');
+  const tb = labTestBinary(app.env, target.info.version);
+  const scenarios = await withUpstreamSpecs(app, sharded, req.selectors, tb, upstreamNotes, 'run');
+  if (scenarios.some((s) => isE2eSelector(s.id)) && target.info.gitVersion !== tb.version) upstreamNotes.push(`upstream specs: the cluster runs ${target.info.gitVersion}, e2e.test is the lab's ${tb.version}`);
   for (const n of upstreamNotes) app.progress(`${n}\n`);
   const p = plan(scenarios, {
     version: target.info.version,

@@ -8,7 +8,6 @@ import { isE2eSelector } from '../e2e/selector.js';
 import type { TargetFlags } from '../target/resolve.js';
 import { newRunContext, type RunContext } from '../run/context.js';
 import { runSteps } from '../run/steps.js';
-import { refWithUpstreamSpecs } from '../run/upstream-specs.js';
 import { inShard } from '../plan/shard.js';
 import type { Plan } from '../plan/planner.js';
 import type { RunReport } from '../report/model.js';
@@ -46,8 +45,6 @@ export async function scenariosAndRef(app: AppEnv, req: Pick<TestRequest, 'args'
     });
   }
   const ref = firstIsRef ? first : req.ref;
-  // Said before the ref is even resolved (the upstream-specs step says it too, for matrix's refs).
-  if (e2e.length && ref) throw refWithUpstreamSpecs(e2e.map((e) => e.text));
   const own = firstIsRef ? rest : args;
   return { ref, scenarios: runs.withUpstreamItems(all, own, e2e) };
 }

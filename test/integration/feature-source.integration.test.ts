@@ -86,16 +86,26 @@ describe('e2e: selectors through the CLI, before anything runs', () => {
     expect(r.stderr).toMatch(/label filter syntax error at column \d+/);
   });
 
-  it('bisect refuses e2e: selectors with exit 2 (test, run and matrix run them); test refuses them with a ref', () => {
-    const m = kindlab(['bisect', '--good', 'v1.37.0', '--bad', 'v1.37.1', 'e2e:label=Conformance'], { KINDLAB_HOME: home });
-    expect([m.code, m.stderr]).toEqual([2, expect.stringMatching(/upstream e2e specs run with kindlab test, run and matrix/)]);
+  it('bisect and test take e2e: selectors with a ref: a bad one is exit 2 before any git work; plan says what a ref\'s test binary build would run', () => {
+    const bad = kindlab(['bisect', '--good', 'v1.37.0', '--bad', 'v1.37.1', '--kube-root', '/nonexistent', 'e2e:label=Conformance &&'], { KINDLAB_HOME: home });
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/label filter syntax error at column \d+/)]);
     // run takes them: what stops it here is the cluster it was pointed at, not the selector
     const r = kindlab(['run', '--kubeconfig', '/nonexistent', 'e2e:label=Conformance'], { KINDLAB_HOME: home });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).not.toMatch(/upstream e2e specs run with kindlab test/);
     expect(r.stderr).toMatch(/nonexistent/);
-    const withRef = kindlab(['test', 'v1.37.0', 'e2e:.*probe.*'], { KINDLAB_HOME: home });
-    expect([withRef.code, withRef.stderr]).toEqual([2, expect.stringMatching(/kindlab does not build a ref's e2e.test yet/)]);
+    // A ref's e2e.test is built by the run from the ref's worktree; plan builds nothing and says how.
+    const tree = mkdtempSync(join(tmpdir(), 'kl-kube-tiny-'));
+    const git = (...a: string[]) => execFileSync('git', ['-C', tree, ...a], { encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'master');
+    writeFileSync(join(tree, 'go.mod'), 'module k8s.io/kubernetes\n\ngo 1.26\n');
+    git('add', '.');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'init');
+    git('tag', 'v1.37.2');
+    const p = kindlab(['plan', '--provider', 'local', '--ref', 'HEAD', '--kube-root', tree, 'e2e:label=FeatureGate:GRPCContainerProbeTLS'], { KINDLAB_HOME: home });
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/no e2e\.test of HEAD yet \(the run builds e2e\.test, ginkgo, kubectl from HEAD in a worktree, cached by commit: go test -c -trimpath -tags selinux,notest -ldflags '<version stamp>' -o '.*\/test-binaries\/<commit>\/bin\/e2e\.test' \.\/test\/e2e\)/);
+    expect(p.stdout).toMatch(/GRPCContainerProbeTLS: true/);
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
     // a glob is not a focus: said so, not taken for a scenario glob or a ref
     const glob = kindlab(['test', 'e2e:*probe*'], { KINDLAB_HOME: home });
     expect([glob.code, glob.stderr]).toEqual([2, expect.stringMatching(/the focus is not a regular expression/)]);

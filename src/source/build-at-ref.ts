@@ -1,0 +1,108 @@
+// Binaries compiled from the checkout at a ref, cached by commit: a detached worktree in kindlab's
+// state folder (the user's checkout is never touched; uncommitted changes of HEAD are carried in
+// as a patch), one build per commit at a time, the tree's own Go and the one flag set of every tree
+// build (src/source/go-build.ts). The local provider's components and the upstream test binaries
+// are two uses of it; a node image has its own (it ends in kind, not in a folder of binaries).
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProcessRunner } from '../exec/runner.js';
+import type { StateStore } from '../state/store.js';
+import type { ImageKind, ImageRecord } from '../state/records.js';
+import type { Phases } from '../util/phases.js';
+import { resolveSource, type BuildRequest } from './build-image.js';
+import { Git } from './git.js';
+import { withLock } from '../state/lock.js';
+import { kubeGitVersion, versionLdflags } from './kube-version.js';
+import { treeToolchain } from './go-build.js';
+
+export interface RefBuild {
+  /** The record kind and the cache folder's name. */
+  kind: Exclude<ImageKind, 'node-image'>;
+  /** What the build makes, by file name in the output folder (all present = a cache hit). */
+  outputs: readonly string[];
+  /** Compiles into `binDir` from `tree`; Go's work folder is `tmpDir`. */
+  compile(b: { tree: string; binDir: string; ldflags: string; tmpDir: string; logFile: string; toolchain: string }, deps: RefBuildDeps): Promise<void>;
+}
+
+export interface RefBuildDeps {
+  runner: ProcessRunner;
+  store: StateStore;
+  phases: Phases;
+  signal?: AbortSignal;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RefBuildResult {
+  binDir: string;
+  commit: string;
+  describe: string;
+  /** The version the binaries report. */
+  gitVersion: string;
+  cacheHit: boolean;
+  logFile?: string;
+}
+
+const LOCK_TIMEOUT_MS = 3 * 60 * 60 * 1000;
+
+/** What an earlier build of the ref left, without building (for `plan`, which has no side effects). */
+export async function builtAtRef(req: BuildRequest, what: RefBuild, deps: Pick<RefBuildDeps, 'runner' | 'store' | 'signal'>): Promise<RefBuildResult | undefined> {
+  const src = await resolveSource(req, new Git(deps.runner, req.kubeRoot.path, deps.signal));
+  const binDir = join(deps.store.paths.root, what.kind, src.key, 'bin');
+  if (!deps.store.getImage(what.kind, src.key) || !what.outputs.every((c) => existsSync(join(binDir, c)))) return undefined;
+  return { binDir, commit: src.commit, describe: src.describe, gitVersion: kubeGitVersion(src.describe) ?? 'v0.0.0-kindlab', cacheHit: true };
+}
+
+export async function buildAtRef(req: BuildRequest, what: RefBuild, deps: RefBuildDeps): Promise<RefBuildResult> {
+  const started = performance.now();
+  const { store, phases, signal } = deps;
+  const git = new Git(deps.runner, req.kubeRoot.path, signal);
+  const src = await phases.run('resolve ref', () => resolveSource(req, git));
+  const gitVersion = kubeGitVersion(src.describe) ?? 'v0.0.0-kindlab';
+  phases.note(`${req.ref} → ${src.commit.slice(0, 12)} (${src.describe}), binaries report ${gitVersion}`);
+  store.ensure();
+  const binDir = join(store.paths.root, what.kind, src.key, 'bin');
+  const base = { binDir, commit: src.commit, describe: src.describe, gitVersion };
+
+  // A concurrent build of the same commit waits, then hits the cache.
+  return withLock(join(store.paths.root, 'locks', `${what.kind}-${src.key}.lock`), async () => {
+    const done = store.getImage(what.kind, src.key);
+    if (done && !req.force && what.outputs.every((c) => existsSync(join(binDir, c)))) {
+      phases.note(`cache hit: ${what.outputs.join(', ')} of this commit were built on ${done.builtAt} (use --force to rebuild)`);
+      return { ...base, cacheHit: true };
+    }
+    const worktree = join(store.paths.worktrees, `${what.kind}-${src.key}-${process.pid}`);
+    const tmpDir = `${worktree}.tmp`;
+    const logFile = join(store.paths.logs, `${what.kind}-${src.key.slice(0, 12)}-${Date.now()}.log`);
+    mkdirSync(binDir, { recursive: true });
+    try {
+      await phases.run('check out worktree', async () => {
+        mkdirSync(tmpDir, { recursive: true });
+        if (existsSync(worktree)) await git.removeWorktree(worktree);
+        await git.addWorktree(worktree, src.commit);
+        if (src.patch) await git.applyPatch(worktree, src.patch);
+      });
+      phases.note(`build log: ${logFile}`);
+      const ldflags = ['-s', '-w', ...versionLdflags({ gitVersion, gitCommit: src.commit, treeState: src.patch ? 'dirty' : 'clean', buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z') })].join(' ');
+      await what.compile({ tree: worktree, binDir, ldflags, tmpDir, logFile, toolchain: treeToolchain(worktree, deps.env).reason }, deps);
+    } catch (e) {
+      rmSync(join(store.paths.root, what.kind, src.key), { recursive: true, force: true });
+      throw e;
+    } finally {
+      await git.removeWorktree(worktree);
+      rmSync(worktree, { recursive: true, force: true });
+      rmSync(tmpDir, { recursive: true, force: true });
+    }
+    const rec: ImageRecord = {
+      kind: what.kind,
+      tag: `${what.kind} ${gitVersion}`,
+      commit: src.key,
+      describe: src.describe,
+      kubeRoot: req.kubeRoot.path,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((performance.now() - started) / 1000),
+      binDir,
+    };
+    await store.lock(() => store.saveImage(rec));
+    return { ...base, cacheHit: false, logFile };
+  }, { timeoutMs: LOCK_TIMEOUT_MS, signal, onWait: (pid) => phases.note(`waiting for another kindlab (pid ${pid}) building the same commit`) });
+}
