@@ -11,6 +11,7 @@ interface BuildFlags {
   images?: string[];
   kindVersion?: string;
   components?: boolean;
+  testBinaries?: boolean;
   etcd?: string;
   force?: boolean;
   dryRun?: boolean;
@@ -27,6 +28,7 @@ export const register: CommandModule['register'] = (cmd, run) => {
     .option('--images <path>', 'image archives (docker save output, or a folder of *.tar) that supply every image kind fetches; nothing is pulled (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--kind-version <version>', '--dry-run without kind installed: print the command form of this kind version')
     .option('--components', 'build kube-apiserver, kube-controller-manager, kube-scheduler binaries for --provider local instead of a node image')
+    .option('--test-binaries', "build upstream's e2e.test, the ginkgo CLI and kubectl (for e2e: selectors) instead of a node image")
     .option('--etcd <path>', 'with --components: the etcd binary to use (default: PATH, then <kube-root>/third_party/etcd)')
     .option('--dry-run', 'print the commands that would run, do nothing')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -40,6 +42,7 @@ Examples:
   kindlab build 3f2a1c9 --dry-run
   kindlab build v1.37.2 --base-image my/base:1 --images ~/airgap/images   # no registry: every image from files
   kindlab build --components v1.34.0 --etcd /usr/local/bin/etcd   # binaries for: kindlab up --provider local --ref v1.34.0
+  kindlab build --test-binaries HEAD   # e2e.test, ginkgo, kubectl: what kindlab test HEAD e2e:… builds first
 
 Builders: go (default) builds kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager,
 kube-scheduler and kube-proxy in the worktree with GOTOOLCHAIN=go<.go-version> (KINDLAB_GOTOOLCHAIN
@@ -53,6 +56,10 @@ daemon) through a proxy that kind forwards into the build container (HTTPS_PROXY
 the base image that trusts kindlab's CA; kind is not modified. An image nobody supplied fails the
 build with its name. KINDLAB_BUILDER, KINDLAB_BASE_IMAGE and KINDLAB_IMAGES (":"-separated) set
 the same for builds that up --ref and test <ref> start.
+
+Every build of a commit (node image, --components, --test-binaries) compiles in a worktree with the
+same Go and flags (-trimpath, tags selinux,notest), so they share Go's build cache: the second is
+mostly a link, and the next commit's build compiles only what changed.
 
 The image is tagged kindlab/node:<git describe --tags --always --dirty> and labelled
 io.kindlab.commit=<sha>. A second build of the same commit is a cache hit (--force rebuilds).
@@ -68,9 +75,9 @@ async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise
   const printed: string[] = [];
   const json = flags.output === 'json';
   const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
-  const out = await buildWorkflow(app, { ...flags, ref, components: Boolean(flags.components) });
+  const out = await buildWorkflow(app, { ...flags, ref, components: Boolean(flags.components), testBinaries: Boolean(flags.testBinaries) });
   if (json) ctx.io.stdout(JSON.stringify(flags.dryRun ? { dryRun: true, built: false, result: out.result, printed } : out.result, null, 2) + '\n');
-  else if (out.kind === 'components') ctx.io.stdout(`${out.binDir}\n`);
+  else if (out.kind !== 'node-image') ctx.io.stdout(`${out.binDir}\n`);
   else if (!flags.dryRun) ctx.io.stdout(`${out.image}\n`);
   return 0;
 }

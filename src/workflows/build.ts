@@ -1,5 +1,6 @@
 // `kindlab build`: a node image from a Kubernetes ref (or, with components, the control-plane
-// binaries the local provider runs), cached by commit.
+// binaries the local provider runs; with test binaries, upstream's e2e.test, ginkgo and kubectl),
+// cached by commit.
 import { resolve } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf } from '../app/env.js';
@@ -7,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
 import { buildComponents } from '../source/build-components.js';
 import { buildNodeImage } from '../source/build-image.js';
+import { buildTestBinaries } from '../source/build-test-binaries.js';
 
 export interface BuildRequest {
   ref: string;
@@ -15,17 +17,25 @@ export interface BuildRequest {
   /** Control-plane binaries instead of a node image. */
   components?: boolean;
   etcd?: string;
+  /** The upstream test binaries (e2e.test, ginkgo, kubectl) instead of a node image. */
+  testBinaries?: boolean;
   builder?: string;
   baseImage?: string;
   images?: string[];
   kindVersion?: string;
 }
 
-export type BuildOutcome = { kind: 'components'; binDir: string; result: unknown } | { kind: 'node-image'; image: string; result: unknown };
+export type BuildOutcome = { kind: 'components' | 'test-binaries'; binDir: string; result: unknown } | { kind: 'node-image'; image: string; result: unknown };
 
 export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<BuildOutcome> {
   const phases = phasesOf(app);
   const kubeRoot = chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
+  if (req.components && req.testBinaries) throw new UsageError('give --components or --test-binaries, not both (each is its own build)');
+  if (req.testBinaries) {
+    if (req.etcd) throw new UsageError('--etcd only applies with --components');
+    const result = await buildTestBinaries({ kubeRoot, ref: req.ref, force: req.force }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
+    return { kind: 'test-binaries', binDir: result.binDir, result };
+  }
   if (req.components) {
     if (app.dryRun) throw new UsageError('--dry-run is not supported with --components yet');
     const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });

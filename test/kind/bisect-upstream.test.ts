@@ -1,0 +1,66 @@
+// `kindlab bisect` judged by an upstream spec: a clone of the lab's checkout (v1.37.2) with two
+// commits made here — the culprit, which files ValidatingAdmissionPolicy's messageExpression type
+// warnings under the wrong field, and a later harmless one. Each step builds that commit's
+// control-plane binaries and its own e2e.test from the same worktree (the Go build cache makes the
+// second commit's build incremental), brings up a local control plane and runs upstream's
+// "should type check validation expressions" spec, which checks the field each warning names.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kindlabLong, labNode, whyNotReady } from '../helpers/kind-tier.js';
+import { unavailable } from '../helpers/unavailable.js';
+
+const d = whyNotReady ? describe.skip : describe;
+if (whyNotReady) unavailable('bisect on an upstream spec', whyNotReady);
+
+const TYPECHECK = 'staging/src/k8s.io/apiserver/pkg/admission/plugin/policy/validating/typechecking.go';
+// One spec; its name holds brackets, so they are escaped in the focus.
+const SPEC = 'e2e:ValidatingAdmissionPolicy \\[Privileged:ClusterAdmin\\] should type check validation expressions';
+
+d('kindlab bisect judged by an upstream spec', () => {
+  const lab = labNode!;
+  const repo = mkdtempSync(join(tmpdir(), 'kl-bisect-e2e-kube-'));
+  const out = mkdtempSync(join(tmpdir(), 'kl-bisect-e2e-out-'));
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+  // Fixed dates and identity: the same SHAs every run, so their builds are cache hits next time.
+  const gitEnv = { ...process.env, GIT_AUTHOR_DATE: '2026-12-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-12-01T00:00:00Z' };
+  const git = (...a: string[]): string => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8', env: gitEnv }).trim();
+  execFileSync('git', ['clone', '-q', '--shared', lab.kubeRoot, repo]);
+  git('config', 'user.email', 'bisect@kindlab.test');
+  git('config', 'user.name', 'kindlab bisect test');
+  const source = readFileSync(join(repo, TYPECHECK), 'utf8');
+  expect(source).toContain('fieldRef.Index(i).Child("messageExpression").String()');
+  writeFileSync(join(repo, TYPECHECK), source.replace('fieldRef.Index(i).Child("messageExpression").String()', 'fieldRef.Index(i).Child("message").String()'));
+  git('commit', '-qam', 'admission: name the message field in type-check warnings');
+  const culprit = git('rev-parse', 'HEAD');
+  appendFileSync(join(repo, 'README.md'), '\nA note.\n');
+  git('commit', '-qam', 'docs: a note in the README');
+  const head = git('rev-parse', 'HEAD');
+
+  it('builds each commit\'s e2e.test beside its binaries and names the commit that breaks the spec', () => {
+    const json = join(out, 'bisect.json');
+    const r = kindlabLong(['bisect', SPEC, '--good', lab.version, '--bad', 'HEAD', '--kube-root', repo, '--provider', 'local', '--json', json]);
+    expect(r.code, r.stderr.slice(-4000)).toBe(0);
+    expect(r.stdout).toContain(`first commit where ${SPEC} changes: ${culprit}`);
+    expect(r.stdout).toContain('admission: name the message field in type-check warnings');
+    expect(r.stdout).toMatch(/judged by 1 upstream spec\(s\) per commit/);
+    // the failure is the spec's own, with Ginkgo's location in test/e2e
+    expect(r.stdout).toMatch(/there: .*should type check validation expressions.*test\/e2e\/apimachinery\/validatingadmissionpolicy\.go:\d+/);
+    // each commit's test binaries came from that commit's worktree, with the same Go and flags
+    expect(r.stderr).toMatch(/go test -c \.\/test\/e2e with go1\.\d+/);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { steps: Array<{ commit: string; status: string; verdict: string; specs?: number; buildSeconds: number }>; answer: { commit: string } };
+    expect(result.answer.commit).toBe(culprit);
+    expect(result.steps.map((s) => [s.commit, s.status, s.verdict, s.specs])).toEqual([
+      [expect.any(String), 'passed', 'good', 1],
+      [head, 'failed', 'bad', 1],
+      [culprit, 'failed', 'bad', 1],
+    ]);
+    for (const s of result.steps) console.log(`bisect step ${s.commit.slice(0, 12)} ${s.status}: build ${s.buildSeconds.toFixed(1)}s (components and test binaries)`);
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+  });
+});
