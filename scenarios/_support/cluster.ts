@@ -27,7 +27,7 @@ export function atLeast(ctx: Pick<ScenarioContext, 'cluster'>, version: string):
   return true;
 }
 
-export type GateSource = 'cluster profile' | 'kube-apiserver /metrics' | 'default for this version';
+export type GateSource = 'cluster profile' | 'kube-apiserver /metrics' | 'default for this version' | 'counter-proof: expected on, the cluster has it off';
 
 export interface GateState {
   enabled: boolean;
@@ -57,8 +57,11 @@ export function apiServerGates(ctx: Pick<ScenarioContext, 'raw'>): Promise<Map<s
  * was created with (ctx.cluster.featureGates), at kube-apiserver's own report, and finally at
  * kindlab's gate table for the version (src/plan/gates.ts: the behaviour, also where the gate is
  * locked or already removed). A gate the table does not know is a bug of the scenario.
+ * In a counter-proof run the gate under test is on by decree (ctx.expectFeatureOn): the cluster has
+ * it off, and the scenario must fail where it asserts the feature.
  */
-export async function gate(ctx: Pick<ScenarioContext, 'cluster' | 'raw'>, name: string): Promise<GateState> {
+export async function gate(ctx: Pick<ScenarioContext, 'cluster' | 'raw' | 'expectFeatureOn'>, name: string): Promise<GateState> {
+  if (ctx.expectFeatureOn === name) return { enabled: true, source: 'counter-proof: expected on, the cluster has it off' };
   const set = ctx.cluster.featureGates[name];
   if (typeof set === 'boolean') return { enabled: set, source: 'cluster profile' };
   const reported = (await apiServerGates(ctx)).get(name);

@@ -13,6 +13,7 @@ interface PlanFlags extends TargetFlags {
   scenariosDir: string[];
   builtin: boolean;
   shard?: string;
+  counterProof?: boolean;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -23,6 +24,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--kubeconfig <file>', 'plan against an existing cluster (its version and gates are read, not changed)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--shard <i/n>', 'plan only shard i of n, as test --shard i/n would run it')
+    .option('--counter-proof', 'also plan the clusters test --counter-proof adds (each switchable feature gate off), and say why the other scenarios cannot be counter-proved here')
     .addHelpText(
       'after',
       `

@@ -20,6 +20,7 @@ interface TestFlags extends TargetFlags {
   html?: string;
   shard?: string;
   allowUntested?: boolean;
+  counterProof?: boolean;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -31,7 +32,8 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--timeout <seconds>', 'per-scenario timeout')
     .option('--keep', 'keep clusters and namespaces afterwards')
     .option('--fail-fast', 'stop at the first cluster that does not come up or scenario that fails or errors: create no further cluster (their scenarios are reported as skipped)')
-    .option('--artifacts <dir>', 'where failed scenarios’ artifacts go');
+    .option('--artifacts <dir>', 'where failed scenarios’ artifacts go')
+    .option('--counter-proof', 'also run each scenario whose feature gate can be switched off at the target with it off, expecting the feature on: it must fail where it asserts the feature (COUNTER-PROOF column)');
   addUntestedFlag(addReportFlags(withFlags))
     .addHelpText(
       'after',
@@ -42,6 +44,7 @@ Examples:
   kindlab test --k8s-version v1.33.1 kep:3140 tag:sig-auth --junit out.xml
   kindlab test --image kindlab/node:v1.37.2 grpc-probe 'e2e:label=FeatureGate:GRPCContainerProbeTLS'   # with the lab's e2e.test of v1.37.2
   kindlab test --provider local --shard 2/4 --junit junit-2.xml --html report.html
+  kindlab test --provider local --counter-proof      # and prove each check fails where its feature is off
 
 The first argument is taken as a ref when it is not a selector (tag:, kep:, a glob or a scenario id).
 
@@ -61,7 +64,16 @@ cluster did not come up — the run goes on with the other clusters), SKIPPED (a
 not apply at this version; or this machine could not run it: no provider, an image or a host need
 missing, not run after --fail-fast), INTERRUPTED (Ctrl-C). Exit code 0 when nothing failed, 1 when any
 failed or errored, 3 when nothing was tested (every check skipped because this machine could not run
-it; --allow-untested accepts that), 130 when interrupted.`,
+it; --allow-untested accepts that), 130 when interrupted.
+
+Counter-proof (--counter-proof): mutation testing with the feature gate as the mutation. Each scenario
+whose feature's gate can be switched off at the target (alpha, beta, or GA not yet locked) runs a
+second time on a cluster with the gate off, told that the feature is on (kindlab plan --counter-proof
+shows those clusters). COUNTER-PROVED: it failed in a step the scenario marks as asserting the feature.
+NOT COUNTER-PROVED: it passed with the feature off; its checks prove nothing, and the run exits 1.
+INCONCLUSIVE: it failed elsewhere, was skipped or errored. NOT-POSSIBLE: the reason (a locked GA gate
+needs an older release, no gate names the feature, it does not run at the target). The variant's own
+failure is the expected outcome and never fails the run.`,
     )
     .action(run(async () => handler));
 };

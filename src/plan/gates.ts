@@ -157,7 +157,7 @@ export type FeatureState =
       /** e.g. 'beta, off by default', 'GA (gate removed in 1.29)'. */
       summary: string;
     }
-  | { exists: false; reason: string };
+  | { exists: false; reason: string; /** The feature comes in a later release (not: removed, withdrawn). */ notYet?: boolean };
 
 const stageWord = (st: Stage): string => (st === 'ga' ? 'GA' : st);
 
@@ -170,7 +170,7 @@ export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: 
   const specs = sourceGates?.get(gate);
   if (specs) {
     const at = specAt(specs, minor);
-    if (!at) return { exists: false, reason: `feature gate ${gate} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since} as ${stageWord(specs[0]!.stage)})` };
+    if (!at) return { exists: false, notYet: true, reason: `feature gate ${gate} does not exist yet in 1.${minor} (the target's source has it from 1.${specs[0]?.since} as ${stageWord(specs[0]!.stage)})` };
     const summary = at.locked ? `${stageWord(at.stage)} (locked ${at.default ? 'on' : 'off'})` : `${stageWord(at.stage)}, ${at.default ? 'on' : 'off'} by default`;
     return { exists: true, stage: at.stage, defaultOn: at.default, locked: at.locked, summary };
   }
@@ -185,7 +185,7 @@ export function featureAt(gate: string, minor: number, patch = 0, sourceGates?: 
       const ga = [...info.stages].reverse().find((x) => x.stage === 'ga');
       return { exists: true, stage: 'ga', defaultOn: true, locked: true, removed: info.removed, summary: `GA since 1.${ga?.from} (gate removed in 1.${info.removed})` };
     }
-    return { exists: false, reason: st.reason };
+    return { exists: false, reason: st.reason, notYet: minor < (info.stages[0]?.from ?? 0) };
   }
   if (sourceGates) {
     if (st.stage === 'ga') return { exists: true, stage: 'ga', defaultOn: true, locked: true, summary: 'GA (the gate is gone at the target)' };

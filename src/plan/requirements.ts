@@ -34,7 +34,7 @@ export interface ResolvedRequirements {
 
 export type Resolution = { ok: true; requirements: ResolvedRequirements; stage: ScenarioStage } | { ok: false; reason: string };
 
-type ScenarioNeeds = Pick<Scenario, 'id' | 'versions' | 'requires'>;
+type ScenarioNeeds = Pick<Scenario, 'id' | 'versions' | 'requires' | 'counterProofOf'>;
 
 export function featureGateOf(s: ScenarioNeeds): { gate: string; components?: Component[] } | undefined {
   const f = s.requires?.feature;
@@ -76,6 +76,10 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   const fg = featureGateOf(s);
   const feature = fg ? featureAt(fg.gate, minor, patch, t.sourceGates) : undefined;
 
+  // A counter-proof where the feature does not exist yet: the scenario's base needs, no gate (an
+  // unknown gate would stop the components), whatever its version range says.
+  const counter = s.counterProofOf;
+  if (counter?.absent) return absentFeatureNeeds(s, version, counter);
   if (s.versions && !inRange(version, s.versions)) {
     const why = feature && !feature.exists ? ` (${feature.reason})` : '';
     return { ok: false, reason: `needs Kubernetes ${s.versions}; the target is ${description}${why}` };
@@ -89,6 +93,8 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   for (const [k, v] of Object.entries({ ...(req.featureGates ?? {}), ...(e.featureGates ?? {}) })) featureGates[k] = gateValue(v);
   const gateSet = Boolean(fg && feature?.exists && feature.stage !== 'ga' && !(fg.gate in featureGates));
   if (fg && gateSet) featureGates[fg.gate] = true;
+  // A counter-proof variant: the same needs with the feature's gate off (the scenario is told it is on).
+  if (counter) featureGates[counter.gate] = false;
 
   const files = [...(req.files ?? [])];
   for (const f of e.files ?? []) {
@@ -112,7 +118,8 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   };
 
   const why: string[] = [];
-  if (fg && feature?.exists) why.push(`${fg.gate} is ${feature.summary} in 1.${minor}: ${gateSet ? `gate ${fg.gate}=true` : 'no gate to set'}`);
+  if (counter) why.push(`counter-proof of ${counter.id}: gate ${counter.gate}=false, the scenario expects it on and must fail where it asserts it`);
+  else if (fg && feature?.exists) why.push(`${fg.gate} is ${feature.summary} in 1.${minor}: ${gateSet ? `gate ${fg.gate}=true` : 'no gate to set'}`);
   if (chosen) {
     const rc = Object.keys(e.runtimeConfig ?? {});
     why.push(`${describeEntry(e)}${rc.length ? ` (runtime config ${rc.join(', ')})` : ''}`);
@@ -131,6 +138,28 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
     why: why.length ? why.join('; ') : 'the same needs at every version',
   };
   return { ok: true, requirements, stage };
+}
+
+function absentFeatureNeeds(s: ScenarioNeeds, version: string, counter: NonNullable<Scenario['counterProofOf']>): Resolution {
+  const req = s.requires ?? {};
+  const gates: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(req.featureGates ?? {})) gates[k] = gateValue(v);
+  const requirements: ResolvedRequirements = {
+    needs: req.needs ?? 'api',
+    featureGates: gates,
+    runtimeConfig: { ...(req.runtimeConfig ?? {}) },
+    apiServerFlags: { ...(req.apiServerFlags ?? {}) },
+    controllerManagerFlags: { ...(req.controllerManagerFlags ?? {}) },
+    files: [...(req.files ?? [])],
+    workers: req.workers ?? 0,
+    kubelet: { ...(req.kubelet ?? {}) },
+    images: [...(req.images ?? [])],
+    host: req.host,
+    apiServerReachesHostLoopback: req.apiServerReachesHostLoopback,
+    apiVersion: req.apiVersion,
+  };
+  const why = `counter-proof of ${counter.id}: ${counter.absent}; the scenario expects ${counter.gate} on and must fail where it asserts it`;
+  return { ok: true, requirements, stage: { version, ...(req.apiVersion ? { apiVersion: req.apiVersion } : {}), why } };
 }
 
 /**

@@ -92,7 +92,7 @@ const firstLine = (s: string | undefined): string => (s ?? '').split('\n')[0] ??
 
 function scenario(r: ScenarioResult, anchor: string, opts: HtmlReportOptions): string {
   // What needs a look opens by default; passes and skips stay one line each.
-  const open = r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted';
+  const open = r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted' || r.counterProof?.verdict === 'not-counter-proved';
   const meta = [
     `cluster ${esc(r.cluster)}`,
     ...(r.stage ? [`stage ${esc(stageLabel(r.stage))}`] : []),
@@ -107,7 +107,9 @@ function scenario(r: ScenarioResult, anchor: string, opts: HtmlReportOptions): s
       : r.status === 'passed' && r.partial?.length
         ? `<span class="partial">partial — not covered here: ${esc(r.partial.join('; '))}</span>`
         : '';
+  const cp = r.counterProof ? `<span class="counter cp-${r.counterProof.verdict}" title="${esc(`${r.counterProof.how ? `${r.counterProof.how}: ` : ''}${r.counterProof.detail}`)}">${esc(r.counterProof.verdict)}</span>` : '';
   const body: string[] = [];
+  if (r.counterProof) body.push(`<p class="counter-proof">counter-proof: <b>${esc(r.counterProof.verdict)}</b>${r.counterProof.how ? ` (${esc(r.counterProof.how)})` : ''}: ${esc(r.counterProof.detail)}</p>`);
   if (r.message && (r.status !== 'skipped' || r.message.includes('\n'))) {
     const where = r.failedStep ? `<p class="where">at step <b>${esc(r.failedStep)}</b></p>` : '';
     body.push(`<div class="failure">${where}${messageBlock(r.message)}</div>`);
@@ -118,7 +120,7 @@ function scenario(r: ScenarioResult, anchor: string, opts: HtmlReportOptions): s
   if (r.namespace) body.push(`<p class="ns">namespace <code>${esc(r.namespace)}</code></p>`);
   const content = body.filter(Boolean).join('\n') || '<p class="empty">nothing recorded</p>';
   return `<details class="scenario st-${r.status}" id="${anchor}" data-status="${r.status}"${open ? ' open' : ''}>
-<summary>${badge(r.status)} <span class="id">${esc(r.id)}</span> <span class="title">${esc(r.title)}</span> <span class="meta">${meta}</span>${reason}</summary>
+<summary>${badge(r.status)} <span class="id">${esc(r.id)}</span> <span class="title">${esc(r.title)}</span> <span class="meta">${meta}</span>${cp}${reason}</summary>
 <div class="body">
 ${content}
 </div>
@@ -173,6 +175,10 @@ details.scenario > summary { cursor: pointer; padding: .35rem .5rem; }
 details.scenario .id { font-weight: 600; font-family: ui-monospace, monospace; } details.scenario .meta { color: #59636e; font-size: .85rem; }
 details.scenario .reason { display: block; margin: .2rem 0 0 7.5em; color: #59636e; }
 details.scenario .partial { display: block; margin: .2rem 0 0 7.5em; color: #9a6700; }
+.counter { margin-left: .5em; padding: 0 .4em; border-radius: 3px; font-size: .85em; }
+.cp-counter-proved { background: #dafbe1; color: #1a7f37; }
+.cp-not-counter-proved { background: #ffebe9; color: #cf222e; font-weight: bold; }
+.cp-inconclusive, .cp-not-possible { background: #f6f8fa; color: #57606a; }
 details.scenario > .body { padding: 0 .8rem .6rem; }
 pre { background: #f6f8fa; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-word; margin: .3rem 0; }
 pre .del, pre .add { display: inline-block; width: 100%; } pre .del { background: #ffebe9; color: #82071e; } pre .add { background: #dafbe1; color: #116329; }

@@ -45,7 +45,17 @@ function testcase(r: ScenarioResult): XmlNode {
     };
   }
   // A partial pass stays a pass in JUnit, marked where CI dashboards show properties.
-  if (r.partial?.length) node.properties = { property: r.partial.map((p) => ({ [`${A}name`]: 'kindlab.partial', [`${A}value`]: xmlSafe(p) })) };
+  // So is a counter-proof verdict (a scenario not counter-proved fails the run, not the testcase).
+  const props = [
+    ...(r.partial ?? []).map((p) => ({ [`${A}name`]: 'kindlab.partial', [`${A}value`]: xmlSafe(p) })),
+    ...(r.counterProof
+      ? [
+          { [`${A}name`]: 'kindlab.counterProof', [`${A}value`]: r.counterProof.verdict },
+          { [`${A}name`]: 'kindlab.counterProof.detail', [`${A}value`]: xmlSafe(`${r.counterProof.how ? `${r.counterProof.how}: ` : ''}${r.counterProof.detail}`) },
+        ]
+      : []),
+  ];
+  if (props.length) node.properties = { property: props };
   const out = xmlSafe(systemOut(r));
   if (out) node['system-out'] = out;
   return node;

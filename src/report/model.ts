@@ -17,6 +17,19 @@ export const stageLabel = (stage: string): string => (stage === 'ga' ? 'GA' : st
 
 export const RESULT_STATUSES: readonly ResultStatus[] = ['passed', 'failed', 'errored', 'skipped', 'interrupted'];
 
+/**
+ * What the scenario's counter-proof showed (kindlab test --counter-proof): its run with the feature
+ * off, expected on, failed where it asserts the feature (counter-proved), passed (not
+ * counter-proved: a defect of the scenario), could not be judged (inconclusive), or could not be
+ * made here (not-possible, with why).
+ */
+export interface CounterProof {
+  verdict: 'counter-proved' | 'not-counter-proved' | 'inconclusive' | 'not-possible';
+  /** Where the feature was switched off: `Gate=false on v1.37.2 (cluster …)`. */
+  how?: string;
+  detail: string;
+}
+
 export interface ScenarioResult {
   id: string;
   title: string;
@@ -38,6 +51,8 @@ export interface ScenarioResult {
   durationMs: number;
   namespace?: string;
   artifactsDir?: string;
+  /** Set in a run with --counter-proof. */
+  counterProof?: CounterProof;
 }
 
 export interface ClusterSummary {
@@ -83,6 +98,8 @@ export function runOutcome(r: Pick<RunReport, 'results'>, interrupted: boolean, 
   const c = counts(r);
   if (interrupted || c.interrupted > 0) return 'interrupted';
   if (c.failed + c.errored > 0) return 'failed';
+  // A check that passes with its feature switched off proves nothing: the run fails.
+  if (r.results.some((x) => x.counterProof?.verdict === 'not-counter-proved')) return 'failed';
   if (!allowUntested && judged(r.results).length === 0) return 'untested';
   return 'ok';
 }

@@ -16,8 +16,22 @@ function detail(r: ScenarioResult): string {
   }
 }
 
+/** The COUNTER-PROOF column: the verdict; the table after the summary says how and why. */
+const counterCell = (r: ScenarioResult): string => (r.counterProof ? r.counterProof.verdict.toUpperCase() : '');
+
+/** One line per scenario of a --counter-proof run: where the feature was switched off, what happened. */
+export function counterProofLines(report: RunReport): string {
+  const withCp = report.results.filter((r) => r.counterProof);
+  if (!withCp.length) return '';
+  const n = (v: string) => withCp.filter((r) => r.counterProof!.verdict === v).length;
+  const lines = withCp.map((r) => `  ${r.id}: ${r.counterProof!.verdict}${r.counterProof!.how ? ` (${r.counterProof!.how})` : ''}: ${r.counterProof!.detail}`);
+  const bad = n('not-counter-proved');
+  return `counter-proof: ${n('counter-proved')} counter-proved, ${bad} NOT counter-proved${bad ? ' (their checks pass with the feature off: a defect of the scenario)' : ''}, ${n('inconclusive')} inconclusive, ${n('not-possible')} not possible here\n${lines.join('\n')}\n`;
+}
+
 export function summary(report: RunReport): string {
-  const rows = report.results.map((r) => [r.id, r.cluster, `${r.status.toUpperCase()}${r.status === 'passed' && r.partial?.length ? ' (partial)' : ''}`, `${(r.durationMs / 1000).toFixed(1)}s`, detail(r)]);
+  const withCp = report.results.some((r) => r.counterProof);
+  const rows = report.results.map((r) => [r.id, r.cluster, `${r.status.toUpperCase()}${r.status === 'passed' && r.partial?.length ? ' (partial)' : ''}`, `${(r.durationMs / 1000).toFixed(1)}s`, ...(withCp ? [counterCell(r)] : []), detail(r)]);
   const c = counts(report);
   // errored/interrupted only when there are any, so the usual line stays short.
   const here = report.results.filter(environmentSkip).length;
@@ -26,5 +40,6 @@ export function summary(report: RunReport): string {
   const parts = [`${c.passed} passed${partial ? ` (${partial} partial)` : ''}`, `${c.failed} failed`, ...(c.errored ? [`${c.errored} errored`] : []), skipped, ...(c.interrupted ? [`${c.interrupted} interrupted`] : [])];
   const broken = report.clusters.filter((k) => k.error);
   const clusterLines = broken.map((k) => `cluster ${k.name} (${k.provider}) did not come up: ${(k.error ?? '').split('\n')[0]}\n`).join('');
-  return `${table(['SCENARIO', 'CLUSTER', 'RESULT', 'TIME', 'DETAIL'], rows)}\n${clusterLines}${parts.join(', ')} in ${(report.durationMs / 1000).toFixed(1)}s\n`;
+  const head = ['SCENARIO', 'CLUSTER', 'RESULT', 'TIME', ...(withCp ? ['COUNTER-PROOF'] : []), 'DETAIL'];
+  return `${table(head, rows)}\n${clusterLines}${counterProofLines(report)}${parts.join(', ')} in ${(report.durationMs / 1000).toFixed(1)}s\n`;
 }

@@ -24,6 +24,8 @@ export interface RunRequest {
    * other cells of the version still run).
    */
   missingTestBinary?: 'stop' | 'skip';
+  /** Also run each scenario whose feature can be switched off here with it off, expected to fail (src/run/counter-proof.ts). */
+  counterProof?: boolean;
   /** Called once the plan is known, before anything is built or created (the command's header). */
   onPlan?: (ctx: RunContext) => void;
 }
@@ -47,6 +49,8 @@ export interface RunContext {
   stoppedAfter?: string;
   /** Seconds each step took, by step name. */
   seconds: Record<string, number>;
+  /** --counter-proof: why scenarios without a variant are not counter-proved, and at which version. */
+  counterProof?: { notPossible: Record<string, string>; version: string };
   /** The step that threw, when one did. */
   failedStep?: string;
   report?: RunReport;

@@ -2,13 +2,14 @@
 // cluster creation: `test` runs the list once, `matrix` once per version, `bisect` once per
 // commit. Whatever happens, the clusters the run created are deleted at the end unless --keep.
 //
-//   resolve → upstream-specs → plan → check-images → build → clusters → report
+//   resolve → upstream-specs → counter-proof → plan → check-images → build → clusters → report
 //                                                            (per cluster: up → connect → run → down)
 import { cleanup } from './cluster/down.js';
 import type { RunContext } from './context.js';
 import { buildStep } from './build.js';
 import { checkImagesStep } from './check-images.js';
 import { clustersStep } from './clusters.js';
+import { counterProofStep } from './counter-proof.js';
 import { planStep } from './plan.js';
 import { reportStep } from './report.js';
 import { resolveTargetStep } from './resolve-target.js';
@@ -22,7 +23,7 @@ export interface RunStep {
   run(ctx: RunContext): Promise<void>;
 }
 
-export const RUN_STEPS: readonly RunStep[] = [resolveTargetStep, upstreamSpecsStep, planStep, checkImagesStep, buildStep, clustersStep, reportStep];
+export const RUN_STEPS: readonly RunStep[] = [resolveTargetStep, upstreamSpecsStep, counterProofStep, planStep, checkImagesStep, buildStep, clustersStep, reportStep];
 
 /**
  * Runs the steps in order; a step that throws stops the run (its name is kept in

@@ -41,6 +41,8 @@ export interface StepRecord {
   status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   error?: string;
+  /** The scenario marks this step as asserting its feature (a counter-proof must fail here). */
+  assertsFeature?: boolean;
 }
 
 export interface ContextHooks {
@@ -73,6 +75,8 @@ export interface ContextOptions {
   kubectl: string;
   state: RunState;
   hooks?: ContextHooks;
+  /** A counter-proof run: the gate the scenario is told is on, on a cluster that has it off. */
+  expectFeatureOn?: string;
 }
 
 export function refOf(obj: k8s.KubernetesObject): ObjectRef {
@@ -129,6 +133,7 @@ export function createContext(o: ContextOptions): ScenarioContext {
   const ctx: ScenarioContext = {
     namespace: o.namespace,
     cluster: o.cluster,
+    ...(o.expectFeatureOn ? { expectFeatureOn: o.expectFeatureOn } : {}),
     stage: o.stage,
     kubeconfigPath: o.kubeconfigPath,
     kc,
@@ -213,16 +218,17 @@ export function createContext(o: ContextOptions): ScenarioContext {
       });
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     },
-    async step(name, fn) {
+    async step(name, fn, opts = {}) {
       const started = performance.now();
+      const marked = opts.assertsFeature ? { assertsFeature: true } : {};
       o.hooks?.onStep?.(name);
       try {
         const out = await fn();
-        state.steps.push({ name, status: 'passed', durationMs: performance.now() - started });
+        state.steps.push({ name, status: 'passed', durationMs: performance.now() - started, ...marked });
         return out;
       } catch (e) {
         const skipped = e instanceof ScenarioSkip;
-        state.steps.push({ name, status: skipped ? 'skipped' : 'failed', durationMs: performance.now() - started, error: redact(e instanceof Error ? e.message : String(e)) });
+        state.steps.push({ name, status: skipped ? 'skipped' : 'failed', durationMs: performance.now() - started, error: redact(e instanceof Error ? e.message : String(e)), ...marked });
         throw e;
       }
     },

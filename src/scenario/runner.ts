@@ -100,6 +100,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
       runner: opts.runner,
       kubectl: target.kubectl,
       state,
+      ...(s.counterProofOf ? { expectFeatureOn: s.counterProofOf.gate } : {}),
       hooks: {
         onStep: (n) => {
           currentStep = n;

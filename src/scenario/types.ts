@@ -202,9 +202,19 @@ export interface ClusterInfo {
   servedApis?: string[];
 }
 
+export interface StepOptions {
+  /** This step checks the feature under test (not setup, not cleanup): see ScenarioContext.step. */
+  assertsFeature?: boolean;
+}
+
 export interface ScenarioContext {
   /** The scenario's own namespace (created and labelled by the runner). */
   namespace: string;
+  /**
+   * Set only in a counter-proof run: the feature gate the scenario must take as on although the
+   * cluster has it off (gate() of scenarios/_support answers on for it). Normal runs never set it.
+   */
+  expectFeatureOn?: string;
   cluster: ClusterInfo;
   /**
    * The needs the planner chose for this cluster's version: the feature's stage and the API
@@ -236,7 +246,12 @@ export interface ScenarioContext {
   raw(path: string): Promise<string>;
   /** Run kubectl with the cluster's kubeconfig. Does not throw on non-zero exit. */
   kubectl(args: string[], opts?: { input?: string; env?: Record<string, string> }): Promise<KubectlResult>;
-  step<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
+  /**
+   * A named step. Mark the steps that assert the feature itself ({ assertsFeature: true }): a
+   * counter-proof (the scenario run where its feature is off, told it is on) must fail in one of
+   * them; a failure anywhere else proves nothing about the feature.
+   */
+  step<T>(name: string, fn: () => Promise<T> | T, opts?: StepOptions): Promise<T>;
   cleanup(fn: () => Promise<void> | void): void;
   log(message: string): void;
   /**
@@ -265,6 +280,16 @@ export interface Assertions {
 
 export interface Scenario extends ScenarioMeta {
   run(ctx: ScenarioContext): Promise<void>;
+  /**
+   * Set by kindlab on the counter-proof variant of a scenario (src/plan/counter-proof.ts), never by
+   * a scenario file: the scenario it counter-proves, and the gate switched off for it.
+   */
+  counterProofOf?: {
+    id: string;
+    gate: string;
+    /** The feature does not exist yet at the target (an older release): nothing to switch off, the scenario still expects it. */
+    absent?: string;
+  };
 }
 
 export function defineScenario(s: Scenario): Scenario {

@@ -12,6 +12,7 @@ import { UsageError, type KindlabError } from '../errors.js';
 import { plan, type Plan, type PlannedCluster } from '../plan/planner.js';
 import { withUpstreamSpecs } from '../e2e/upstream.js';
 import { targetTestBinary } from '../run/upstream-specs.js';
+import { counterProofPlan } from '../counter-proof/plan.js';
 import { inShard, type Shard } from '../plan/shard.js';
 
 export interface PlanRequest extends TargetFlags {
@@ -21,6 +22,8 @@ export interface PlanRequest extends TargetFlags {
   builtin: boolean;
   /** Plan only shard i of n, as `test --shard` would run it. */
   shard?: Shard;
+  /** Also plan the counter-proof variants test --counter-proof runs. */
+  counterProof?: boolean;
 }
 
 export interface PlannedClusterView extends PlannedCluster {
@@ -48,6 +51,7 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
   const unavailable: Record<string, string> = {};
   if (req.kubeconfig) {
     if (req.ref || req.image || req.k8sVersion) throw new UsageError('--kubeconfig plans against that cluster; drop --ref/--image/--k8s-version');
+    if (req.counterProof) throw new UsageError('--counter-proof switches feature gates off on clusters kindlab creates; an existing cluster\'s gates cannot be changed', { hint: 'drop --kubeconfig (kindlab creates the clusters), or drop --counter-proof' });
     const t = await targetFromKubeconfig(app, req.kubeconfig);
     p = plan(scenarios, {
       version: t.info.version,
@@ -59,6 +63,11 @@ export async function planWorkflow(app: AppEnv, req: PlanRequest): Promise<PlanV
     const r = await resolveTarget(app, req);
     resolved = r;
     scenarios = await withUpstreamSpecs(app, scenarios, req.selectors, await targetTestBinary(app, r, 'look up'), notes, 'plan');
+    if (req.counterProof) {
+      const cp = counterProofPlan(scenarios, { version: r.target.version, description: `v${r.target.version}`, sourceGates: r.target.sourceGates });
+      scenarios = [...scenarios, ...cp.variants];
+      for (const [id, why] of Object.entries(cp.notPossible)) notes.push(`counter-proof of ${id}: not possible here: ${why}`);
+    }
     // A plan has no side effects: a node-image provider that cannot run on this machine is still
     // planned (the configs are the point), and the plan says so.
     const providers = { ...r.target.providers };

@@ -21,6 +21,7 @@ export interface TestRequest extends TargetFlags, runs.RunSettings {
   args: string[];
   failFast?: boolean;
   junit?: string;
+  counterProof?: boolean;
 }
 
 export interface TestOutcome {
@@ -68,7 +69,7 @@ export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestO
   if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${sharded.length} of ${selected.length} selected scenario(s)\n`);
   const opts = runs.executeOptions(app, runId, req);
   const onPlan = (ctx: RunContext): void => announcePlan(app, runId, ctx.plan!, { image: ctx.resolved?.image, source: ctx.resolved?.imageSource }, Boolean(ctx.resolved?.split));
-  const ctx = newRunContext(app, { flags: { ...req, ref }, scenarios: sharded, opts, namePrefix: `kl-${runId}`, failFast: req.failFast, onPlan });
+  const ctx = newRunContext(app, { flags: { ...req, ref }, scenarios: sharded, opts, namePrefix: `kl-${runId}`, failFast: req.failFast, counterProof: req.counterProof, onPlan });
   const report = await runSteps(ctx);
   const written = await runs.writeReports(app, report, opts);
   return { report, written, artifactsDir: opts.artifactsDir };

@@ -1,0 +1,57 @@
+// Pure: which scenarios of a run can be counter-proved at its target, and how. A counter-proof is
+// mutation testing with the feature gate as the mutation: the scenario runs again on a cluster
+// with its feature off, told that the feature is on (ctx.expectFeatureOn), and must fail in a step
+// it marks as asserting the feature. The feature is off at the target where its gate can be
+// switched off (alpha, beta or deprecated, or GA but not yet locked: the variant sets it false),
+// or where it does not exist yet (an older release: the variant runs the scenario's base needs,
+// whatever its version range). Everything else gets the reason it is not counter-proved here.
+import semver from 'semver';
+import { featureAt } from '../plan/gates.js';
+import { featureGateOf, resolveRequirements, type RequirementTarget } from '../plan/requirements.js';
+import type { Scenario } from '../scenario/types.js';
+
+export const COUNTER_PROOF_PREFIX = 'counter-proof:';
+
+/** The id of a scenario's counter-proof variant (it shows in plans and progress). */
+export const counterProofId = (id: string): string => `${COUNTER_PROOF_PREFIX}${id}`;
+
+export interface CounterProofPlan {
+  /** One variant per scenario that can be counter-proved here. */
+  variants: Scenario[];
+  /** Why each other scenario is not, by id. */
+  notPossible: Record<string, string>;
+}
+
+export function counterProofPlan(scenarios: readonly Scenario[], target: RequirementTarget): CounterProofPlan {
+  const variants: Scenario[] = [];
+  const notPossible: Record<string, string> = {};
+  for (const s of scenarios) {
+    if (s.counterProofOf) continue;
+    const r = counterProofOf(s, target);
+    if ('why' in r) notPossible[s.id] = r.why;
+    else variants.push(r.variant);
+  }
+  return { variants, notPossible };
+}
+
+export function counterProofOf(s: Scenario, target: RequirementTarget): { variant: Scenario } | { why: string } {
+  const version = target.description ?? `v${target.version.replace(/^v/, '')}`;
+  const fg = featureGateOf(s);
+  if (!fg) {
+    const gates = Object.keys(s.requires?.featureGates ?? {});
+    return { why: gates.length > 1 ? `it needs several gates (${gates.join(', ')}); a counter-proof switches off one feature` : `no feature gate names its feature: nothing switches it off at ${version} (an older release where it did not exist could)` };
+  }
+  const v = semver.coerce(target.version);
+  const state = v ? featureAt(fg.gate, v.minor, v.patch, target.sourceGates) : undefined;
+  const variant = (absent?: string): { variant: Scenario } => ({
+    variant: { ...s, id: counterProofId(s.id), title: `${s.title} — counter-proof: ${absent ? `${fg.gate} absent` : `${fg.gate}=false`}`, counterProofOf: { id: s.id, gate: fg.gate, ...(absent ? { absent } : {}) } },
+  });
+  if (state && !state.exists && state.notYet) return variant(state.reason);
+  const r = resolveRequirements(s, target);
+  if (!r.ok) return { why: `it does not run at ${version}: ${r.reason}` };
+  const f = r.stage.feature;
+  if (!f) return { why: `${fg.gate} has no stage at ${version}` };
+  if (f.locked) return { why: `${fg.gate} is ${f.stage.toUpperCase()} and locked on at ${version}: only an older release, where it was off or absent, can show the scenario failing without it` };
+  if (f.removed !== undefined) return { why: `${fg.gate} is gone at ${version}: nothing switches the behaviour off` };
+  return variant();
+}
