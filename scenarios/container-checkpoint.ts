@@ -69,7 +69,7 @@ export default defineScenario({
       return p.spec!.nodeName!;
     });
 
-    const archive = await ctx.step('the kubelet checkpoints the container', async () => {
+    const archive = await ctx.featureStep('the kubelet checkpoints the container', async () => {
       const checkpoint = () =>
         apiRequest(ctx, {
           method: 'POST',
@@ -109,7 +109,7 @@ export default defineScenario({
       return items[0]!;
     });
 
-    await ctx.step('the archive holds the container\'s spec, config and CRIU image (as upstream checks), and is removed', async () => {
+    await ctx.featureStep('the archive holds the container\'s spec, config and CRIU image (as upstream checks), and is removed', async () => {
       // A pod on the same node reads the kubelet's checkpoints folder: nothing else here can look at a node's disk.
       const reader = `${POD}-reader`;
       await ctx.create<V1Pod>({

@@ -100,7 +100,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('WebSocket exec: 101 v5.channel.k8s.io, then the kubelet error on channel 3', async () => {
+    await ctx.featureStep('WebSocket exec: 101 v5.channel.k8s.io, then the kubelet error on channel 3', async () => {
       const ws = await webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS);
       ctx.assert.equal(ws.status, 101, `the upgrade must be accepted (HTTP ${ws.status}: ${ws.body.slice(0, 300)})`);
       ctx.assert.equal(ws.protocol, 'v5.channel.k8s.io', 'negotiated sub-protocol');
@@ -164,7 +164,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('node: echo hello through a WebSocket exec', async () => {
+    await ctx.featureStep('node: echo hello through a WebSocket exec', async () => {
       await runningBusybox(ctx, 'shell', ['sleep', '3600']);
       const ws = await webSocket(ctx, execPath(ctx.namespace, 'shell', ['echo', 'hello']), PROTOCOLS);
       ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}`);
@@ -184,7 +184,7 @@ export default defineScenario({
       ctx.assert.includes(stdout, /tick \d+\n/, 'the container\'s ticks arrive on channel 1 while attached');
     });
 
-    await ctx.step('node: kubectl itself execs over a WebSocket', async () => {
+    await ctx.featureStep('node: kubectl itself execs over a WebSocket', async () => {
       // kubectl ≥ 1.30 uses the WebSocket protocol first and logs the negotiated sub-protocol at -v=6.
       const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl']);
       ctx.assert.equal(r.exitCode, 0, `kubectl exec: ${r.stderr.slice(-300)}`);

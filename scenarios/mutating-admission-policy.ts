@@ -145,7 +145,7 @@ export default defineScenario({
       } as KubernetesObject);
     });
 
-    await ctx.step(`the policy and its binding (${api})`, async () => {
+    await ctx.featureStep(`the policy and its binding (${api})`, async () => {
       await ctx.create<KubernetesObject>({
         apiVersion: api,
         kind: 'MutatingAdmissionPolicy',
@@ -199,7 +199,7 @@ export default defineScenario({
       });
     });
 
-    await ctx.step('a new pod gets the sidecar exactly once, with restartPolicy: Always', async () => {
+    await ctx.featureStep('a new pod gets the sidecar exactly once, with restartPolicy: Always', async () => {
       await ctx.create(pod('app'));
       const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'app' });
       ctx.assert.equal(initNames(p).join(','), SIDECAR, 'init containers after admission');
@@ -272,7 +272,7 @@ export default defineScenario({
       ctx.assert.equal(saw(p).filter((v) => v === 'false').length, 1, `exactly one of a-saw-b, b-saw-a is "false" without reinvocation: ${JSON.stringify(saw(p))}`);
     });
 
-    await ctx.step('IfNeeded: the first is reinvoked and both saw each other; the sidecar is still injected once', async () => {
+    await ctx.featureStep('IfNeeded: the first is reinvoked and both saw each other; the sidecar is still injected once', async () => {
       await ctx.create(annotated('with-setup', 'IfNeeded', [{ name: 'setup', image: PAUSE }]));
       const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'with-setup' });
       ctx.assert.equal(saw(p), ['true', 'true'], 'a-saw-b and b-saw-a after reinvocation');

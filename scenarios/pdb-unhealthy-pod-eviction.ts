@@ -40,7 +40,7 @@ export default defineScenario({
     ctx.log(describeGate('PDBUnhealthyPodEvictionPolicy', state));
 
     if (state.enabled) {
-      await ctx.step('the policy field is validated', async () => {
+      await ctx.featureStep('the policy field is validated', async () => {
         await ctx.assert.rejects(
           ctx.create(pdb('pdb-invalid', 'none', 'Sometimes')),
           /spec\.unhealthyPodEvictionPolicy: Unsupported value: .*Sometimes.*supported values: .*AlwaysAllow.*IfHealthyBudget/,
@@ -84,7 +84,7 @@ export default defineScenario({
       ctx.assert.includes(res.body, "Cannot evict pod as it would violate the pod's disruption budget");
     });
 
-    await ctx.step(`AlwaysAllow: evicting the unready pod ${state.enabled ? 'succeeds' : 'is refused (gate off)'}`, async () => {
+    await ctx.featureStep(`AlwaysAllow: evicting the unready pod ${state.enabled ? 'succeeds' : 'is refused (gate off)'}`, async () => {
       const res = await evict('drainable-0');
       if (state.enabled) {
         ctx.assert.equal(res.status, 201, `HTTP ${res.status}: ${res.body}`);

@@ -54,7 +54,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('pod-level limits are kept, requests default to them, the pod is Guaranteed', async () => {
+    await ctx.featureStep('pod-level limits are kept, requests default to them, the pod is Guaranteed', async () => {
       await ctx.create(pod('plr', { limits }));
       const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'plr' });
       ctx.assert.matches(p.spec?.resources, { limits, requests: limits }, 'spec.resources with defaulted requests');
@@ -62,7 +62,7 @@ export default defineScenario({
       ctx.assert.equal(p.status?.qosClass, 'Guaranteed', 'QoS class computed from the pod-level resources');
     });
 
-    await ctx.step('inconsistent pod-level resources are rejected', async () => {
+    await ctx.featureStep('inconsistent pod-level resources are rejected', async () => {
       await ctx.assert.rejects(
         ctx.create(pod('plr-req-over-limit', { requests: { cpu: '600m' }, limits: { cpu: '500m' } })),
         /spec\.resources\.requests: Invalid value: .*600m.*must be less than or equal to cpu limit of 500m/,

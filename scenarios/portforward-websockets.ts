@@ -136,7 +136,7 @@ export default defineScenario({
         return;
       }
 
-      await ctx.step('WebSocket with SPDY/3.1+portforward.k8s.io: 101, and the kubelet is asked for SPDY', async () => {
+      await ctx.featureStep('WebSocket with SPDY/3.1+portforward.k8s.io: 101, and the kubelet is asked for SPDY', async () => {
         const seen = kubelet.requests.length;
         const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
         try {
@@ -238,7 +238,7 @@ export default defineScenario({
       );
     });
 
-    await ctx.step('node: an HTTP exchange through the WebSocket tunnel (ws + SPDY streams)', async () => {
+    await ctx.featureStep('node: an HTTP exchange through the WebSocket tunnel (ws + SPDY streams)', async () => {
       const msg = `kindlab-${randomBytes(6).toString('hex')}`;
       const ws = await openWebSocket(ctx, portForwardPath(ctx.namespace, 'echo'), [PORT_FORWARD_TUNNEL_PROTOCOL]);
       ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 300)}`);
@@ -252,7 +252,7 @@ export default defineScenario({
       ctx.assert.includes(answer, msg, 'the echoed message came back from the pod');
     });
 
-    await ctx.step('node: kubectl port-forward goes through the WebSocket tunnel', async () => {
+    await ctx.featureStep('node: kubectl port-forward goes through the WebSocket tunnel', async () => {
       const [open, closed] = [await freePort(), await freePort()];
       const msg = `kubectl-${randomBytes(6).toString('hex')}`;
       // kubectl port-forward runs until the connection to the pod is lost. A connection to the

@@ -57,7 +57,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('a sidecar (restartPolicy: Always, with a readiness probe) is accepted and kept', async () => {
+    await ctx.featureStep('a sidecar (restartPolicy: Always, with a readiness probe) is accepted and kept', async () => {
       await ctx.create(
         pod('with-sidecar', [{ name: 'proxy', image: PAUSE, restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 15000 } } }]),
       );
@@ -65,7 +65,7 @@ export default defineScenario({
       ctx.assert.equal(p.spec?.initContainers?.[0]?.restartPolicy, 'Always', 'initContainers[0].restartPolicy');
     });
 
-    await ctx.step('probes are only allowed on sidecars, not on regular init containers', async () => {
+    await ctx.featureStep('probes are only allowed on sidecars, not on regular init containers', async () => {
       await ctx.assert.rejects(
         ctx.create(pod('probe-on-init', [{ name: 'setup', image: PAUSE, readinessProbe: { tcpSocket: { port: 80 } } }])),
         /initContainers\[0\]\.readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always/,
@@ -106,7 +106,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('node: a run-to-completion pod succeeds although its sidecar runs forever', async () => {
+    await ctx.featureStep('node: a run-to-completion pod succeeds although its sidecar runs forever', async () => {
       await ctx.create(
         pod(
           'job-like',

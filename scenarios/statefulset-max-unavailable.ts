@@ -90,14 +90,14 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('maxUnavailable 2 and "50%" are kept', async () => {
+    await ctx.featureStep('maxUnavailable 2 and "50%" are kept', async () => {
       await ctx.create(sts('mu-int', 2));
       await ctx.create(sts('mu-pct', '50%'));
       ctx.assert.equal((await ctx.get<V1StatefulSet>(ref('mu-int'))).spec?.updateStrategy?.rollingUpdate?.maxUnavailable, 2);
       ctx.assert.equal((await ctx.get<V1StatefulSet>(ref('mu-pct'))).spec?.updateStrategy?.rollingUpdate?.maxUnavailable, '50%');
     });
 
-    await ctx.step('0 and "150%" are rejected', async () => {
+    await ctx.featureStep('0 and "150%" are rejected', async () => {
       // 1.37 prints `Invalid value: 0`, 1.26 `Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:""}`.
       await ctx.assert.rejects(ctx.create(sts('mu-zero', 0)), /rollingUpdate\.maxUnavailable: Invalid value: .*: cannot be 0/);
       await ctx.assert.rejects(ctx.create(sts('mu-too-much', '150%')), /rollingUpdate\.maxUnavailable: Invalid value: .*150%.*must not be greater than 100%/);
@@ -108,7 +108,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('node: a rollout with maxUnavailable 2 replaces 2 pods at a time', async () => {
+    await ctx.featureStep('node: a rollout with maxUnavailable 2 replaces 2 pods at a time', async () => {
       await ctx.create(sts('mu-roll', 2));
       await ctx.waitFor<V1StatefulSet>(ref('mu-roll'), (s) => s.status?.availableReplicas === 4, {
         timeoutSeconds: 150,

@@ -235,7 +235,7 @@ export default defineScenario({
 
     const alice = token(keyA(), 'team-a', { sub: 'alice', groups: ['dev', 'ops'], hd: 'example.com' });
 
-    await ctx.step('issuer team-a: username and groups are mapped with the "team-a:" prefix', async () => {
+    await ctx.featureStep('issuer team-a: username and groups are mapped with the "team-a:" prefix', async () => {
       // The API server fetches discovery and keys in the background and retries; wait for it.
       const r = await ctx.eventually(
         async () => {
@@ -255,7 +255,7 @@ export default defineScenario({
       ctx.log(`issuer requests seen: ${JSON.stringify(Object.fromEntries(issuers.hits))}`);
     });
 
-    await ctx.step('issuer team-b at the same time: CEL mappings for username, groups, uid and extra', async () => {
+    await ctx.featureStep('issuer team-b at the same time: CEL mappings for username, groups, uid and extra', async () => {
       const bob = token(keyB(), 'team-b', { sub: 'u-1234', preferred_username: 'bob', roles: 'viewer,dev', admin: 'true' });
       const r = await ctx.eventually(
         async () => {
@@ -317,7 +317,7 @@ export default defineScenario({
     };
     ctx.cleanup(() => write(declared));
 
-    await ctx.step(`rewrite ${file.path} with issuer ${RELOADED_ISSUER}: accepted without a restart`, async () => {
+    await ctx.featureStep(`rewrite ${file.path} with issuer ${RELOADED_ISSUER}: accepted without a restart`, async () => {
       const carol = token(keyA(), RELOADED_ISSUER, { sub: 'carol', aud: RELOADED_AUDIENCE });
       const metrics = async () => {
         const text = await ctx.raw('/metrics');

@@ -56,7 +56,7 @@ export default defineScenario({
     const API = ctx.stage?.apiVersion ?? DEFAULT_API;
     const policy = clusterScopedName(ctx, 'max-replicas');
 
-    await ctx.step('a policy whose CEL does not compile is rejected', async () => {
+    await ctx.featureStep('a policy whose CEL does not compile is rejected', async () => {
       await ctx.assert.rejects(
         ctx.create<KubernetesObject>({
           apiVersion: API,
@@ -68,7 +68,7 @@ export default defineScenario({
       );
     });
 
-    await ctx.step('create the policy and bind it to this namespace', async () => {
+    await ctx.featureStep('create the policy and bind it to this namespace', async () => {
       await ctx.create<KubernetesObject>({
         apiVersion: API,
         kind: 'ValidatingAdmissionPolicy',
@@ -103,7 +103,7 @@ export default defineScenario({
         body: deployment(`replicas-${replicas}`, replicas),
       });
 
-    await ctx.step('a Deployment with 6 replicas is denied with the policy message (once the policy is active)', async () => {
+    await ctx.featureStep('a Deployment with 6 replicas is denied with the policy message (once the policy is active)', async () => {
       const res = await ctx.eventually(
         async () => {
           const r = await dryRunCreate(ctx.namespace, 6);

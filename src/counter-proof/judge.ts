@@ -8,6 +8,11 @@ import type { Scenario } from '../scenario/types.js';
 const firstLine = (s?: string): string => (s ?? '').split('\n')[0] ?? '';
 
 export function judgeCounterProof(variant: ScenarioResult, of: NonNullable<Scenario['counterProofOf']>, where: string): CounterProof {
+  const { status, cluster, message, failedStep, steps, logs, durationMs } = variant;
+  return { ...verdictOf(variant, of, where), run: { status, cluster, ...(message ? { message } : {}), ...(failedStep ? { failedStep } : {}), steps, logs, durationMs } };
+}
+
+function verdictOf(variant: ScenarioResult, of: NonNullable<Scenario['counterProofOf']>, where: string): Omit<CounterProof, 'run'> {
   const gate = of.gate;
   const how = `${of.absent ? `${gate} absent` : `${gate}=false`} on ${where}`;
   if (variant.status === 'passed') {
@@ -17,7 +22,7 @@ export function judgeCounterProof(variant: ScenarioResult, of: NonNullable<Scena
     const step = variant.steps.find((st) => st.name === variant.failedStep && st.status === 'failed');
     if (step?.assertsFeature) return { verdict: 'counter-proved', how, detail: `failed in "${step.name}": ${firstLine(variant.message)}` };
     const where2 = variant.failedStep ? `in step "${variant.failedStep}", which does not assert the feature` : 'outside any step';
-    return { verdict: 'inconclusive', how, detail: `failed ${where2} (mark the steps that do: ctx.step(name, fn, { assertsFeature: true })): ${firstLine(variant.message)}` };
+    return { verdict: 'inconclusive', how, detail: `failed ${where2} (mark the steps that do: ctx.featureStep(name, fn)): ${firstLine(variant.message)}` };
   }
   return { verdict: 'inconclusive', how, detail: `${variant.status}${variant.message ? `: ${firstLine(variant.message)}` : ''}` };
 }

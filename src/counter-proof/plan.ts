@@ -36,6 +36,7 @@ export function counterProofPlan(scenarios: readonly Scenario[], target: Require
 
 export function counterProofOf(s: Scenario, target: RequirementTarget): { variant: Scenario } | { why: string } {
   const version = target.description ?? `v${target.version.replace(/^v/, '')}`;
+  if (s.counterProof?.notPossible) return { why: s.counterProof.notPossible };
   const fg = featureGateOf(s);
   if (!fg) {
     const gates = Object.keys(s.requires?.featureGates ?? {});
@@ -46,7 +47,12 @@ export function counterProofOf(s: Scenario, target: RequirementTarget): { varian
   const variant = (absent?: string): { variant: Scenario } => ({
     variant: { ...s, id: counterProofId(s.id), title: `${s.title} — counter-proof: ${absent ? `${fg.gate} absent` : `${fg.gate}=false`}`, counterProofOf: { id: s.id, gate: fg.gate, ...(absent ? { absent } : {}) } },
   });
-  if (state && !state.exists && state.notYet) return variant(state.reason);
+  if (state && !state.exists && state.notYet) {
+    // Flags of the feature's own would stop a release that predates it from starting at all.
+    const flags = [...Object.keys(s.requires?.apiServerFlags ?? {}), ...Object.keys(s.requires?.controllerManagerFlags ?? {})];
+    if (flags.length) return { why: `${state.reason}, and the scenario's needs include flags (--${flags.join(', --')}) that such a release does not know: its components would not start` };
+    return variant(state.reason);
+  }
   const r = resolveRequirements(s, target);
   if (!r.ok) return { why: `it does not run at ${version}: ${r.reason}` };
   const f = r.stage.feature;

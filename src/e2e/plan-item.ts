@@ -65,30 +65,33 @@ export function e2ePlanItem(sel: E2eSelector, listing?: SpecListing): Scenario {
     run: async (ctx: ScenarioContext) => {
       const assert: Assertions = ctx.assert;
       if (!listing) throw new KindlabError(`${sel.text}: no e2e.test to run it with (a plan without a test binary)`);
-      const kubectl = join(dirname(listing.binary), 'kubectl');
-      // Several specs: as many ginkgo processes as the machine has cores (and specs), as upstream's CI.
-      const ginkgo = join(dirname(listing.binary), 'ginkgo');
-      const procs = Math.max(1, Math.min(listing.specs.length, availableParallelism()));
-      const withoutNodes = !ctx.cluster.hasNodes;
-      if (withoutNodes) ctx.partial('no nodes: the specs ran against the control plane alone (e2e.test --allowed-not-ready-nodes=-1 --num-nodes=0: no node or kube-system waits)');
-      const { results: all, exitCode, outputTail } = await runUpstreamSpecs(
-        new ExecaRunner(),
-        { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS, withoutNodes, ...(existsSync(ginkgo) ? { ginkgo, procs } : {}) },
-        ctx.signal,
-        (l) => ctx.log(l),
-      );
-      // the report holds every spec of the suite; those the selector filtered out are not results
-      const chosen = new Set(listing.specs.map((x) => x.name));
-      const results = all.filter((r) => chosen.has(r.name));
-      if (!results.length) throw new KindlabError(`e2e.test ${listing.version} reported no spec (exit ${exitCode})`, { detail: outputTail });
-      for (const r of results) {
-        ctx.log(`${r.state === 'passed' ? '✓' : r.state === 'skipped' ? '-' : '✗'} ${r.name} [${r.seconds}s]${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`);
-        if (r.output) ctx.log(`  output of the failed spec (tail):\n${r.output}`);
-      }
-      const bad = results.filter((r) => r.state !== 'passed' && r.state !== 'skipped');
-      assert.ok(bad.length === 0, `${bad.length} of ${results.length} upstream spec(s) did not pass: ${bad.map((r) => `${r.name} — ${r.state}${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`).join('; ')}`);
-      if (results.every((r) => r.state === 'skipped')) ctx.skip(`e2e.test skipped all ${results.length} selected spec(s) at run time`);
-      assert.ok(exitCode === 0, `e2e.test exited ${exitCode} though every spec passed: ${outputTail.slice(-500)}`);
+      // Upstream's own specs of the feature: the whole run asserts it (a counter-proof must fail here).
+      await ctx.featureStep(`the upstream specs pass (${what})`, async () => {
+        const kubectl = join(dirname(listing.binary), 'kubectl');
+        // Several specs: as many ginkgo processes as the machine has cores (and specs), as upstream's CI.
+        const ginkgo = join(dirname(listing.binary), 'ginkgo');
+        const procs = Math.max(1, Math.min(listing.specs.length, availableParallelism()));
+        const withoutNodes = !ctx.cluster.hasNodes;
+        if (withoutNodes) ctx.partial('no nodes: the specs ran against the control plane alone (e2e.test --allowed-not-ready-nodes=-1 --num-nodes=0: no node or kube-system waits)');
+        const { results: all, exitCode, outputTail } = await runUpstreamSpecs(
+          new ExecaRunner(),
+          { binary: listing.binary, kubeconfig: ctx.kubeconfigPath, sel, kubectl: existsSync(kubectl) ? kubectl : undefined, timeoutSeconds: E2E_TIMEOUT_SECONDS, withoutNodes, ...(existsSync(ginkgo) ? { ginkgo, procs } : {}) },
+          ctx.signal,
+          (l) => ctx.log(l),
+        );
+        // the report holds every spec of the suite; those the selector filtered out are not results
+        const chosen = new Set(listing.specs.map((x) => x.name));
+        const results = all.filter((r) => chosen.has(r.name));
+        if (!results.length) throw new KindlabError(`e2e.test ${listing.version} reported no spec (exit ${exitCode})`, { detail: outputTail });
+        for (const r of results) {
+          ctx.log(`${r.state === 'passed' ? '✓' : r.state === 'skipped' ? '-' : '✗'} ${r.name} [${r.seconds}s]${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`);
+          if (r.output) ctx.log(`  output of the failed spec (tail):\n${r.output}`);
+        }
+        const bad = results.filter((r) => r.state !== 'passed' && r.state !== 'skipped');
+        assert.ok(bad.length === 0, `${bad.length} of ${results.length} upstream spec(s) did not pass: ${bad.map((r) => `${r.name} — ${r.state}${r.failure ? `: ${r.failure.message.split('\n')[0]} (${r.failure.location})` : ''}`).join('; ')}`);
+        if (results.every((r) => r.state === 'skipped')) ctx.skip(`e2e.test skipped all ${results.length} selected spec(s) at run time`);
+        assert.ok(exitCode === 0, `e2e.test exited ${exitCode} though every spec passed: ${outputTail.slice(-500)}`);
+      });
     },
   });
   if (listing) specCounts.set(item, listing.specs.length);

@@ -28,6 +28,8 @@ export interface CounterProof {
   /** Where the feature was switched off: `Gate=false on v1.37.2 (cluster …)`. */
   how?: string;
   detail: string;
+  /** The counter-proof run itself: its steps and log, to see what it did with the feature off. */
+  run?: Pick<ScenarioResult, 'status' | 'cluster' | 'message' | 'failedStep' | 'steps' | 'logs' | 'durationMs'>;
 }
 
 export interface ScenarioResult {

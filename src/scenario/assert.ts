@@ -13,6 +13,8 @@ export class AssertionError extends Error {
 
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
+  // YAML has no text for undefined (stringify returns undefined): a missing field is said as such.
+  if (v === undefined) return 'undefined (absent)';
   const text = YAML.stringify(v, { lineWidth: 0 }).trimEnd();
   return text.length > 2000 ? `${text.slice(0, 2000)}\n…` : text;
 }

@@ -130,6 +130,20 @@ export function createContext(o: ContextOptions): ScenarioContext {
     }
   };
 
+  const runStep = async <T>(name: string, fn: () => Promise<T> | T, assertsFeature: boolean): Promise<T> => {
+    const started = performance.now();
+    const marked = assertsFeature ? { assertsFeature: true } : {};
+    o.hooks?.onStep?.(name);
+    try {
+      const out = await fn();
+      state.steps.push({ name, status: 'passed', durationMs: performance.now() - started, ...marked });
+      return out;
+    } catch (e) {
+      const skipped = e instanceof ScenarioSkip;
+      state.steps.push({ name, status: skipped ? 'skipped' : 'failed', durationMs: performance.now() - started, error: redact(e instanceof Error ? e.message : String(e)), ...marked });
+      throw e;
+    }
+  };
   const ctx: ScenarioContext = {
     namespace: o.namespace,
     cluster: o.cluster,
@@ -218,20 +232,8 @@ export function createContext(o: ContextOptions): ScenarioContext {
       });
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     },
-    async step(name, fn, opts = {}) {
-      const started = performance.now();
-      const marked = opts.assertsFeature ? { assertsFeature: true } : {};
-      o.hooks?.onStep?.(name);
-      try {
-        const out = await fn();
-        state.steps.push({ name, status: 'passed', durationMs: performance.now() - started, ...marked });
-        return out;
-      } catch (e) {
-        const skipped = e instanceof ScenarioSkip;
-        state.steps.push({ name, status: skipped ? 'skipped' : 'failed', durationMs: performance.now() - started, error: redact(e instanceof Error ? e.message : String(e)), ...marked });
-        throw e;
-      }
-    },
+    step: (name, fn) => runStep(name, fn, false),
+    featureStep: (name, fn) => runStep(name, fn, true),
     cleanup(fn) {
       state.cleanups.push(fn);
     },

@@ -153,6 +153,12 @@ export interface ScenarioMeta {
   timeoutSeconds?: number;
   /** One-paragraph description of what the scenario proves and why. */
   description?: string;
+  /**
+   * Why switching the feature's gate off cannot show this scenario failing (e.g. the gate governs
+   * a controller while the scenario checks an API served by runtime config): --counter-proof
+   * reports it instead of running a variant that would pass.
+   */
+  counterProof?: { notPossible: string };
 }
 
 export interface WaitOptions {
@@ -202,11 +208,6 @@ export interface ClusterInfo {
   servedApis?: string[];
 }
 
-export interface StepOptions {
-  /** This step checks the feature under test (not setup, not cleanup): see ScenarioContext.step. */
-  assertsFeature?: boolean;
-}
-
 export interface ScenarioContext {
   /** The scenario's own namespace (created and labelled by the runner). */
   namespace: string;
@@ -246,12 +247,15 @@ export interface ScenarioContext {
   raw(path: string): Promise<string>;
   /** Run kubectl with the cluster's kubeconfig. Does not throw on non-zero exit. */
   kubectl(args: string[], opts?: { input?: string; env?: Record<string, string> }): Promise<KubectlResult>;
+  /** A named step: setup, or a check that does not depend on the feature under test. */
+  step<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
   /**
-   * A named step. Mark the steps that assert the feature itself ({ assertsFeature: true }): a
-   * counter-proof (the scenario run where its feature is off, told it is on) must fail in one of
-   * them; a failure anywhere else proves nothing about the feature.
+   * A named step that asserts the feature under test. A counter-proof (the scenario run where its
+   * feature is off, told it is on) must fail in one of these; a failure in a plain step proves
+   * nothing about the feature. Where "the API is not served" is the failure, that counts only
+   * because the scenario put the call here.
    */
-  step<T>(name: string, fn: () => Promise<T> | T, opts?: StepOptions): Promise<T>;
+  featureStep<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
   cleanup(fn: () => Promise<void> | void): void;
   log(message: string): void;
   /**

@@ -15,6 +15,8 @@ describe('assertions', () => {
   });
   it('equal shows both sides; rejects checks the message', async () => {
     expect(() => assert.equal(1, 2, 'count')).toThrow(/count\nexpected: 2\nactual: {3}1/);
+    // a field the API server dropped is an assertion failure naming it, not a TypeError of the formatter
+    expect(() => assert.equal(undefined, 2, 'maxUnavailable kept')).toThrow(/maxUnavailable kept\nexpected: 2\nactual: {3}undefined \(absent\)/);
     await expect(assert.rejects(Promise.reject(new Error('422 Invalid: unknown time zone Foo/Bar')), /unknown time zone/)).resolves.toBeInstanceOf(Error);
     await expect(assert.rejects(Promise.resolve(1))).rejects.toThrow(/expected a rejection/);
     await expect(assert.rejects(Promise.reject(new Error('other')), /time zone/)).rejects.toThrow(/rejected, but not with/);

@@ -1,0 +1,80 @@
+// Counter-proof planning and judging, pure: which scenarios get a variant at a target and how,
+// and what a variant's result says about its scenario.
+import { describe, expect, it } from 'vitest';
+import { counterProofOf, counterProofPlan } from '../../../src/counter-proof/plan.js';
+import { foldCounterProofs, judgeCounterProof } from '../../../src/counter-proof/judge.js';
+import { resolveRequirements } from '../../../src/plan/requirements.js';
+import { runOutcome, type ScenarioResult } from '../../../src/report/model.js';
+import { defineScenario, type Scenario } from '../../../src/scenario/types.js';
+
+const scenario = (id: string, requires: Scenario['requires'], versions?: string): Scenario => defineScenario({ id, title: id, ...(versions ? { versions } : {}), requires, run: async () => {} });
+const result = (id: string, over: Partial<ScenarioResult>): ScenarioResult => ({ id, title: id, cluster: 'c-2', status: 'passed', steps: [], logs: [], durationMs: 1, ...over });
+
+describe('counter-proof plan', () => {
+  it('switches a beta gate off at the target, and the variant needs it off', () => {
+    const s = scenario('sts', { feature: 'MaxUnavailableStatefulSet' });
+    const r = counterProofOf(s, { version: '1.37.2' });
+    expect('variant' in r).toBe(true);
+    const v = (r as { variant: Scenario }).variant;
+    expect(v.id).toBe('counter-proof:sts');
+    expect(v.counterProofOf).toEqual({ id: 'sts', gate: 'MaxUnavailableStatefulSet' });
+    const needs = resolveRequirements(v, { version: '1.37.2' });
+    expect(needs.ok && needs.requirements.featureGates).toEqual({ MaxUnavailableStatefulSet: false });
+    // the scenario itself still gets it on
+    const own = resolveRequirements(s, { version: '1.28.15' });
+    expect(own.ok && own.requirements.featureGates).toEqual({ MaxUnavailableStatefulSet: true });
+  });
+
+  it('a feature that does not exist yet at an older target: a variant without the gate, whatever the version range', () => {
+    const s = scenario('map', { feature: 'MutatingAdmissionPolicy', runtimeConfig: { 'admissionregistration.k8s.io/v1': 'true' } }, '>=1.32');
+    const v = (counterProofOf(s, { version: '1.28.15' }) as { variant: Scenario }).variant;
+    expect(v.counterProofOf).toMatchObject({ id: 'map', gate: 'MutatingAdmissionPolicy', absent: expect.stringMatching(/does not exist yet in 1\.28/) });
+    const needs = resolveRequirements(v, { version: '1.28.15' });
+    expect(needs.ok).toBe(true);
+    expect(needs.ok && needs.requirements.featureGates).toEqual({});
+    expect(needs.ok && needs.stage.why).toMatch(/counter-proof of map: MutatingAdmissionPolicy does not exist yet/);
+  });
+
+  it('says why where nothing switches the feature off', () => {
+    const plan = counterProofPlan(
+      [scenario('ga', { feature: 'ValidatingAdmissionPolicy' }), scenario('nogate', {}), scenario('gone', { feature: 'MultiCIDRRangeAllocator' })],
+      { version: '1.37.2' },
+    );
+    expect(plan.variants).toEqual([]);
+    expect(plan.notPossible.ga).toMatch(/ValidatingAdmissionPolicy is GA and locked on at v1\.37\.2: only an older release/);
+    expect(plan.notPossible.nogate).toMatch(/no feature gate names its feature/);
+    expect(plan.notPossible.gone).toMatch(/does not run at v1\.37\.2/);
+  });
+
+  it('a scenario that declares why it cannot be counter-proved is not given a variant', () => {
+    const s = { ...scenario('cidr', { feature: 'MultiCIDRRangeAllocator' }), counterProof: { notPossible: 'the gate does not switch off what it checks' } };
+    expect(counterProofOf(s, { version: '1.28.15' })).toEqual({ why: 'the gate does not switch off what it checks' });
+  });
+});
+
+describe('counter-proof verdicts', () => {
+  const of = { id: 's', gate: 'G' };
+  const failedIn = (step: string, marked: boolean) => result('counter-proof:s', { status: 'failed', failedStep: step, message: 'expected 2\nmore', steps: [{ name: step, status: 'failed', durationMs: 1, ...(marked ? { assertsFeature: true } : {}) }] });
+  it('counter-proved only by a failure in a step that asserts the feature', () => {
+    expect(judgeCounterProof(failedIn('kept', true), of, 'v1.37.2')).toMatchObject({ verdict: 'counter-proved', how: 'G=false on v1.37.2', detail: 'failed in "kept": expected 2' });
+    expect(judgeCounterProof(failedIn('setup', false), of, 'v1.37.2')).toMatchObject({ verdict: 'inconclusive', detail: expect.stringMatching(/in step "setup", which does not assert the feature/) });
+    expect(judgeCounterProof(result('x', { status: 'skipped', message: 'no nodes' }), of, 'v1.37.2')).toMatchObject({ verdict: 'inconclusive', detail: 'skipped: no nodes' });
+    expect(judgeCounterProof(result('x', {}), { ...of, absent: 'G does not exist yet' }, 'v1.28.15')).toMatchObject({ verdict: 'not-counter-proved', how: 'G absent on v1.28.15' });
+  });
+
+  it('folds the variant into its scenario; a scenario not counter-proved fails the run, an expected failure does not', () => {
+    const variant = scenario('counter-proof:s', {});
+    variant.counterProofOf = of;
+    const own = result('s', { cluster: 'c-1' });
+    const folded = foldCounterProofs([own, failedIn('kept', true), result('t', {})], [scenario('s', {}), variant], { t: 'no gate' }, 'v1.37.2');
+    expect(folded.map((r) => [r.id, r.counterProof?.verdict])).toEqual([
+      ['s', 'counter-proved'],
+      ['t', 'not-possible'],
+    ]);
+    expect(folded[0]!.counterProof!.run).toMatchObject({ status: 'failed', cluster: 'c-2', failedStep: 'kept' });
+    expect(runOutcome({ results: folded }, false)).toBe('ok');
+    const passing = foldCounterProofs([own, result('counter-proof:s', {})], [variant], {}, 'v1.37.2');
+    expect(passing[0]!.counterProof!.verdict).toBe('not-counter-proved');
+    expect(runOutcome({ results: passing }, false)).toBe('failed');
+  });
+});
