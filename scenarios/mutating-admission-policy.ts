@@ -191,7 +191,7 @@ export default defineScenario({
       return json<V1Pod>(res);
     };
 
-    await ctx.step('the policy takes effect (eventually consistent)', async () => {
+    await ctx.featureStep('the policy takes effect (eventually consistent)', async () => {
       await ctx.eventually(async () => initNames(await dryRun(ctx.namespace, pod('probe'))).includes(SIDECAR), {
         timeoutSeconds: 60,
         intervalMs: 1000,

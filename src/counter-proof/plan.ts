@@ -59,5 +59,25 @@ export function counterProofOf(s: Scenario, target: RequirementTarget): { varian
   if (!f) return { why: `${fg.gate} has no stage at ${version}` };
   if (f.locked) return { why: `${fg.gate} is ${f.stage.toUpperCase()} and locked on at ${version}: only an older release, where it was off or absent, can show the scenario failing without it` };
   if (f.removed !== undefined) return { why: `${fg.gate} is gone at ${version}: nothing switches the behaviour off` };
-  return variant();
+  // Gates that depend on this one must go off with it, or the components refuse to start (1.34+).
+  const alsoOff: string[] = [];
+  for (const d of dependentsOf(fg.gate, target.sourceGates?.dependencies)) {
+    const st = featureAt(d, v!.minor, v!.patch, target.sourceGates);
+    if (!st.exists) continue;
+    if (st.locked && st.defaultOn) return { why: `${d} depends on ${fg.gate} and is locked on at ${version}: ${fg.gate} cannot be switched off there` };
+    if (st.defaultOn || r.requirements.featureGates[d] === true) alsoOff.push(d);
+  }
+  return alsoOff.length ? { variant: { ...variant().variant, counterProofOf: { id: s.id, gate: fg.gate, alsoOff } } } : variant();
+}
+
+/** Every gate that depends on `gate`, directly or through another, in name order. */
+export function dependentsOf(gate: string, deps: ReadonlyMap<string, readonly string[]> | undefined): string[] {
+  const out = new Set<string>();
+  let frontier = [gate];
+  while (frontier.length && deps) {
+    const next: string[] = [];
+    for (const [d, on] of deps) if (!out.has(d) && d !== gate && on.some((x) => frontier.includes(x))) (out.add(d), next.push(d));
+    frontier = next;
+  }
+  return [...out].sort();
 }

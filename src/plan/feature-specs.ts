@@ -18,8 +18,11 @@ export interface FeatureSpec {
   locked: boolean;
 }
 
-/** Gate name → its specs in source order. */
-export type SourceGates = ReadonlyMap<string, readonly FeatureSpec[]>;
+/**
+ * Gate name → its specs in source order; with `dependencies` where the tree declares them (1.34+:
+ * a gate may be on only when the gates it depends on are, which the components check at start).
+ */
+export type SourceGates = ReadonlyMap<string, readonly FeatureSpec[]> & { readonly dependencies?: ReadonlyMap<string, readonly string[]> };
 
 const STAGES: Record<string, Stage> = { Alpha: 'alpha', Beta: 'beta', GA: 'ga', Deprecated: 'deprecated' };
 
@@ -43,9 +46,37 @@ const ONE_LINE = /^\s*(?:[a-z][A-Za-z0-9]*\.)?([A-Z][A-Za-z0-9]*):\s*(\{.*\}),?\
 const SPEC_LINE = /^\s*(\{.*\}),?\s*(?:\/\/.*)?$/;
 const CLOSE = /^\s*\},?\s*(?:\/\/.*)?$/;
 
+// `var defaultKubernetesFeatureGateDependencies = map[featuregate.Feature][]featuregate.Feature{`
+const DEPS_OPEN = /FeatureGateDependencies\s*=\s*map\[/;
+// `Name: {A, pkg.B},`
+const DEPS_LINE = /^\s*(?:[a-z][A-Za-z0-9]*\.)?([A-Z][A-Za-z0-9]*):\s*\{([^}]*)\},?\s*(?:\/\/.*)?$/;
+
+/** Gate → the gates it depends on, from the dependency maps of these Go sources (empty before 1.34). */
+export function parseFeatureDependencies(...goSources: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const src of goSources) {
+    let inside = false;
+    for (const line of src.split('\n')) {
+      if (!inside) {
+        inside = DEPS_OPEN.test(line);
+        continue;
+      }
+      if (/^\}/.test(line)) {
+        inside = false;
+        continue;
+      }
+      const m = DEPS_LINE.exec(line);
+      if (!m || out.has(m[1]!)) continue;
+      const deps = m[2]!.split(',').map((d) => d.trim().replace(/^[a-z][A-Za-z0-9]*\./, '')).filter(Boolean);
+      out.set(m[1]!, deps);
+    }
+  }
+  return out;
+}
+
 /** Every gate with at least one spec in these Go sources; the first file that declares a gate wins. */
-export function parseFeatureSpecs(...goSources: string[]): Map<string, FeatureSpec[]> {
-  const out = new Map<string, FeatureSpec[]>();
+export function parseFeatureSpecs(...goSources: string[]): Map<string, FeatureSpec[]> & { dependencies: Map<string, string[]> } {
+  const out = Object.assign(new Map<string, FeatureSpec[]>(), { dependencies: parseFeatureDependencies(...goSources) });
   for (const src of goSources) {
     const here = new Map<string, FeatureSpec[]>();
     let open: string | undefined;

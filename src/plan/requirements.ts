@@ -94,7 +94,7 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   const gateSet = Boolean(fg && feature?.exists && feature.stage !== 'ga' && !(fg.gate in featureGates));
   if (fg && gateSet) featureGates[fg.gate] = true;
   // A counter-proof variant: the same needs with the feature's gate off (the scenario is told it is on).
-  if (counter) featureGates[counter.gate] = false;
+  if (counter) for (const g of [counter.gate, ...(counter.alsoOff ?? [])]) featureGates[g] = false;
 
   const files = [...(req.files ?? [])];
   for (const f of e.files ?? []) {
@@ -118,7 +118,7 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   };
 
   const why: string[] = [];
-  if (counter) why.push(`counter-proof of ${counter.id}: gate ${counter.gate}=false, the scenario expects it on and must fail where it asserts it`);
+  if (counter) why.push(`counter-proof of ${counter.id}: gate ${counter.gate}=false${counter.alsoOff?.length ? ` (and the gates that depend on it: ${counter.alsoOff.map((g) => `${g}=false`).join(', ')})` : ''}, the scenario expects it on and must fail where it asserts it`);
   else if (fg && feature?.exists) why.push(`${fg.gate} is ${feature.summary} in 1.${minor}: ${gateSet ? `gate ${fg.gate}=true` : 'no gate to set'}`);
   if (chosen) {
     const rc = Object.keys(e.runtimeConfig ?? {});

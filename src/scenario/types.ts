@@ -293,6 +293,8 @@ export interface Scenario extends ScenarioMeta {
     gate: string;
     /** The feature does not exist yet at the target (an older release): nothing to switch off, the scenario still expects it. */
     absent?: string;
+    /** Gates that depend on `gate` and are switched off with it (the components refuse a dependent on without it). */
+    alsoOff?: string[];
   };
 }
 

@@ -1,7 +1,8 @@
 // Counter-proof planning and judging, pure: which scenarios get a variant at a target and how,
 // and what a variant's result says about its scenario.
 import { describe, expect, it } from 'vitest';
-import { counterProofOf, counterProofPlan } from '../../../src/counter-proof/plan.js';
+import { counterProofOf, counterProofPlan, dependentsOf } from '../../../src/counter-proof/plan.js';
+import { parseFeatureDependencies, parseFeatureSpecs } from '../../../src/plan/feature-specs.js';
 import { foldCounterProofs, judgeCounterProof } from '../../../src/counter-proof/judge.js';
 import { resolveRequirements } from '../../../src/plan/requirements.js';
 import { runOutcome, type ScenarioResult } from '../../../src/report/model.js';
@@ -76,5 +77,36 @@ describe('counter-proof verdicts', () => {
     const passing = foldCounterProofs([own, result('counter-proof:s', {})], [variant], {}, 'v1.37.2');
     expect(passing[0]!.counterProof!.verdict).toBe('not-counter-proved');
     expect(runOutcome({ results: passing }, false)).toBe('failed');
+  });
+});
+
+describe('gate dependencies (1.34+ trees refuse a dependent gate on without its dependency)', () => {
+  const src = `package features
+
+var defaultKubernetesFeatureGateDependencies = map[featuregate.Feature][]featuregate.Feature{
+\tAllowDNSOnlyNodeCSR: {},
+
+\tInPlacePodLevelResourcesVerticalScaling: {InPlacePodVerticalScaling, PodLevelResources, genericfeatures.NodeDeclaredFeatures},
+
+\tPodLevelResourceManagers: {PodLevelResources},
+
+\tPodLevelResources: {},
+}
+`;
+  it('reads the dependency map and finds every dependent, transitively', () => {
+    const deps = parseFeatureDependencies(src);
+    expect(deps.get('InPlacePodLevelResourcesVerticalScaling')).toEqual(['InPlacePodVerticalScaling', 'PodLevelResources', 'NodeDeclaredFeatures']);
+    expect(dependentsOf('PodLevelResources', deps)).toEqual(['InPlacePodLevelResourcesVerticalScaling', 'PodLevelResourceManagers']);
+    expect(dependentsOf('NodeDeclaredFeatures', new Map([...deps, ['X', ['InPlacePodLevelResourcesVerticalScaling']]]))).toEqual(['InPlacePodLevelResourcesVerticalScaling', 'X']);
+  });
+
+  it('switches the dependents that are on off with the gate', () => {
+    const specs = (stage: string, def: boolean) => `\t\t{Version: version.MustParse("1.36"), Default: ${def}, PreRelease: featuregate.${stage}},`;
+    const features = `package features\n\nvar defaultVersionedKubernetesFeatureGates = map[featuregate.Feature]featuregate.VersionedSpecs{\n\tPodLevelResources: {\n${specs('Beta', true)}\n\t},\n\tPodLevelResourceManagers: {\n${specs('Beta', true)}\n\t},\n\tInPlacePodLevelResourcesVerticalScaling: {\n${specs('Alpha', false)}\n\t},\n}\n`;
+    const sourceGates = parseFeatureSpecs(features, src);
+    const v = (counterProofOf(scenario('plr', { feature: 'PodLevelResources' }), { version: '1.37.2', sourceGates }) as { variant: Scenario }).variant;
+    expect(v.counterProofOf).toEqual({ id: 'plr', gate: 'PodLevelResources', alsoOff: ['PodLevelResourceManagers'] });
+    const needs = resolveRequirements(v, { version: '1.37.2', sourceGates });
+    expect(needs.ok && needs.requirements.featureGates).toEqual({ PodLevelResources: false, PodLevelResourceManagers: false });
   });
 });
