@@ -146,7 +146,9 @@ export function inMemoryApp(o: { behaviour?: TestBehaviour; binariesVersion?: st
       const rec = JSON.parse(readFileSync(target.kubeconfigPath, 'utf8')) as ClusterRecord;
       journal.push(`run ${s.id} on ${target.name}`);
       const status = behaviour.scenario?.(s.id, rec) ?? 'passed';
-      return { id: s.id, title: s.title, cluster: target.name, status, steps: [], logs: [], durationMs: 1, ...(status === 'failed' ? { failedStep: 'check', message: 'TEST: failed as told' } : {}) };
+      // a failure is in a step that asserts the feature (what a counter-proof needs to see)
+      const steps = status === 'failed' ? [{ name: 'check', status: 'failed' as const, durationMs: 1, assertsFeature: true }] : [];
+      return { id: s.id, title: s.title, cluster: target.name, status, steps, logs: [], durationMs: 1, ...(status === 'failed' ? { failedStep: 'check', message: 'TEST: failed as told' } : {}) };
     },
   };
   const app: AppEnv = {

@@ -23,7 +23,7 @@ describe('featureAt', () => {
   it('gives the stage, and GA for a gate removed after GA', () => {
     expect(featureAt('ValidatingAdmissionPolicy', 28)).toMatchObject({ exists: true, stage: 'beta', defaultOn: false, locked: false });
     expect(featureAt('ValidatingAdmissionPolicy', 33)).toMatchObject({ exists: true, stage: 'ga', locked: true, removed: 32, summary: 'GA since 1.30 (gate removed in 1.32)' });
-    expect(featureAt('ValidatingAdmissionPolicy', 25)).toEqual({ exists: false, reason: 'ValidatingAdmissionPolicy does not exist yet in 1.25 (it appears as alpha in 1.26)' });
+    expect(featureAt('ValidatingAdmissionPolicy', 25)).toEqual({ exists: false, notYet: true, reason: 'ValidatingAdmissionPolicy does not exist yet in 1.25 (it appears as alpha in 1.26)' });
     expect(featureAt('MultiCIDRRangeAllocator', 30)).toMatchObject({ exists: false, reason: expect.stringMatching(/removed in 1.29 without graduating/) });
   });
 

@@ -213,7 +213,7 @@ describe('cleanup', () => {
         throw new Error('TEST: boom');
       },
     };
-    await expect(runSteps(ctx, [...RUN_STEPS.slice(0, 3), createdThenBoom])).rejects.toThrow(/TEST: boom/);
+    await expect(runSteps(ctx, [...RUN_STEPS.slice(0, RUN_STEPS.findIndex((s) => s.name === 'plan') + 1), createdThenBoom])).rejects.toThrow(/TEST: boom/);
     expect(ctx.failedStep).toBe('create-then-boom');
     expect(t2.journal).toEqual(['create kl-abc123-9', 'delete kl-abc123-9']);
   });
@@ -275,6 +275,35 @@ describe('bisect: the steps once per commit', () => {
     const out = await bisectWorkflow(again.app, req);
     expect(out.steps.filter((s) => s.resumed).length).toBeGreaterThanOrEqual(1);
     expect(out.answer && 'commit' in out.answer ? out.answer.commit : undefined).toBe(repo.commits[1]);
+  });
+});
+
+describe('test --counter-proof: a variant per switchable feature, folded into its scenario', () => {
+  const COUNTER = join(repoRoot, 'test/fixtures/counter-proof');
+  const cp = (extra: Partial<TestRequest> = {}) => request(['not-about-its-feature'], { scenariosDir: [COUNTER], provider: 'test-api', counterProof: true, ...extra });
+
+  it('the variant runs on a cluster of its own with the gate off; failing where it asserts the feature, the scenario is counter-proved and the run passes', async () => {
+    const t = test({ scenario: (id) => (id.startsWith('counter-proof:') ? 'failed' : 'passed') });
+    const { report } = await testWorkflow(t.app, cp());
+    expect(steps(t.journal)).toEqual(['create kl-1', 'run not-about-its-feature on kl-1', 'delete kl-1', 'create kl-2', 'run counter-proof:not-about-its-feature on kl-2', 'delete kl-2']);
+    expect(report.results.map((r) => [r.id, r.status, r.counterProof?.verdict])).toEqual([['not-about-its-feature', 'passed', 'counter-proved']]);
+    expect(report.results[0]!.counterProof!.how).toMatch(/^MaxUnavailableStatefulSet=false on v1\.37\.2 \(cluster kl-\w+-2\)$/);
+    expect(runExitCode(report, false)).toBe(0);
+    expect(t.app.store.listClusters()).toEqual([]);
+  });
+
+  it('a variant that passes with its feature off: NOT counter-proved, and the run fails (exit 1)', async () => {
+    const t = test();
+    const { report } = await testWorkflow(t.app, cp());
+    expect(report.results[0]).toMatchObject({ status: 'passed', counterProof: { verdict: 'not-counter-proved' } });
+    expect(runExitCode(report, false)).toBe(1);
+  });
+
+  it('without --counter-proof nothing more runs', async () => {
+    const t = test();
+    const { report } = await testWorkflow(t.app, cp({ counterProof: false }));
+    expect(steps(t.journal)).toEqual(['create kl-1', 'run not-about-its-feature on kl-1', 'delete kl-1']);
+    expect(report.results[0]!.counterProof).toBeUndefined();
   });
 });
 

@@ -106,6 +106,10 @@ export function fakeContext(a: FakeAnswers): FakeRun {
       run.steps.push(name);
       return fn();
     },
+    async featureStep<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+      run.steps.push(name);
+      return fn();
+    },
     cleanup() {},
     log(message: string) {
       run.logs.push(message);
