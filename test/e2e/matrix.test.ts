@@ -19,6 +19,12 @@ const cli = join(root, 'bin', 'kindlab.js');
 const WANTED = ['v1.24.17', 'v1.28.15', 'v1.37.2'].filter(inTier);
 const CHROMIUM = '/usr/bin/chromium';
 
+const COMMON = ['create-token', 'cronjob-timezone', 'dynamic-kubelet-config-removed', 'grpc-probe', 'job-tracking-finalizer', 'kubectl-subresource', 'pdb-unhealthy-pod-eviction', 'sa-token-no-autogen', 'sidecar-containers', 'statefulset-max-unavailable', 'validating-admission-policy'];
+const PASSES: Record<string, string[]> = {
+  'v1.28.15': [...COMMON, 'multi-cluster-cidr'].sort(),
+  'v1.37.2': [...COMMON, 'beta-apis-off-by-default', 'exec-websockets', 'in-place-pod-resize', 'mutating-admission-policy', 'pod-level-resources', 'portforward-websockets', 'structured-authn-config'].sort(),
+};
+
 describe(`kindlab matrix on ${WANTED.join(', ')}`, () => {
   const home = mkdtempSync(join(tmpdir(), 'kl-e2e-matrix-'));
   afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -40,6 +46,12 @@ describe(`kindlab matrix on ${WANTED.join(', ')}`, () => {
     expect(report.columns.map((c) => c.version)).toEqual(WANTED);
     const cell = (v: string, id: string): ScenarioResult => report.columns.find((c) => c.version === v)!.report.results.find((x) => x.id === id)!;
     for (const c of report.columns) for (const x of c.report.results) expect(['passed', 'skipped'], `${x.id} @ ${c.label}: ${x.status} ${x.message ?? ''}`).toContain(x.status);
+    // Exactly these pass on a control plane alone (seen on this machine, 2026-12-06); every other
+    // scenario of the catalogue is skipped with a reason: a scenario that silently stops running
+    // (or starts passing where it should not apply) changes these lists.
+    const passedAt = (v: string) => report.columns.find((c) => c.version === v)!.report.results.filter((x) => x.status === 'passed').map((x) => x.id).sort();
+    expect(passedAt('v1.28.15')).toEqual(PASSES['v1.28.15']);
+    expect(passedAt('v1.37.2')).toEqual(PASSES['v1.37.2']);
     // A feature through its life: ValidatingAdmissionPolicy alpha 1.26, beta 1.28, GA 1.30.
     if (WANTED.includes('v1.24.17')) expect(cell('v1.24.17', 'validating-admission-policy')).toMatchObject({ status: 'skipped' });
     // before the feature: StructuredAuthenticationConfiguration is alpha from 1.29
@@ -54,7 +66,6 @@ describe(`kindlab matrix on ${WANTED.join(', ')}`, () => {
     expect(cell('v1.37.2', 'runtime-not-docker')).toMatchObject({ status: 'skipped', skipKind: 'environment', message: expect.stringMatching(/needs running pods/) });
     const passedPer = report.columns.map((c) => c.report.results.filter((x) => x.status === 'passed').length);
     console.log(`passed per version ${WANTED.map((v, i) => `${v}: ${passedPer[i]}`).join(', ')}; per-version time ${report.columns.map((c) => `${c.label} ${(c.report.durationMs / 1000).toFixed(0)}s`).join(', ')}`);
-    expect(Math.min(...passedPer)).toBeGreaterThan(3);
     // The table the command prints: a column per version, a stage in the cells.
     expect(stdout).toMatch(new RegExp(`SCENARIO\\s+${WANTED.map((v) => `lab:${v.replace(/\./g, '\\.')} \\(${v.replace(/\./g, '\\.')}\\)`).join('\\s+')}`));
     expect(stdout).toMatch(new RegExp(`validating-admission-policy\\s+${WANTED.includes('v1.24.17') ? 'SKIPPED\\s+' : ''}PASSED \\(beta\\)\\s+PASSED \\(GA\\)`));
