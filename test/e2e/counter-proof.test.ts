@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterProofTable, TABLE_BEGIN, TABLE_END, type CounterProofRun } from '../../src/counter-proof/table.js';
 import type { RunReport } from '../../src/report/model.js';
 import { labBin } from '../helpers/releases.js';
@@ -34,7 +34,7 @@ describe('kindlab test --counter-proof on real API servers', () => {
     const json = join(home, `${version}.json`);
     const junit = join(home, `${version}.xml`);
     const r = await execa(process.execPath, [cli, 'test', '--provider', 'local', '--bin-dir', labBin(version), '--counter-proof', '--json', json, '--junit', junit, ...extra], {
-      env: { KINDLAB_HOME: join(home, 'state'), NO_COLOR: '1', CI: 'true' },
+      env: { KINDLAB_HOME: join(home, `state-${version}`), NO_COLOR: '1', CI: 'true' },
       reject: false,
       timeout: 20 * 60_000,
     });
@@ -43,10 +43,18 @@ describe('kindlab test --counter-proof on real API servers', () => {
     return { r, report, junit };
   }
 
+  // Both releases at once: their control planes mostly wait (policies settling, timeouts the
+  // counter-proofs run into), so two runs take little longer than one.
+  let at137: Awaited<ReturnType<typeof counterProof>>;
+  let at128: Awaited<ReturnType<typeof counterProof>>;
+  beforeAll(async () => {
+    [at137, at128] = await Promise.all([counterProof('v1.37.2', ['--scenarios-dir', join(root, 'test/fixtures/counter-proof')]), counterProof('v1.28.15')]);
+  }, 20 * 60_000);
+
   const proved = (report: RunReport) => report.results.filter((x) => x.counterProof?.verdict === 'counter-proved').map((x) => x.id).sort();
 
   it('v1.37.2: each scenario with a switchable gate fails without it; one whose check ignores its feature fails the run', async () => {
-    const { r, report, junit } = await counterProof('v1.37.2', ['--scenarios-dir', join(root, 'test/fixtures/counter-proof')]);
+    const { r, report, junit } = at137;
     // the fixture is not counter-proved: exit 1, said loudly; nothing else failed
     expect(r.exitCode, r.stderr.slice(-3000)).toBe(1);
     expect(report.results.filter((x) => x.status === 'failed' || x.status === 'errored').map((x) => x.id)).toEqual([]);
@@ -68,15 +76,15 @@ describe('kindlab test --counter-proof on real API servers', () => {
     const props = (name: string) => cases.find((t) => t['@_name'] === name)?.properties?.property ?? [];
     expect(props('pod-level-resources')).toContainEqual({ '@_name': 'kindlab.counterProof', '@_value': 'counter-proved' });
     runs.push({ version: 'v1.37.2', report: { ...report, results: report.results.filter((x) => x.id !== fixture.id) } });
-  }, 20 * 60_000);
+  });
 
   it('v1.28.15: switchable gates there, and the features that do not exist yet', async () => {
-    const { r, report } = await counterProof('v1.28.15');
+    const { r, report } = at128;
     expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
     expect(proved(report)).toEqual(COUNTER_PROVED['v1.28.15']);
     expect(report.results.find((x) => x.id === 'mutating-admission-policy')!.counterProof!.how).toMatch(/^MutatingAdmissionPolicy absent on v1\.28\.15/);
     runs.push({ version: 'v1.28.15', report });
-  }, 20 * 60_000);
+  });
 
   it('scenarios/README.md holds the table these runs make', () => {
     expect(runs).toHaveLength(2);
