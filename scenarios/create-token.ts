@@ -9,11 +9,14 @@ import { decodeClaims, fingerprint } from './_support/jwt.js';
 
 const SA = 'builder';
 const POD = 'token-holder';
+const AUDIENCE = 'kindlab.test/builds';
+const OTHER_AUDIENCE = 'kindlab.test/someone-else';
 
 interface TokenReviewStatus {
   authenticated?: boolean;
   error?: string;
   user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+  audiences?: string[];
 }
 
 export default defineScenario({
@@ -25,7 +28,9 @@ export default defineScenario({
   timeoutSeconds: 180,
   description:
     'Runs `kubectl create token SA --duration 10m`: the JWT payload (decoded locally) says exp-iat = 600 s and ' +
-    'sub = system:serviceaccount:<ns>:<sa>, and a TokenReview authenticates it as that user. A duration under ' +
+    'sub = system:serviceaccount:<ns>:<sa>, and a TokenReview authenticates it as that user. With --audience the ' +
+    'aud claim holds that audience alone: a TokenReview for it authenticates the token, one for another audience ' +
+    'or for the API server\'s own does not. A duration under ' +
     '10 minutes is refused by the API server. A token bound to a Pod (a Pod object that never runs) carries the ' +
     'pod name and uid, authenticates while the Pod exists and stops authenticating once it is deleted.',
   async run(ctx: ScenarioContext) {
@@ -34,11 +39,11 @@ export default defineScenario({
       ctx.assert.equal(res.exitCode, 0, `kubectl create token ${args.join(' ')} failed: ${res.stderr.trim()}`);
       return res.stdout.trim();
     };
-    const review = async (token: string): Promise<TokenReviewStatus> => {
+    const review = async (token: string, audiences?: string[]): Promise<TokenReviewStatus> => {
       const res = await apiRequest(ctx, {
         method: 'POST',
         path: '/apis/authentication.k8s.io/v1/tokenreviews',
-        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, ...(audiences ? { audiences } : {}) } },
       });
       // The response echoes spec.token: only the status is kept, nothing else is logged.
       if (res.status !== 201 && res.status !== 200) throw new Error(`TokenReview failed with HTTP ${res.status}`);
@@ -67,6 +72,23 @@ export default defineScenario({
         (status.user?.groups ?? []).includes(`system:serviceaccounts:${ctx.namespace}`),
         `groups include system:serviceaccounts:${ctx.namespace}: ${JSON.stringify(status.user?.groups)}`,
       );
+    });
+
+    await ctx.step(`--audience ${AUDIENCE}: the token is for that audience only`, async () => {
+      const token = await createToken(['--duration', '10m', '--audience', AUDIENCE]);
+      const aud = decodeClaims(token).aud;
+      ctx.assert.matches([aud].flat(), [AUDIENCE], 'aud claim');
+      ctx.assert.equal([aud].flat().length, 1, `aud holds only ${AUDIENCE}: ${JSON.stringify(aud)}`);
+      const mine = await review(token, [AUDIENCE]);
+      ctx.assert.equal(mine.authenticated, true, `a TokenReview for ${AUDIENCE} authenticates it: ${mine.error ?? ''}`);
+      ctx.assert.matches(mine.audiences, [AUDIENCE], 'status.audiences');
+      const other = await review(token, [OTHER_AUDIENCE]);
+      // authenticated: false is omitted from the response (omitempty): anything but true
+      ctx.assert.ok(other.authenticated !== true && Boolean(other.error), `a TokenReview for ${OTHER_AUDIENCE} must not authenticate it, saying why`);
+      // no audiences: the API server's own; the token was not made for it
+      const apiServers = await review(token);
+      ctx.assert.ok(apiServers.authenticated !== true && Boolean(apiServers.error), 'a TokenReview for the API server\'s own audience must not authenticate it, saying why');
+      ctx.log(`for ${OTHER_AUDIENCE}: ${other.error ?? '(no error)'}; for the API server: ${apiServers.error ?? '(no error)'}`);
     });
 
     await ctx.step('a duration under 10 minutes is refused by the API server', async () => {
