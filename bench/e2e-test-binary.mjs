@@ -43,7 +43,7 @@ const phase = (stderr, re) => Number(re.exec(stderr)?.[1] ?? NaN);
 try {
   execFileSync('git', ['clone', '-q', '--shared', lab.KUBE_ROOT, kube]);
   const first = kindlab(['build', '--test-binaries', version, '--kube-root', kube]);
-  const testC = (s) => phase(s, /go test -c \.\/test\/e2e with [^(]*\(([\d.]+)s\)/);
+  const testC = (s) => phase(s, /go test -c \.\/test\/e2e with .*\(([\d.]+)s\)\s*$/m);
   console.log(`test binaries of ${version} (${cold ? 'empty Go build cache' : "the lab's Go build cache"}): ${first.seconds.toFixed(1)}s, of it go test -c ${testC(first.stderr).toFixed(1)}s`);
 
   const file = join(kube, 'staging/src/k8s.io/apiserver/pkg/admission/plugin/policy/validating/typechecking.go');
