@@ -185,8 +185,11 @@ export default defineScenario({
     });
 
     await ctx.featureStep('node: kubectl itself execs over a WebSocket', async () => {
-      // kubectl ≥ 1.30 uses the WebSocket protocol first and logs the negotiated sub-protocol at -v=6.
-      const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl']);
+      // kubectl uses the WebSocket protocol first (on by default from 1.30; in 1.29 only with
+      // KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true, so it is set) and logs the sub-protocol at -v=6.
+      const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl'], {
+        env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' },
+      });
       ctx.assert.equal(r.exitCode, 0, `kubectl exec: ${r.stderr.slice(-300)}`);
       ctx.assert.equal(r.stdout, 'via-kubectl\n');
       ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl negotiated v5.channel.k8s.io over a WebSocket');
