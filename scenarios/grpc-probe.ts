@@ -4,12 +4,12 @@
 // cluster; the kubelet part (a pod becomes Ready through a gRPC probe) runs only where pods run.
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { CoreV1Event, CoreV1EventList, V1Pod } from '@kubernetes/client-node';
-import { describeGate, gate } from './_support/cluster.js';
+import { describeGate, gate, sleep } from './_support/cluster.js';
 
 // agnhost's grpc-health-checking serves grpc.health.v1 on :5000 (and HTTP on :8080).
 const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
 
-function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.10'): V1Pod {
+function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.10', kind: 'readinessProbe' | 'livenessProbe' = 'readinessProbe'): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -22,7 +22,7 @@ function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.1
           image,
           ...(image === AGNHOST ? { args: ['grpc-health-checking'] } : {}),
           ports: [{ containerPort: 5000 }],
-          readinessProbe: { grpc: { port, service: '' }, periodSeconds: 2 },
+          [kind]: { grpc: { port, service: '' }, periodSeconds: 2, ...(kind === 'livenessProbe' ? { failureThreshold: 1 } : {}) },
         },
       ],
     },
@@ -50,7 +50,9 @@ export default defineScenario({
     'rejected ("may not specify more than 1 handler type"). Where the gate is off (≤1.26 with ' +
     'GRPCContainerProbe=false) the scenario skips: v1.26.15 keeps the field regardless, only the kubelet stops probing. Node part ' +
     '(only when the cluster runs pods): an agnhost gRPC health server becomes Ready through the probe, and a ' +
-    'probe on a closed port keeps its pod unready with Unhealthy events.',
+    'probe on a closed port keeps its pod unready with Unhealthy events; a livenessProbe.grpc on the health server ' +
+    'leaves the container running (restartCount 0 over 8 probe periods) and one on a closed port gets it restarted ' +
+    '(restartCount ≥ 1), as upstream\'s Conformance specs check.',
   async run(ctx: ScenarioContext) {
     const state = await gate(ctx, 'GRPCContainerProbe');
     ctx.log(describeGate('GRPCContainerProbe', state));
@@ -89,7 +91,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('node: a gRPC health server becomes Ready through the gRPC probe', async () => {
+    await ctx.featureStep('node: a gRPC health server becomes Ready through the gRPC probe', async () => {
       await ctx.create(probePod('grpc-ready', 5000, AGNHOST));
       await ctx.waitFor<V1Pod>(
         { apiVersion: 'v1', kind: 'Pod', name: 'grpc-ready' },
@@ -98,7 +100,7 @@ export default defineScenario({
       );
     });
 
-    await ctx.step('node: a gRPC probe on a closed port keeps the pod unready', async () => {
+    await ctx.featureStep('node: a gRPC probe on a closed port keeps the pod unready', async () => {
       await ctx.create(probePod('grpc-wrong-port', 5001, AGNHOST));
       const ev = await ctx.eventually(
         async () => {
@@ -116,6 +118,29 @@ export default defineScenario({
         !(pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
         'the pod must not be Ready',
       );
+    });
+
+    // Liveness, as upstream's Conformance specs check it: restartCount 0 against a serving health
+    // server, at least 1 when the probe's port is closed.
+    const restarts = async (name: string): Promise<number> => (await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name })).status?.containerStatuses?.[0]?.restartCount ?? 0;
+    await ctx.featureStep('node: a gRPC liveness probe on the health server leaves the container running (restartCount 0)', async () => {
+      await ctx.create(probePod('grpc-alive', 5000, AGNHOST, 'livenessProbe'));
+      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'grpc-alive' }, (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined, {
+        timeoutSeconds: 150,
+        description: 'pod grpc-alive to run',
+      });
+      // 8 probe periods (failureThreshold 1): a probe that failed once would have restarted it
+      await sleep(16_000, ctx.signal);
+      ctx.assert.equal(await restarts('grpc-alive'), 0, 'restartCount of a container whose gRPC liveness probe succeeds');
+    });
+
+    await ctx.featureStep('node: a gRPC liveness probe on a closed port restarts the container', async () => {
+      await ctx.create(probePod('grpc-dead', 5001, AGNHOST, 'livenessProbe'));
+      const n = await ctx.eventually(async () => ((await restarts('grpc-dead')) >= 1 ? restarts('grpc-dead') : undefined), {
+        timeoutSeconds: 120,
+        description: 'the kubelet to restart grpc-dead after its gRPC liveness probe fails',
+      });
+      ctx.log(`grpc-dead restarted ${n} time(s)`);
     });
   },
 });
