@@ -24,6 +24,7 @@ interface MatrixFlags {
   shard?: string;
   jobs?: string;
   allowUntested?: boolean;
+  counterProof?: boolean;
   list?: boolean;
 }
 
@@ -42,6 +43,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--html <file>', 'write a self-contained HTML report: the table, then every version’s run')
     .option('--shard <i/n>', 'run only shard i of n of the cells (scenario × version): a stable split for n CI runners')
     .option('--list', 'list the cells (version × scenario) this run, or this --shard of it, would run, and what each version stands for; run nothing')
+    .option('--counter-proof', 'at each version, also run each scenario whose feature is off there (a switchable gate, or a release older than the feature) expecting it on: it must fail (kindlab test --help)')
     .option('--allow-untested', 'exit 0 even when a version tested nothing: all its checks were skipped because this machine could not run them (exit 3 otherwise)')
     .addHelpText(
       'after',
@@ -89,6 +91,10 @@ async function handler(ctx: CliContext, selectors: string[], flags: MatrixFlags)
     ...(await runFlags(flags, ctx.cwd)),
   });
   ctx.io.stdout('\n' + matrixTable(out.report));
+  if (flags.counterProof) {
+    const { counterProofLines } = await import('../report/summary.js');
+    for (const c of out.report.columns) ctx.io.stdout(`${c.label}: ${counterProofLines(c.report)}`);
+  }
   ctx.io.stdout(`report: ${out.json}\n`);
   for (const j of out.junit) ctx.io.stdout(`junit: ${j}\n`);
   if (out.html) ctx.io.stdout(`html report: ${out.html}\n`);

@@ -28,6 +28,8 @@ export interface MatrixRequest extends Omit<TargetFlags, 'ref' | 'image' | 'k8sV
   junitDir?: string;
   /** Versions at once (default 1). */
   jobs?: number;
+  /** Each version also runs the counter-proofs it can (src/run/counter-proof.ts). */
+  counterProof?: boolean;
 }
 
 /** Versions at once when the user does not say: one per 4 cores (a control plane and its scenarios keep about 2 busy). */
@@ -96,7 +98,7 @@ async function column(app: AppEnv, req: MatrixRequest, v: VersionEntry, target: 
   const onPlan = (ctx: RunContext): void => {
     app.progress(`run ${runId}: ${v.label} → ${ctx.plan!.target.description}; ${ctx.plan!.clusters.length} cluster(s), ${ctx.plan!.skips.length} scenario(s) skipped\n`);
   };
-  const ctx = newRunContext(app, { flags: { ...req, ...target }, scenarios, opts, namePrefix: `kl-${runId}`, onPlan, missingTestBinary: 'skip' }, started);
+  const ctx = newRunContext(app, { flags: { ...req, ...target }, scenarios, opts, namePrefix: `kl-${runId}`, onPlan, missingTestBinary: 'skip', counterProof: req.counterProof }, started);
   try {
     const report = await runSteps(ctx);
     const version = report.clusters.find((c) => !c.error)?.version ?? `v${ctx.plan!.target.version}`;

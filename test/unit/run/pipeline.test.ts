@@ -243,6 +243,22 @@ describe('matrix: the steps once per version', () => {
     expect(t.journal.filter((l) => l.startsWith('delete')).length).toBe(1);
     expect(t.app.store.listClusters()).toEqual([]);
   });
+
+  it('--counter-proof: each version counter-proves what it can switch off there', async () => {
+    const t = test({ scenario: (id) => (id.startsWith('counter-proof:') ? 'failed' : 'passed') });
+    const { report } = await matrixWorkflow(t.app, {
+      selectors: ['not-about-its-feature'],
+      versions: [{ label: 'v1.37.2', kind: 'release', version: 'v1.37.2' }],
+      provider: 'test-api',
+      scenariosDir: [join(repoRoot, 'test/fixtures/counter-proof')],
+      builtin: false,
+      parallel: 1,
+      jobs: 1,
+      counterProof: true,
+    });
+    expect(report.columns[0]!.report.results.map((r) => [r.id, r.status, r.counterProof?.verdict])).toEqual([['not-about-its-feature', 'passed', 'counter-proved']]);
+    expect(t.journal.filter((l) => l.startsWith('create')).length).toBe(2);
+  });
 });
 
 describe('bisect: the steps once per commit', () => {
