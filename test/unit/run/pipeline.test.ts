@@ -244,6 +244,26 @@ describe('matrix: the steps once per version', () => {
     expect(t.app.store.listClusters()).toEqual([]);
   });
 
+  it('an e2e: label filter: a version before Ginkgo v2 is skipped for having no labels, not for a missing test binary', async () => {
+    const t = test();
+    const { report } = await matrixWorkflow(t.app, {
+      selectors: ['e2e:label=Conformance'],
+      versions: [
+        { label: 'v1.24.17', kind: 'release', version: 'v1.24.17' },
+        { label: 'v1.37.2', kind: 'release', version: 'v1.37.2' },
+      ],
+      provider: 'auto',
+      scenariosDir: [FIXTURES],
+      builtin: false,
+      parallel: 1,
+      jobs: 1,
+    });
+    const cell = (i: number) => report.columns[i]!.report.results[0]!;
+    expect(cell(0)).toMatchObject({ status: 'skipped', skipKind: 'verdict', message: expect.stringMatching(/a label filter needs Ginkgo v2 labels; Kubernetes before 1\.25/) });
+    expect(cell(1)).toMatchObject({ status: 'skipped', skipKind: 'environment', message: expect.stringMatching(/no e2e\.test of v1\.37\.2 \(build it: kindlab lab node v1\.37\.2/) });
+    expect(t.journal.filter((l) => l.startsWith('create'))).toEqual([]);
+  });
+
   it('--counter-proof: each version counter-proves what it can switch off there', async () => {
     const t = test({ scenario: (id) => (id.startsWith('counter-proof:') ? 'failed' : 'passed') });
     const { report } = await matrixWorkflow(t.app, {
