@@ -212,6 +212,14 @@ export default defineScenario({
       ctx.partial('node part: PortForwardWebsockets is off, so there is no WebSocket tunnel to show (kubectl falls back to SPDY)');
       return;
     }
+    // Seen on v1.37.2 (kind): the API server hands a WebSocket port-forward to a kubelet that serves
+    // it itself (apiserver_websocket_streaming_requests_total{proxy_type="proxied_to_kubelet"}), and
+    // the node steps pass with the gate off everywhere. So they show the end-to-end path, not the
+    // API server's translation the gate switches; the steps with a stand-in kubelet above are what
+    // asserts that, and a counter-proof on nodes cannot show more.
+    if (ctx.expectFeatureOn === 'PortForwardWebsockets') {
+      ctx.skip('counter-proof of the node part: a kubelet serves WebSocket port-forward itself (the API server proxies it to the kubelet, seen on v1.37.2), so switching off the API server\'s translation changes nothing a node step can see; the stand-in-kubelet steps (local provider) are the counter-proof');
+    }
 
     await ctx.step('node: agnhost netexec serves HTTP in a pod', async () => {
       await ctx.create<V1Pod>({
@@ -238,7 +246,7 @@ export default defineScenario({
       );
     });
 
-    await ctx.featureStep('node: an HTTP exchange through the WebSocket tunnel (ws + SPDY streams)', async () => {
+    await ctx.step('node: an HTTP exchange through the WebSocket tunnel (ws + SPDY streams)', async () => {
       const msg = `kindlab-${randomBytes(6).toString('hex')}`;
       const ws = await openWebSocket(ctx, portForwardPath(ctx.namespace, 'echo'), [PORT_FORWARD_TUNNEL_PROTOCOL]);
       ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 300)}`);
@@ -252,7 +260,7 @@ export default defineScenario({
       ctx.assert.includes(answer, msg, 'the echoed message came back from the pod');
     });
 
-    await ctx.featureStep('node: kubectl port-forward goes through the WebSocket tunnel', async () => {
+    await ctx.step('node: kubectl port-forward goes through the WebSocket tunnel', async () => {
       const [open, closed] = [await freePort(), await freePort()];
       const msg = `kubectl-${randomBytes(6).toString('hex')}`;
       // kubectl port-forward runs until the connection to the pod is lost. A connection to the
