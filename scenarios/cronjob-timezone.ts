@@ -69,13 +69,13 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step(`timeZone ${ZONE} is accepted and kept`, async () => {
+    await ctx.featureStep(`timeZone ${ZONE} is accepted and kept`, async () => {
       await ctx.create(cronJob('tz-valid', '0 0 * * *', ZONE));
       const cj = await ctx.get<V1CronJob>({ apiVersion: 'batch/v1', kind: 'CronJob', name: 'tz-valid' });
       ctx.assert.equal(cj.spec?.timeZone, ZONE, 'spec.timeZone read back');
     });
 
-    await ctx.step('invalid zones are rejected with the reason', async () => {
+    await ctx.featureStep('invalid zones are rejected with the reason', async () => {
       await ctx.assert.rejects(ctx.create(cronJob('tz-unknown', '0 0 * * *', 'Foo/Bar')), /unknown time zone Foo\/Bar/);
       await ctx.assert.rejects(
         ctx.create(cronJob('tz-local', '0 0 * * *', 'Local')),
@@ -93,7 +93,7 @@ export default defineScenario({
     const { minute, hour } = wallClock(fireAt, ZONE);
     const schedule = `${minute} ${hour} * * *`;
 
-    await ctx.step(`the controller reads "${schedule}" in ${ZONE}: a Job is created at ${fireAt.toISOString()}`, async () => {
+    await ctx.featureStep(`the controller reads "${schedule}" in ${ZONE}: a Job is created at ${fireAt.toISOString()}`, async () => {
       await ctx.create(cronJob('tz-fires', schedule, ZONE));
       await ctx.create(cronJob('tz-control-utc', schedule, 'Etc/UTC'));
       const cj = await ctx.waitFor<V1CronJob>(

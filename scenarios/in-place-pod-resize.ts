@@ -65,7 +65,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('patch pods/resize: cpu 100m/200m → 150m/300m', async () => {
+    await ctx.featureStep('patch pods/resize: cpu 100m/200m → 150m/300m', async () => {
       const res = await resize(cpuPatch('150m', '300m'));
       ctx.assert.equal(res.exitCode, 0, `kubectl patch --subresource=resize: ${res.stderr}`);
       const p = await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: POD });
@@ -94,7 +94,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('node: the kubelet applies the resize without restarting the container', async () => {
+    await ctx.featureStep('node: the kubelet applies the resize without restarting the container', async () => {
       await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: POD }, (p) => p.status?.phase === 'Running', {
         timeoutSeconds: 120,
         description: `pod ${POD} Running`,

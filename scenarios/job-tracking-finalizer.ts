@@ -65,7 +65,7 @@ export default defineScenario({
       ),
     );
 
-    await ctx.step(`the pod ${state.enabled ? 'carries' : 'does not carry'} the ${FINALIZER} finalizer`, async () => {
+    await ctx.featureStep(`the pod ${state.enabled ? 'carries' : 'does not carry'} the ${FINALIZER} finalizer`, async () => {
       const finalizers = (pod as V1Pod).metadata?.finalizers ?? [];
       ctx.log(`pod ${pod.metadata?.name} finalizers: ${JSON.stringify(finalizers)}`);
       if (state.enabled) {
@@ -111,7 +111,7 @@ export default defineScenario({
     });
 
     if (state.enabled) {
-      await ctx.step(`once counted, the controller removes ${FINALIZER} from the pod`, async () => {
+      await ctx.featureStep(`once counted, the controller removes ${FINALIZER} from the pod`, async () => {
         await ctx.eventually(
           async () => {
             const p = (await ctx.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: ctx.namespace })) as V1Pod;

@@ -31,7 +31,7 @@ export default defineScenario({
       return nodes[0]!.metadata!.name!;
     });
 
-    await ctx.step(`query the kubelet log of ${node}`, async () => {
+    await ctx.featureStep(`query the kubelet log of ${node}`, async () => {
       const res = await apiRequest(ctx, {
         method: 'GET',
         path: `/api/v1/nodes/${encodeURIComponent(node)}/proxy/logs/?query=kubelet&tailLines=20`,
@@ -50,7 +50,7 @@ export default defineScenario({
       ctx.log(`${lines.length} lines, last: ${lines[lines.length - 1]!.slice(0, 200)}`);
     });
 
-    await ctx.step('tailLines bounds what the query returns (3 lines of a longer log)', async () => {
+    await ctx.featureStep('tailLines bounds what the query returns (3 lines of a longer log)', async () => {
       const res = await apiRequest(ctx, { method: 'GET', path: `/api/v1/nodes/${encodeURIComponent(node)}/proxy/logs/?query=kubelet&tailLines=3`, headers: { Accept: '*/*' } });
       ctx.assert.equal(res.status, 200, `HTTP ${res.status}: ${res.body.slice(0, 300)}`);
       const lines = res.body.split('\n').filter((l) => l.trim() !== '');

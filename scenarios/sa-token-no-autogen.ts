@@ -56,7 +56,7 @@ export default defineScenario({
     );
 
     if (noAutogen.enabled) {
-      await ctx.step('no token Secret is generated for it', async () => {
+      await ctx.featureStep('no token Secret is generated for it', async () => {
         // The tokens controller reacts within milliseconds; 10 s is generous.
         await sleep(10_000, ctx.signal);
         const secrets = await tokenSecretsFor(SA);

@@ -94,7 +94,7 @@ export default defineScenario({
       return;
     }
 
-    await ctx.step('hostUsers: false with hostNetwork is rejected', async () => {
+    await ctx.featureStep('hostUsers: false with hostNetwork is rejected', async () => {
       await ctx.assert.rejects(ctx.create(pod('userns-hostnet', false, { hostNetwork: true })), HOST_NETWORK_REJECTION);
     });
 
@@ -108,7 +108,7 @@ export default defineScenario({
       return res.stdout.trim();
     };
 
-    await ctx.step('hostUsers: false: UID 0 in the pod is an unprivileged host UID', async () => {
+    await ctx.featureStep('hostUsers: false: UID 0 in the pod is an unprivileged host UID', async () => {
       await ctx.create(pod('userns', false));
       const map = await uidMap('userns');
       ctx.log(`userns uid_map: ${map}`);

@@ -1,6 +1,6 @@
 // The scenario catalogue as data: every file loads, ids are the fixed catalogue, and each declaration
 // is well-formed (semver range, needs, gates, files referenced by flags). Runs no cluster.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
@@ -117,5 +117,14 @@ describe('scenario catalogue', () => {
     for (const id of ['grpc-probe', 'statefulset-max-unavailable', 'sidecar-containers', 'in-place-pod-resize', 'exec-websockets', 'portforward-websockets']) {
       expect(needs[id], `${id} has an API part and runs its node part only where pods run`).toBe('api');
     }
+  });
+
+  it('marks, in every scenario whose feature has a gate, the steps that assert it (a counter-proof must fail in one)', async () => {
+    const unmarked: string[] = [];
+    for (const { file, scenario } of await load()) {
+      if (!featureGateOf(scenario) || scenario.counterProof?.notPossible) continue;
+      if (!/ctx\.featureStep\(/.test(readFileSync(join(dir, file), 'utf8'))) unmarked.push(scenario.id);
+    }
+    expect(unmarked).toEqual([]);
   });
 });
