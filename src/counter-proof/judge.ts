@@ -21,8 +21,8 @@ function verdictOf(variant: ScenarioResult, of: NonNullable<Scenario['counterPro
   if (variant.status === 'failed') {
     const step = variant.steps.find((st) => st.name === variant.failedStep && st.status === 'failed');
     if (step?.assertsFeature) return { verdict: 'counter-proved', how, detail: `failed in "${step.name}": ${firstLine(variant.message)}` };
-    const where2 = variant.failedStep ? `in step "${variant.failedStep}", which does not assert the feature` : 'outside any step';
-    return { verdict: 'inconclusive', how, detail: `failed ${where2} (mark the steps that do: ctx.featureStep(name, fn)): ${firstLine(variant.message)}` };
+    const place = variant.failedStep ? `in step "${variant.failedStep}", which does not assert the feature` : 'outside any step';
+    return { verdict: 'inconclusive', how, detail: `failed ${place} (mark the steps that do: ctx.featureStep(name, fn)): ${firstLine(variant.message)}` };
   }
   return { verdict: 'inconclusive', how, detail: `${variant.status}${variant.message ? `: ${firstLine(variant.message)}` : ''}` };
 }

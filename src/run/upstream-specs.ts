@@ -32,7 +32,7 @@ export async function targetTestBinary(app: AppEnv, resolved: ResolvedTarget, us
     const built = await builtTestBinaries(src, { runner: app.runner, store: app.store, signal: app.signal });
     if (built || use === 'look up') return fromRef(src.ref, built?.binDir ?? join(app.store.paths.root, 'test-binaries', '<commit>', 'bin'), built?.gitVersion ?? src.ref);
   }
-  const built = await buildTestBinaries(src, { runner: app.runner, store: app.store, phases: phasesOf(app), signal: app.signal, env: app.env });
+  const built = await buildTestBinaries(src, { runner: app.runner, store: app.store, phases: phasesOf(app), signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
   return fromRef(src.ref, built.binDir, built.gitVersion);
 }
 

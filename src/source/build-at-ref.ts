@@ -4,6 +4,7 @@
 // build (src/source/go-build.ts). The local provider's components and the upstream test binaries
 // are two uses of it; a node image has its own (it ends in kind, not in a folder of binaries).
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { StateStore } from '../state/store.js';
@@ -30,6 +31,8 @@ export interface RefBuildDeps {
   phases: Phases;
   signal?: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** --dry-run: the runner prints the checkout and compile commands; nothing is locked, made or recorded. */
+  dryRun?: boolean;
 }
 
 export interface RefBuildResult {
@@ -59,9 +62,16 @@ export async function buildAtRef(req: BuildRequest, what: RefBuild, deps: RefBui
   const src = await phases.run('resolve ref', () => resolveSource(req, git));
   const gitVersion = kubeGitVersion(src.describe) ?? 'v0.0.0-kindlab';
   phases.note(`${req.ref} → ${src.commit.slice(0, 12)} (${src.describe}), binaries report ${gitVersion}`);
-  store.ensure();
   const binDir = join(store.paths.root, what.kind, src.key, 'bin');
   const base = { binDir, commit: src.commit, describe: src.describe, gitVersion };
+  if (deps.dryRun) {
+    const worktree = join(store.paths.worktrees, `${what.kind}-${src.key}`);
+    await git.addWorktree(worktree, src.commit);
+    const ldflags = versionLdflags({ gitVersion, gitCommit: src.commit, treeState: src.patch ? 'dirty' : 'clean', buildDate: '<now>' }).join(' ');
+    await what.compile({ tree: worktree, binDir, ldflags: `-s -w ${ldflags}`, tmpDir: tmpdir(), logFile: join(store.paths.logs, `${what.kind}.log`), toolchain: 'the tree\'s Go' }, deps);
+    return { ...base, cacheHit: false };
+  }
+  store.ensure();
 
   // A concurrent build of the same commit waits, then hits the cache.
   return withLock(join(store.paths.root, 'locks', `${what.kind}-${src.key}.lock`), async () => {

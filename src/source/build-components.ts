@@ -32,7 +32,7 @@ export async function buildComponents(req: ComponentsRequest, deps: RefBuildDeps
   // etcd first: a missing one must not cost a checkout and a Go build
   const etcd = await findEtcd(req, deps.env);
   const built = await buildAtRef(req, CONTROL_PLANE, deps);
-  linkEtcd(etcd, built.binDir);
+  if (!deps.dryRun) linkEtcd(etcd, built.binDir);
   return { ...built, etcd };
 }
 

@@ -33,12 +33,11 @@ export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<Bui
   if (req.components && req.testBinaries) throw new UsageError('give --components or --test-binaries, not both (each is its own build)');
   if (req.testBinaries) {
     if (req.etcd) throw new UsageError('--etcd only applies with --components');
-    const result = await buildTestBinaries({ kubeRoot, ref: req.ref, force: req.force }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
+    const result = await buildTestBinaries({ kubeRoot, ref: req.ref, force: req.force }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
     return { kind: 'test-binaries', binDir: result.binDir, result };
   }
   if (req.components) {
-    if (app.dryRun) throw new UsageError('--dry-run is not supported with --components yet');
-    const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env });
+    const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
     return { kind: 'components', binDir: result.binDir, result };
   }
   if (req.etcd) throw new UsageError('--etcd only applies with --components');

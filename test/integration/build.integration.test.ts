@@ -132,6 +132,20 @@ d('kindlab build --builder source against real git and docker (substitute kind f
     expect(existsSync(join(home, 'worktrees'))).toBe(false);
   });
 
+  it('--test-binaries and --components print their checkout and go commands on --dry-run, and make, lock or record nothing', () => {
+    const { home, repo, env } = setup();
+    const t = kindlab(['build', '--test-binaries', 'v1.33.0', '--kube-root', repo.dir, '--dry-run'], env);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/\+ git -C .* worktree add --detach --force .*worktrees\/test-binaries-[0-9a-f]{40} [0-9a-f]{40}/);
+    expect(t.stdout).toMatch(/\+ \(cd .*test-binaries-[0-9a-f]{40} && go test -c -trimpath -tags selinux,notest -ldflags .* -o .*\/test-binaries\/[0-9a-f]{40}\/bin\/e2e\.test \.\/test\/e2e\)/);
+    const etcd = join(home, 'etcd');
+    writeFileSync(etcd, '');
+    const c = kindlab(['build', '--components', 'v1.33.0', '--kube-root', repo.dir, '--etcd', etcd, '--dry-run'], env);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/\+ \(cd .*components-[0-9a-f]{40} && go build -trimpath .* \.\/cmd\/kube-apiserver \.\/cmd\/kube-controller-manager \.\/cmd\/kube-scheduler\)/);
+    for (const d of ['images', 'worktrees', 'test-binaries', 'components', 'locks']) expect(existsSync(join(home, d)), d).toBe(false);
+  });
+
   it('runs one build per commit: a concurrent build of the same commit waits and hits the cache', async () => {
     const { repo, env, buildCalls } = setup();
     docker('image', 'rm', '-f', 'kindlab/node:v1.33.0-1-g' + repo.commits.two!.slice(0, 14));
