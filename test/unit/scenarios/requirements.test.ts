@@ -130,7 +130,8 @@ const EXPECTED: Record<string, (m: number) => Expected> = {
     [29, { skip: /^KEP-2593 \(multiple cluster CIDRs\) was withdrawn without leaving alpha: Kubernetes 1\.29 removed .*ClusterCIDR API/ }],
   ),
   // §10; singleProcessOOMKill is a KubeletConfiguration field from 1.32.
-  'kubelet-oom-metric': from([24, {}], [32, { kubelet: { singleProcessOOMKill: true } }]),
+  // 1.28–1.31: a cgroup v2 kubelet kills the whole container, and singleProcessOOMKill is 1.32's.
+  'kubelet-oom-metric': from([24, {}], [28, { skip: /^from 1\.28 a cgroup v2 kubelet OOM-kills the whole container/ }], [32, { kubelet: { singleProcessOOMKill: true } }]),
   // No feature gate: the same needs everywhere in range.
   'create-token': from([24, {}]),
   'dynamic-kubelet-config-removed': from([24, {}]),
