@@ -43,9 +43,10 @@ export function isReleaseVersion(version: string): boolean {
  * `v1.37.2-12-gabcdef0` into the gitVersion `v1.37.2-12+abcdef0…`; anything else must be equal.
  */
 export function describeIsVersion(describe: string, version: string): boolean {
-  const d = describe.replace(/^v/, '').replace(/-dirty$/, '');
-  const v = version.replace(/^v/, '').replace(/-dirty$/, '');
-  if (describe.endsWith('-dirty') !== version.endsWith('-dirty')) return false;
+  const dirty = /-dirty(-[0-9a-f]+)?$/;
+  if ((dirty.exec(describe)?.[0] ?? '') !== (dirty.exec(version)?.[0] ?? '')) return false;
+  const d = describe.replace(/^v/, '').replace(dirty, '');
+  const v = version.replace(/^v/, '').replace(dirty, '');
   if (d === v) return true;
   const dm = /^(.+)-(\d+)-g([0-9a-f]{7,40})$/.exec(d);
   const vm = /^(.+)-(\d+)\+([0-9a-f]{7,40})$/.exec(v);

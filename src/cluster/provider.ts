@@ -5,6 +5,8 @@ import type { Logger } from '../util/logger.js';
 import type { StateStore } from '../state/store.js';
 import type { ClusterRecord, ProviderName } from '../state/records.js';
 import type { ClusterProfile } from './profile.js';
+import type { ReloadComponent } from '../reload/components.js';
+import type { Phases } from '../util/phases.js';
 
 export interface ProviderContext {
   runner: ProcessRunner;
@@ -87,4 +89,42 @@ export interface ImageLoader {
 
 export function canLoadImages(p: ClusterProvider): p is ClusterProvider & ImageLoader {
   return typeof (p as Partial<ImageLoader>).loadImages === 'function';
+}
+
+/** The Kubernetes tree a cluster's components were built from, as far as its provider can tell. */
+export interface ClusterSource {
+  commit: string;
+  describe: string;
+  kubeRoot?: string;
+}
+
+/** Binaries built from one tree state for a reload, and the version they report. */
+export interface ReloadPayload {
+  binDir: string;
+  components: readonly ReloadComponent[];
+  version: string;
+}
+
+export interface ReloadedComponent {
+  component: ReloadComponent;
+  /** Where it runs now (a node, or this machine). */
+  where: string;
+  /** The version it serves now, as read back from the cluster. */
+  version: string;
+  seconds: number;
+}
+
+/** Providers that can put other builds of the Kubernetes components into a running cluster. */
+export interface ComponentReloader {
+  clusterSource(rec: ClusterRecord, ctx: ProviderContext): Promise<ClusterSource | undefined>;
+  /**
+   * Replaces each component, waits until it is healthy and serves `payload.version`, and says so
+   * through `onReplaced` as each lands (the record's truth if the run is cut off). A component that
+   * does not come back is put back as it was before the error is thrown.
+   */
+  reloadComponents(rec: ClusterRecord, payload: ReloadPayload, ctx: ProviderContext & { phases: Phases; onReplaced: (r: ReloadedComponent) => void }): Promise<ReloadedComponent[]>;
+}
+
+export function canReloadComponents(p: ClusterProvider): p is ClusterProvider & ComponentReloader {
+  return typeof (p as Partial<ComponentReloader>).reloadComponents === 'function';
 }

@@ -1,7 +1,7 @@
 // Typed wrappers around the docker CLI calls kindlab needs (daemon check, images, labels).
 import { EnvironmentError, ProcessError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
-import { KIND_CLUSTER_LABEL } from './labels.js';
+import { KIND_CLUSTER_LABEL, KIND_ROLE_LABEL } from './labels.js';
 
 export interface ImageInfo {
   id: string;
@@ -11,6 +11,8 @@ export interface ImageInfo {
 export interface NodeContainer {
   name: string;
   cluster: string;
+  /** kind's role label: control-plane, worker (external-load-balancer for HA clusters). */
+  role: string;
   /** Host paths mounted into the container (kindlab marks its clusters with a mount from its state folder). */
   mountSources: string[];
 }
@@ -145,15 +147,15 @@ export class Docker {
     if (names.length === 0) return [];
     const inspect = await this.runner.run(
       this.binary,
-      ['inspect', '--format', `{{.Name}}\t{{index .Config.Labels "${KIND_CLUSTER_LABEL}"}}\t{{range .Mounts}}{{.Source}};{{end}}`, ...names],
+      ['inspect', '--format', `{{.Name}}\t{{index .Config.Labels "${KIND_CLUSTER_LABEL}"}}\t{{range .Mounts}}{{.Source}};{{end}}\t{{index .Config.Labels "${KIND_ROLE_LABEL}"}}`, ...names],
       { signal: this.signal, allowFailure: true },
     );
     return inspect.stdout
       .split('\n')
       .filter(Boolean)
       .map((l) => {
-        const [name = '', cluster = '', mounts = ''] = l.split('\t');
-        return { name: name.replace(/^\//, ''), cluster, mountSources: mounts.split(';').filter(Boolean) };
+        const [name = '', cluster = '', mounts = '', role = ''] = l.split('\t');
+        return { name: name.replace(/^\//, ''), cluster, role, mountSources: mounts.split(';').filter(Boolean) };
       });
   }
 

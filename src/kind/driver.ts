@@ -69,8 +69,9 @@ export class Kind {
     await this.runner.run(this.binary, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig], { logFile });
   }
 
-  async loadImages(cluster: string, images: string[], logFile?: string): Promise<void> {
-    await this.runner.run(this.binary, ['load', 'docker-image', '--name', cluster, ...images], { signal: this.signal, logFile });
+  async loadImages(cluster: string, images: string[], logFile?: string, nodes?: readonly string[]): Promise<void> {
+    const only = nodes?.length ? ['--nodes', nodes.join(',')] : [];
+    await this.runner.run(this.binary, ['load', 'docker-image', '--name', cluster, ...only, ...images], { signal: this.signal, logFile });
   }
 
   async clusters(): Promise<string[]> {

@@ -3,6 +3,7 @@
 // the control-plane images, and writes the server tarball `kind build node-image --type file`
 // reads. kind then assembles the node image itself.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { withComponentImage } from './component-image.js';
 import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
 import type { ProcessRunner } from '../exec/runner.js';
@@ -74,34 +75,7 @@ export async function buildServerTarball(i: GoBuildInput, deps: GoBuildDeps): Pr
   return tarball;
 }
 
-/**
- * One component image as `docker save` writes it, tagged with the reference kubeadm will look
- * for. The API server, controller manager and scheduler are static binaries on an empty root;
- * kube-proxy runs iptables/nft, so it sits on `kubeProxyBase`. Tagging goes through the local
- * daemon: a tag the user already had for that reference is put back afterwards.
- */
+/** One component image as `docker save` writes it, tagged with the reference kubeadm will look for. */
 async function packImage(c: ImageComponent, ref: string, binary: string, out: string, i: GoBuildInput, docker: Docker, runner: ProcessRunner, signal?: AbortSignal): Promise<void> {
-  const before = await docker.imageInfo(ref);
-  try {
-    if (c === 'kube-proxy') {
-      await docker.deriveImage(i.kubeProxyBase, ref, { files: [{ from: binary, to: '/usr/local/bin/kube-proxy' }], changes: ['ENTRYPOINT []', 'CMD []'] });
-    } else {
-      const rootfs = join(i.workDir, `rootfs-${c}`);
-      mkdirSync(join(rootfs, 'usr/local/bin'), { recursive: true });
-      mkdirSync(join(rootfs, 'etc'), { recursive: true });
-      mkdirSync(join(rootfs, 'tmp'), { recursive: true, mode: 0o1777 });
-      copyFileSync(binary, join(rootfs, 'usr/local/bin', c));
-      writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n');
-      const layer = join(i.workDir, `rootfs-${c}.tar`);
-      const tar = await import('tar');
-      await tar.c({ file: layer, cwd: rootfs, portable: true }, ['usr', 'etc', 'tmp']);
-      await runner.run('docker', ['import', '--change', 'ENV PATH=/usr/local/bin:/usr/bin:/bin', layer, ref], { signal });
-      rmSync(rootfs, { recursive: true, force: true });
-      rmSync(layer, { force: true });
-    }
-    await docker.saveImage(ref, out);
-  } finally {
-    await docker.removeImage(ref);
-    if (before) await runner.run('docker', ['tag', before.id, ref], { allowFailure: true });
-  }
+  await withComponentImage({ component: c, ref, binary, workDir: i.workDir, kubeProxyBase: i.kubeProxyBase }, { docker, runner, signal }, () => docker.saveImage(ref, out));
 }

@@ -6,14 +6,16 @@
  * v1.33.0               → v1.33.0
  * v1.33.0-5-gabc…       → v1.33.0-5+abc…
  * v1.34.0-rc.1-5-gabc…  → v1.34.0-rc.1.5+abc…
- * …-dirty-<hash>        → the same with "-dirty" (kindlab's patch hash is not part of it)
+ * …-dirty-<hash>        → the same with "-dirty-<hash>": the hash of the uncommitted changes
+ *                         tells two builds of one edited tree apart (upstream's make says only
+ *                         "-dirty"); `kindlab reload` reports it and waits for it
  */
 export function kubeGitVersion(describe: string): string | undefined {
   let d = describe;
   let dirty = '';
   const dm = /-dirty(-[0-9a-f]+)?$/.exec(d);
   if (dm) {
-    dirty = '-dirty';
+    dirty = dm[0];
     d = d.slice(0, dm.index);
   }
   if (!/^v\d+\.\d+\.\d+/.test(d)) return undefined;

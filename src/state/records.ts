@@ -38,7 +38,7 @@ export interface ClusterRecord {
   };
 }
 
-export type ImageKind = 'node-image' | 'components' | 'test-binaries';
+export type ImageKind = 'node-image' | 'components' | 'test-binaries' | 'reload-binaries';
 
 export interface ImageRecord {
   kind: ImageKind;

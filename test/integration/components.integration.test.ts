@@ -50,7 +50,7 @@ describe.skipIf(!goOk)('kindlab build --components on a miniature checkout', () 
     expect(JSON.parse(again.stdout)).toMatchObject({ cacheHit: true, binDir: out.binDir });
   }, 240_000);
 
-  it('stamps the distance to the tag like Kubernetes does, and -dirty for uncommitted changes', () => {
+  it('stamps the distance to the tag like Kubernetes does, and -dirty-<hash of the changes> for uncommitted changes (two edits of one tree report two versions)', () => {
     const repo = miniature();
     writeFileSync(join(repo.dir, 'EXTRA'), 'x');
     gitOut(repo.dir, 'add', 'EXTRA');
@@ -60,7 +60,7 @@ describe.skipIf(!goOk)('kindlab build --components on a miniature checkout', () 
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     const v = spawnSync(join(out.binDir, 'kube-scheduler'), [], { encoding: 'utf8' }).stdout.trim();
-    expect(v).toMatch(/^Kubernetes v1\.37\.0-rc\.1\.1\+[0-9a-f]{14}-dirty$/);
+    expect(v).toMatch(/^Kubernetes v1\.37\.0-rc\.1\.1\+[0-9a-f]{14}-dirty-[0-9a-f]{8}$/);
   }, 240_000);
 
   it('says where to get etcd when there is none', () => {

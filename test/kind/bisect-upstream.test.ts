@@ -53,8 +53,9 @@ d('kindlab bisect judged by an upstream spec', () => {
     expect(r.stdout).toMatch(/there: .*should type check validation expressions.*test\/e2e\/apimachinery\/validatingadmissionpolicy\.go:\d+/);
     // each commit's specs ran from that commit's own e2e.test (built from its worktree now, or a
     // cache hit of an earlier run: the fixed dates keep the SHAs, and the kind tier's home is kept)
-    for (const commit of [head, culprit]) expect(r.stdout).toContain(`/test-binaries/${commit}/bin/e2e.test`);
-    expect(`${r.stdout}\n${r.stderr}`).toMatch(/go test -c \.\/test\/e2e with go1\.\d+|cache hit: e2e\.test, ginkgo, kubectl of this commit/);
+    const output = `${r.stdout}\n${r.stderr}`;
+    for (const commit of [head, culprit]) expect(output).toContain(`/test-binaries/${commit}/bin/e2e.test`);
+    expect(output).toMatch(/go test -c \.\/test\/e2e with go1\.\d+|cache hit: e2e\.test, ginkgo, kubectl of this commit/);
     const result = JSON.parse(readFileSync(json, 'utf8')) as { steps: Array<{ commit: string; status: string; verdict: string; specs?: number; buildSeconds: number }>; answer: { commit: string } };
     expect(result.answer.commit).toBe(culprit);
     expect(result.steps.map((s) => [s.commit, s.status, s.verdict, s.specs])).toEqual([

@@ -6,7 +6,8 @@ import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext } from '../provider.js';
+import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadedComponent } from '../provider.js';
+import { kindClusterSource, reloadKindCluster } from './reload/reload.js';
 import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
 import { preflightStep } from './steps/preflight.js';
@@ -22,7 +23,7 @@ const STEPS: Step[] = [
   { name: 'load scenario images', run: loadImagesStep },
 ];
 
-export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader, KubeconfigExporter {
+export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader, KubeconfigExporter, ComponentReloader {
   readonly name = kindDescriptor.name;
 
   async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
@@ -132,6 +133,15 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
       common = common ? new Set([...common].filter((t) => tags.has(t))) : tags;
     }
     return [...(common ?? [])].sort();
+  }
+
+  async clusterSource(rec: ClusterRecord, ctx: ProviderContext): Promise<ClusterSource | undefined> {
+    return kindClusterSource(rec, ctx);
+  }
+
+  /** Replaces components in the running cluster (src/cluster/kind/reload/). */
+  reloadComponents(rec: ClusterRecord, payload: Parameters<ComponentReloader['reloadComponents']>[1], ctx: Parameters<ComponentReloader['reloadComponents']>[2]): Promise<ReloadedComponent[]> {
+    return reloadKindCluster(rec, payload, ctx);
   }
 
   /** 'ours' = nodes exist with kindlab's mark, 'absent' = no nodes, 'foreign' = nodes without it. */

@@ -25,6 +25,10 @@ describe('describeIsVersion', () => {
     ['v1.37.2-12-gabcdef0', 'v1.37.2', false],
     ['v1.37.2-dirty', 'v1.37.2', false],
     ['v1.37.2-12-gabcdef0-dirty', 'v1.37.2-12+abcdef0123456-dirty', true],
+    ['v1.37.2-dirty-0a1b2c3d', 'v1.37.2-dirty-0a1b2c3d', true],
+    ['v1.37.2-dirty-0a1b2c3d', 'v1.37.2-dirty-0a1b2c3e', false],
+    ['v1.37.2-12-gabcdef0-dirty-0a1b2c3d', 'v1.37.2-12+abcdef0123456-dirty-0a1b2c3d', true],
+    ['v1.37.2-dirty-0a1b2c3d', 'v1.37.2-dirty', false],
   ])('%s runs %s: %s', (d, v, want) => {
     expect(describeIsVersion(d, v)).toBe(want);
   });

@@ -6,8 +6,8 @@ describe('kubeGitVersion', () => {
     ['v1.33.0', 'v1.33.0'],
     ['v1.33.0-5-gabcdef01234567', 'v1.33.0-5+abcdef01234567'],
     ['v1.34.0-rc.1-5-gabcdef01234567', 'v1.34.0-rc.1.5+abcdef01234567'],
-    ['v1.34.0-rc.1-5-gabcdef01234567-dirty-0a1b2c3d', 'v1.34.0-rc.1.5+abcdef01234567-dirty'],
-    ['v1.33.0-dirty-0a1b2c3d', 'v1.33.0-dirty'],
+    ['v1.34.0-rc.1-5-gabcdef01234567-dirty-0a1b2c3d', 'v1.34.0-rc.1.5+abcdef01234567-dirty-0a1b2c3d'],
+    ['v1.33.0-dirty-0a1b2c3d', 'v1.33.0-dirty-0a1b2c3d'],
   ])('%s → %s', (describe, want) => {
     expect(kubeGitVersion(describe)).toBe(want);
   });

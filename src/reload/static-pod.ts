@@ -1,0 +1,29 @@
+// Pure: a kubeadm static pod manifest pointed at another image, and the reference kubeadm gives a
+// component image of a version (its tag rule: "+" is not allowed in a tag and becomes "_").
+import { parseDocument } from 'yaml';
+
+/** The image reference of `component` at `version`, in the repository the manifest uses now. */
+export function componentImage(currentImage: string, version: string): string {
+  const repo = currentImage.includes('@') ? currentImage.slice(0, currentImage.indexOf('@')) : currentImage.replace(/:[^/:]+$/, '');
+  return `${repo}:${version.replace(/\+/g, '_')}`;
+}
+
+/** The image of the manifest's one container (kubeadm writes one per static pod). */
+export function manifestImage(manifest: string): string {
+  const doc = parseDocument(manifest);
+  const image = doc.getIn(['spec', 'containers', 0, 'image']);
+  if (typeof image !== 'string') throw new Error('static pod manifest without spec.containers[0].image');
+  return image;
+}
+
+/**
+ * The same manifest with another image: the kubelet restarts a static pod only when its manifest
+ * changes, and a new image reference is that change. Everything else (flags, mounts, probes) is kept.
+ */
+export function withImage(manifest: string, image: string): string {
+  const doc = parseDocument(manifest);
+  manifestImage(manifest);
+  doc.setIn(['spec', 'containers', 0, 'image'], image);
+  // kubeadm writes sequences unindented; so does this, so a diff of the two shows only the image
+  return doc.toString({ indentSeq: false });
+}
