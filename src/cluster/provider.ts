@@ -114,6 +114,9 @@ export interface ReloadedComponent {
   seconds: number;
 }
 
+/** What a reload is given beside the provider context: where progress goes, and each landing as it happens. */
+export type ReloadContext = ProviderContext & { phases: Phases; onReplaced: (r: ReloadedComponent) => void };
+
 /** Providers that can put other builds of the Kubernetes components into a running cluster. */
 export interface ComponentReloader {
   clusterSource(rec: ClusterRecord, ctx: ProviderContext): Promise<ClusterSource | undefined>;
@@ -122,7 +125,7 @@ export interface ComponentReloader {
    * through `onReplaced` as each lands (the record's truth if the run is cut off). A component that
    * does not come back is put back as it was before the error is thrown.
    */
-  reloadComponents(rec: ClusterRecord, payload: ReloadPayload, ctx: ProviderContext & { phases: Phases; onReplaced: (r: ReloadedComponent) => void }): Promise<ReloadedComponent[]>;
+  reloadComponents(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]>;
 }
 
 export function canReloadComponents(p: ClusterProvider): p is ClusterProvider & ComponentReloader {

@@ -10,7 +10,10 @@ export function componentImage(currentImage: string, version: string): string {
 
 /** The image of the manifest's one container (kubeadm writes one per static pod). */
 export function manifestImage(manifest: string): string {
-  const doc = parseDocument(manifest);
+  return imageOf(parseDocument(manifest));
+}
+
+function imageOf(doc: ReturnType<typeof parseDocument>): string {
   const image = doc.getIn(['spec', 'containers', 0, 'image']);
   if (typeof image !== 'string') throw new Error('static pod manifest without spec.containers[0].image');
   return image;
@@ -22,7 +25,7 @@ export function manifestImage(manifest: string): string {
  */
 export function withImage(manifest: string, image: string): string {
   const doc = parseDocument(manifest);
-  manifestImage(manifest);
+  imageOf(doc);
   doc.setIn(['spec', 'containers', 0, 'image'], image);
   // kubeadm writes sequences unindented; so does this, so a diff of the two shows only the image
   return doc.toString({ indentSeq: false });

@@ -6,7 +6,7 @@ import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadedComponent } from '../provider.js';
+import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload } from '../provider.js';
 import { kindClusterSource, reloadKindCluster } from './reload/reload.js';
 import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
@@ -140,7 +140,7 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
   }
 
   /** Replaces components in the running cluster (src/cluster/kind/reload/). */
-  reloadComponents(rec: ClusterRecord, payload: Parameters<ComponentReloader['reloadComponents']>[1], ctx: Parameters<ComponentReloader['reloadComponents']>[2]): Promise<ReloadedComponent[]> {
+  reloadComponents(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]> {
     return reloadKindCluster(rec, payload, ctx);
   }
 

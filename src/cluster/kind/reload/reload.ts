@@ -12,15 +12,13 @@ import { Kind } from '../../../kind/driver.js';
 import { componentImage } from '../../../reload/static-pod.js';
 import { withComponentImage } from '../../../source/component-image.js';
 import type { ClusterRecord } from '../../../state/records.js';
-import type { ClusterSource, ComponentReloader, ReloadedComponent } from '../../provider.js';
+import type { ClusterSource, ReloadContext, ReloadedComponent, ReloadPayload } from '../../provider.js';
 import { replaceKubelet } from './kubelet.js';
 import { nodeKubectl, nodeRunner } from './node-shell.js';
 import { currentImage, replaceStaticPod } from './static-pod.js';
 
-type ReloadCtx = Parameters<ComponentReloader['reloadComponents']>[2];
-
 /** What the cluster's node image was built from (kindlab's labels on it). */
-export async function kindClusterSource(rec: ClusterRecord, ctx: Pick<ReloadCtx, 'runner' | 'signal'>): Promise<ClusterSource | undefined> {
+export async function kindClusterSource(rec: ClusterRecord, ctx: Pick<ReloadContext, 'runner' | 'signal'>): Promise<ClusterSource | undefined> {
   if (!rec.image) return undefined;
   const info = await new Docker(ctx.runner, ctx.signal).imageInfo(rec.image);
   const commit = info?.labels[LABEL_COMMIT];
@@ -29,7 +27,7 @@ export async function kindClusterSource(rec: ClusterRecord, ctx: Pick<ReloadCtx,
   return { commit, describe, kubeRoot: info?.labels[LABEL_KUBE_ROOT] };
 }
 
-export async function reloadKindCluster(rec: ClusterRecord, payload: Parameters<ComponentReloader['reloadComponents']>[1], ctx: ReloadCtx): Promise<ReloadedComponent[]> {
+export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]> {
   const docker = new Docker(ctx.runner, ctx.signal);
   const nodes = (await docker.kindNodes()).filter((n) => n.cluster === rec.name);
   const controlPlanes = nodes.filter((n) => n.role === 'control-plane').map((n) => n.name).sort();
