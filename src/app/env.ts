@@ -40,7 +40,12 @@ const READ_ONLY: Record<string, (args: readonly string[]) => boolean> = {
     const sub = a[0] === '-C' ? a[2] : a[0];
     return ['rev-parse', 'describe', 'status', 'diff', 'show', 'log', 'cat-file'].includes(sub ?? '');
   },
-  docker: (a) => ['info', 'inspect', 'ps'].includes(a[0] ?? '') || (a[0] === 'image' && (a[1] === 'inspect' || a[1] === 'ls')),
+  docker: (a) =>
+    ['info', 'inspect', 'ps'].includes(a[0] ?? '') ||
+    (a[0] === 'image' && (a[1] === 'inspect' || a[1] === 'ls')) ||
+    // reading a node: a file (`cat`) or the API (`kubectl … get`), as a reload plans its work
+    (a[0] === 'exec' && (a[2] === 'cat' || (a[2] === 'kubectl' && a.includes('get')))),
+  go: (a) => a[0] === 'list' || a[0] === 'env' || a[0] === 'version',
   kind: (a) => a[0] === 'version' || (a[0] === 'get' && a[1] === 'clusters') || (a[0] === 'build' && a.includes('--help')),
 };
 

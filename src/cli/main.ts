@@ -3,9 +3,10 @@
 // runs (all of them only when the name is unknown, for its suggestion), and that command's module
 // is the only one imported.
 import { packageInfo } from '../util/package-info.js';
-import { ExitCode, isKindlabError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
 import { createContext, realIO, type CliIO } from './context.js';
+import { reportError } from './report-error.js';
 import { COMMANDS, findCommand, type Handler, type RunWrapper } from './registry.js';
 
 export interface RunCliOptions {
@@ -83,28 +84,6 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
 function commanderExit(e: { code: string }): number {
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
   return ExitCode.usage; // commander already printed the message
-}
-
-function reportError(e: unknown, io: CliIO, verbose: boolean): number {
-  if (isKindlabError(e)) {
-    io.stderr(`error: ${e.message}\n`);
-    if (e.detail) io.stderr(`${indent(e.detail)}\n`);
-    if ('logFile' in e && typeof e.logFile === 'string') io.stderr(`full log: ${e.logFile}\n`);
-    if (e.hint) io.stderr(`hint: ${e.hint}\n`);
-    if (verbose && e.stack) io.stderr(`${e.stack}\n`);
-    return e.exitCode;
-  }
-  const err = e instanceof Error ? e : new Error(String(e));
-  io.stderr(`error: ${err.message}\n`);
-  if (verbose && err.stack) io.stderr(`${err.stack}\n`);
-  return ExitCode.failed;
-}
-
-function indent(s: string): string {
-  return s
-    .split('\n')
-    .map((l) => `  | ${l}`)
-    .join('\n');
 }
 
 function readVersion(): string {

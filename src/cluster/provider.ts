@@ -115,7 +115,12 @@ export interface ReloadedComponent {
 }
 
 /** What a reload is given beside the provider context: where progress goes, and each landing as it happens. */
-export type ReloadContext = ProviderContext & { phases: Phases; onReplaced: (r: ReloadedComponent) => void };
+export type ReloadContext = ProviderContext & {
+  phases: Phases;
+  /** Before a component is touched: if the run is cut off now, that one may run either build. */
+  onReplacing: (component: ReloadComponent, where: string) => void;
+  onReplaced: (r: ReloadedComponent) => void;
+};
 
 /** Providers that can put other builds of the Kubernetes components into a running cluster. */
 export interface ComponentReloader {

@@ -43,6 +43,8 @@ export interface RefBuildResult {
   gitVersion: string;
   cacheHit: boolean;
   logFile?: string;
+  /** The uncommitted changes built with `commit` (HEAD of a dirty tree). */
+  patch?: string;
 }
 
 const LOCK_TIMEOUT_MS = 3 * 60 * 60 * 1000;
@@ -63,7 +65,7 @@ export async function buildAtRef(req: BuildRequest, what: RefBuild, deps: RefBui
   const gitVersion = kubeGitVersion(src.describe) ?? 'v0.0.0-kindlab';
   phases.note(`${req.ref} → ${src.commit.slice(0, 12)} (${src.describe}), binaries report ${gitVersion}`);
   const binDir = join(store.paths.root, what.kind, src.key, 'bin');
-  const base = { binDir, commit: src.commit, describe: src.describe, gitVersion };
+  const base = { binDir, commit: src.commit, describe: src.describe, gitVersion, patch: src.patch };
   if (deps.dryRun) {
     const worktree = join(store.paths.worktrees, `${what.kind}-${src.key}`);
     await git.addWorktree(worktree, src.commit);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Docker } from '../docker/docker.js';
+import { writeFileAtomic } from '../state/atomic.js';
 import { LABEL_COMMIT, LABEL_DESCRIBE, LABEL_KUBE_ROOT, LABEL_MANAGED } from '../docker/labels.js';
 import { EnvironmentError, ProcessError, UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
@@ -251,6 +252,7 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
       builder,
       baseImage: req.baseImage,
     };
+    if (src.patch) writeFileAtomic(store.imagePatchFile('node-image', src.key), src.patch, 0o600);
     await store.lock(() => store.saveImage(rec));
   }
   return { image: src.image, commit: src.commit, describe: src.describe, cacheHit: false, logFile, seconds };

@@ -38,6 +38,18 @@ export class Git {
     return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   }
 
+  /** Files that differ between two commits. */
+  async changedFiles(from: string, to: string): Promise<string[]> {
+    if (from === to) return [];
+    const r = await this.git(['diff', '--name-only', '--no-renames', from, to]);
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** Whether the repository has the commit (a cluster built elsewhere may name one it lacks). */
+  async hasCommit(commit: string): Promise<boolean> {
+    return (await this.git(['cat-file', '-e', `${commit}^{commit}`], true)).exitCode === 0;
+  }
+
   /** A commit's subject line. */
   async subject(commit: string): Promise<string> {
     return (await this.git(['log', '-1', '--format=%s', commit])).stdout.trim();

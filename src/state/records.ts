@@ -30,12 +30,56 @@ export interface ClusterRecord {
   binDir?: string;
   /** Images kindlab loaded into the nodes (kind). */
   loadedImages?: string[];
+  /**
+   * The tree the cluster's components were last reloaded from (`kindlab reload`); before the first
+   * reload, the node image's labels say what it was built from.
+   */
+  source?: ClusterTree;
+  /** Every reload that changed the cluster, oldest first. */
+  reloads?: ReloadEntry[];
+  /** A reload under way (or cut off: `ownerPid` is gone), and what it has replaced so far. */
+  reloading?: ReloadInProgress;
   local?: {
     binDir: string;
     dataDir: string;
     apiServerUrl: string;
     processes: LocalProcessRecord[];
   };
+}
+
+export interface ClusterTree {
+  commit: string;
+  describe: string;
+  kubeRoot?: string;
+  /** The uncommitted changes built with `commit` (0600, in the cluster's folder). */
+  patchFile?: string;
+}
+
+export interface ReplacedComponent {
+  component: string;
+  where: string;
+  version: string;
+  seconds: number;
+}
+
+export interface ReloadEntry {
+  at: string;
+  from: string;
+  to: string;
+  replaced: ReplacedComponent[];
+  /** Why it stopped: a component that did not come back (put back as it was), or a failed wait. */
+  failed?: string;
+}
+
+export interface ReloadInProgress {
+  ownerPid: number;
+  startedAt: string;
+  from: string;
+  to: string;
+  components: string[];
+  replaced: ReplacedComponent[];
+  /** The component being replaced now: if the run is cut off, it may run either build. */
+  replacing?: { component: string; where: string };
 }
 
 export type ImageKind = 'node-image' | 'components' | 'test-binaries' | 'reload-binaries';

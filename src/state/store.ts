@@ -89,6 +89,15 @@ export class StateStore {
 
   removeImage(kind: ImageKind, commit: string): void {
     rmSync(this.imageFile(kind, commit), { force: true });
+    rmSync(this.imagePatchFile(kind, commit), { force: true });
+  }
+
+  /**
+   * The uncommitted changes a build of a dirty tree was made with, kept beside its record: a
+   * reload of a cluster running that build compares against them.
+   */
+  imagePatchFile(kind: ImageKind, key: string): string {
+    return join(this.paths.images, `${kind}-${key}.patch`);
   }
 }
 

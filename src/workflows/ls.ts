@@ -6,7 +6,7 @@ import { providerContext } from '../app/env.js';
 import type { ClusterRecord, ImageRecord } from '../state/records.js';
 import { pidAlive } from '../util/pid.js';
 
-export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'unknown';
+export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'reloading' | 'reload-interrupted' | 'unknown';
 
 export interface ClusterRow {
   record: ClusterRecord;
@@ -42,6 +42,9 @@ export async function inventory(ctx: AppEnv): Promise<{ clusters: ClusterRow[]; 
     }
     if (!live) return { record, observed: 'unknown' };
     if (!live.has(record.name)) return { record, observed: 'missing', note: 'deleted outside kindlab' };
+    if (record.reloading) return reloadRow(record, record.reloading);
+    const last = record.reloads?.at(-1);
+    if (last) return { record, observed: record.state, note: `runs ${record.source?.describe ?? last.to}${last.failed ? `; the last reload (to ${last.to}) failed: ${last.failed}` : ''}` };
     return { record, observed: record.state };
   });
 
@@ -69,6 +72,18 @@ export async function inventory(ctx: AppEnv): Promise<{ clusters: ClusterRow[]; 
     images.push({ record, observed: (await docker.imageInfo(record.tag)) ? 'present' : 'missing' });
   }
   return { clusters, images, warnings };
+}
+
+/** A reload under way, or one whose process died: what landed, and what may run either build. */
+function reloadRow(record: ClusterRecord, r: NonNullable<ClusterRecord['reloading']>): ClusterRow {
+  const landed = r.replaced.length ? `replaced ${r.replaced.map((x) => `${x.component} on ${x.where}`).join(', ')}` : 'nothing replaced yet';
+  const between = r.replacing ? `; ${r.replacing.component} on ${r.replacing.where} may run either build` : '';
+  if (pidAlive(r.ownerPid)) return { record, observed: 'reloading', note: `${r.from} → ${r.to}: ${landed}${between}` };
+  return {
+    record,
+    observed: 'reload-interrupted',
+    note: `kindlab process ${r.ownerPid} died reloading ${r.from} → ${r.to}: ${landed}${between}; the rest run ${r.from}. kindlab reload --cluster ${record.name} goes on from here; kindlab down ${record.name} removes it`,
+  };
 }
 
 /** Forgets records that no longer match reality; deletes leftovers of interrupted creations. */

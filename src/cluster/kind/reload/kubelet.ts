@@ -19,11 +19,12 @@ export interface KubeletSwap {
   kubectl: (args: readonly string[]) => Promise<{ stdout: string; exitCode: number }>;
 }
 
-export async function replaceKubelet(s: KubeletSwap, ctx: Pick<ProviderContext, 'runner' | 'signal'>): Promise<number> {
+export async function replaceKubelet(s: KubeletSwap, ctx: Pick<ProviderContext, 'runner' | 'signal' | 'dryRun'>): Promise<number> {
   await ctx.runner.run('docker', ['cp', s.binary, `${s.node}:${NEW}`], { signal: ctx.signal });
   await s.run(s.node, ['cp', '-p', KUBELET, PREVIOUS]);
   await s.run(s.node, ['mv', '-f', NEW, KUBELET]);
   await s.run(s.node, ['systemctl', 'restart', 'kubelet']);
+  if (ctx.dryRun) return 0; // the commands were printed; there is nothing to wait for
   const waited = await waitUntil(READY_SECONDS, () => kubeletServes(s, s.version), ctx.signal);
   if (waited.ok) return waited.seconds;
 

@@ -44,17 +44,26 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
   for (const component of payload.components) {
     if (component === 'kubelet') continue;
     const image = componentImage(await currentImage(run, controlPlanes[0]!, component), payload.version);
+    // The same version is the same tree (the version carries the patch hash): a reload cut off
+    // after this component landed on a node goes on with the next node.
+    const pending: string[] = [];
+    for (const node of controlPlanes) if ((await currentImage(run, node, component)) !== image) pending.push(node);
+    if (pending.length === 0) {
+      ctx.phases.note(`${component} already runs ${image}`);
+      continue;
+    }
     const workDir = mkdtempSync(join(tmpdir(), 'kindlab-reload-'));
     try {
-      await ctx.phases.run(`load ${image} into ${controlPlanes.join(', ')}`, () =>
+      await ctx.phases.run(`load ${image} into ${pending.join(', ')}`, () =>
         withComponentImage({ component, ref: image, binary: join(payload.binDir, component), workDir }, { docker, runner: ctx.runner, signal: ctx.signal }, () =>
-          new Kind(ctx.runner, ctx.signal).loadImages(rec.name, [image], undefined, controlPlanes),
+          new Kind(ctx.runner, ctx.signal).loadImages(rec.name, [image], undefined, pending),
         ),
       );
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
-    for (const node of controlPlanes) {
+    for (const node of pending) {
+      ctx.onReplacing(component, node);
       const seconds = await ctx.phases.run(`${component} on ${node}: static pod manifest → ${image}, wait until ready`, () =>
         replaceStaticPod({ node, component, image, version: payload.version, run, kubectl }, ctx),
       );
@@ -63,6 +72,7 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
   }
   if (payload.components.includes('kubelet')) {
     for (const node of [...controlPlanes, ...workers]) {
+      ctx.onReplacing('kubelet', node);
       const seconds = await ctx.phases.run(`kubelet on ${node}: new binary, restart, wait until Ready`, () =>
         replaceKubelet({ node, binary: join(payload.binDir, 'kubelet'), version: payload.version, run, kubectl }, ctx),
       );

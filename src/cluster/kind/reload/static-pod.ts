@@ -28,7 +28,7 @@ export async function currentImage(run: NodeRun, node: string, component: string
   return manifestImage((await run(node, ['cat', manifestPath(component)])).stdout);
 }
 
-export async function replaceStaticPod(s: StaticPodSwap, ctx: Pick<ProviderContext, 'signal'>): Promise<number> {
+export async function replaceStaticPod(s: StaticPodSwap, ctx: Pick<ProviderContext, 'signal' | 'dryRun'>): Promise<number> {
   const before = (await s.run(s.node, ['cat', manifestPath(s.component)])).stdout;
   // The container that runs now: the new one must be another (a mirror pod can show the new
   // spec a moment before the kubelet has replaced the container).
@@ -38,6 +38,7 @@ export async function replaceStaticPod(s: StaticPodSwap, ctx: Pick<ProviderConte
   await s.run(s.node, ['cp', '-p', manifestPath(s.component), previous]);
   await s.run(s.node, ['tee', `${STAGING}/${s.component}.yaml`], { input: withImage(before, s.image) });
   await s.run(s.node, ['mv', '-f', `${STAGING}/${s.component}.yaml`, manifestPath(s.component)]);
+  if (ctx.dryRun) return 0; // the commands were printed; there is nothing to wait for
   const waited = await waitUntil(READY_SECONDS, () => podServes(s, s.image, oldContainer, s.version), ctx.signal);
   if (waited.ok) return waited.seconds;
 

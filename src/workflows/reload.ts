@@ -1,0 +1,206 @@
+// `kindlab reload`: the Kubernetes components of a running kindlab cluster replaced by a build of
+// the cluster's checkout (a ref, or HEAD with uncommitted edits). Only what the change touches is
+// built and replaced (Go's dependency graph, src/reload/); the provider puts each component in and
+// waits until it serves the new version (src/cluster/<name>/reload/). The cluster's record says
+// what it runs, what each reload replaced, and — while one is under way or after one was cut off —
+// what is between builds.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppEnv } from '../app/env.js';
+import { phasesOf, providerContext } from '../app/env.js';
+import { canReloadComponents, type ClusterSource, type ReloadedComponent } from '../cluster/provider.js';
+import { ConflictError, UsageError } from '../errors.js';
+import { buildForReload } from '../reload/build.js';
+import { RELOADABLE, type ReloadComponent } from '../reload/components.js';
+import { componentPackageDirs } from '../reload/dependency-graph.js';
+import { changedFiles } from '../reload/changed-files.js';
+import { dirtyHash, planReload, type ReloadPlan } from '../reload/plan.js';
+import { resolveSource } from '../source/build-image.js';
+import { Git } from '../source/git.js';
+import { chooseKubeRoot, validateKubeRoot } from '../source/kube-root.js';
+import { writeFileAtomic } from '../state/atomic.js';
+import type { ClusterRecord, ClusterTree, ReloadInProgress } from '../state/records.js';
+import { pidAlive } from '../util/pid.js';
+
+export interface ReloadRequest {
+  cluster: string;
+  /** Named on the command line; undefined = those the change touches. */
+  components?: ReloadComponent[];
+  ref: string;
+  kubeRoot?: string;
+}
+
+export interface ReloadOutcome {
+  cluster: string;
+  from: string;
+  to: string;
+  kubeRoot: string;
+  plan: ReloadPlan;
+  /** Set when nothing was replaced, with the reason. */
+  nothing?: string;
+  build?: { seconds: number; cacheHit: boolean; logFile?: string; version: string };
+  replaced: ReloadedComponent[];
+  seconds: number;
+}
+
+export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<ReloadOutcome> {
+  const started = performance.now();
+  const phases = phasesOf(app);
+  const rec = await reloadableCluster(app, req.cluster);
+  const provider = await app.providers.get(rec.provider);
+  if (!canReloadComponents(provider)) {
+    throw new UsageError(`cluster "${rec.name}" runs on the ${rec.provider} provider, which cannot replace components in a running cluster`, {
+      hint: `rebuild and recreate it: kindlab down ${rec.name} && kindlab up --provider ${rec.provider} --ref HEAD`,
+    });
+  }
+  const ctx = providerContext(app);
+  const before: ClusterTree | undefined = rec.source ?? (await provider.clusterSource(rec, ctx));
+  if (!before && !req.components) {
+    throw new UsageError(`kindlab does not know which Kubernetes tree cluster "${rec.name}" was built from (its node image carries no kindlab build labels), so it cannot tell what changed`, {
+      hint: `name the components to replace, e.g. kindlab reload --cluster ${rec.name} kubelet (any of ${RELOADABLE.join(', ')})`,
+    });
+  }
+  const kubeRoot = reloadKubeRoot(app, req, rec, before);
+  validateKubeRoot(kubeRoot);
+  const git = new Git(app.runner, kubeRoot.path, app.signal);
+  const after = await phases.run('resolve ref', () => resolveSource({ kubeRoot, ref: req.ref }, git));
+  if (before && !(await git.hasCommit(before.commit))) {
+    throw new UsageError(`cluster "${rec.name}" runs commit ${before.commit.slice(0, 12)} (${before.describe}), which ${kubeRoot.path} (from ${kubeRoot.from}) does not have`, {
+      hint: 'fetch it into that checkout, or pass --kube-root with the checkout the cluster was built from',
+    });
+  }
+  const beforePatch = before ? baselinePatch(app, before) : { patch: undefined, known: true };
+  if (!req.components && !beforePatch.known) {
+    throw new UsageError(`cluster "${rec.name}" runs ${before!.describe}, a build of uncommitted changes kindlab kept no copy of, so it cannot tell what changed since`, {
+      hint: `name the components to replace this once (e.g. kindlab reload --cluster ${rec.name} kubelet kube-apiserver); later reloads compare against it`,
+    });
+  }
+  const commitDiff = before ? await git.changedFiles(before.commit, after.commit) : [];
+  const beforeState = { commit: before?.commit ?? after.commit, patch: beforePatch.patch };
+  // Nothing differs: no dependency graph to load.
+  const unchanged = changedFiles(commitDiff, beforeState, after).length === 0;
+  let packageDirs: Map<ReloadComponent, Set<string>> | undefined;
+  if (!req.components) {
+    packageDirs = unchanged
+      ? new Map()
+      : await phases.run(`which components the change touches (go list -deps of ${RELOADABLE.join(', ')})`, () =>
+          componentPackageDirs(kubeRoot.path, RELOADABLE, { runner: app.runner, env: app.env, signal: app.signal }),
+        );
+  }
+  const plan = planReload({
+    before: { ...beforeState, describe: before?.describe ?? rec.kubernetesVersion ?? 'unknown', patchKnown: beforePatch.known },
+    after: { commit: after.commit, patch: after.patch, describe: after.describe },
+    commitDiff,
+    named: req.components,
+    packageDirs,
+  });
+  const from = before?.describe ?? rec.kubernetesVersion ?? 'unknown';
+  const outcome = (o: Partial<ReloadOutcome>): ReloadOutcome => ({ cluster: rec.name, from, to: after.describe, kubeRoot: kubeRoot.path, plan, replaced: [], seconds: (performance.now() - started) / 1000, ...o });
+  for (const t of plan.because) phases.note(`${t.component}: ${t.because}`);
+  if (plan.components.length === 0) {
+    return outcome({
+      nothing: plan.changed.length === 0
+        ? `cluster "${rec.name}" already runs ${after.describe}: no file differs`
+        : `none of ${RELOADABLE.join(', ')} is built from the ${plan.changed.length} changed file(s) (${plan.changed.slice(0, 3).join(', ')}${plan.changed.length > 3 ? ', …' : ''}), by Go's dependency graph`,
+    });
+  }
+
+  const buildStarted = performance.now();
+  const built = await buildForReload({ kubeRoot, ref: req.ref }, plan.components, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+  const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile, version: built.gitVersion };
+  const payload = { binDir: built.binDir, components: plan.components, version: built.gitVersion };
+  if (app.dryRun) {
+    const replaced = await provider.reloadComponents(rec, payload, { ...ctx, phases, onReplacing: () => undefined, onReplaced: () => undefined });
+    return outcome({ build, replaced, to: built.describe });
+  }
+
+  const progress: ReloadInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), from, to: built.describe, components: [...plan.components], replaced: [] };
+  const update = (fn: (r: ClusterRecord) => ClusterRecord): Promise<void> =>
+    app.store.lock(() => {
+      const now = app.store.getCluster(rec.name);
+      if (now) app.store.saveCluster(fn(now));
+    });
+  await update((r) => ({ ...r, reloading: progress }));
+  let replaced: ReloadedComponent[];
+  try {
+    replaced = await provider.reloadComponents(rec, payload, {
+      ...ctx,
+      phases,
+      onReplacing: (component, where) => {
+        progress.replacing = { component, where };
+        void update((r) => ({ ...r, reloading: { ...progress } }));
+      },
+      onReplaced: (r) => {
+        progress.replaced.push({ ...r });
+        progress.replacing = undefined;
+        void update((x) => ({ ...x, reloading: { ...progress } }));
+      },
+    });
+  } catch (e) {
+    // Cut off: the marker stays and names what landed and what was being replaced (`ls` shows it,
+    // the next reload goes on from it). A component that did not come back was put back by the
+    // provider: the record keeps the earlier tree as the baseline and lists what did land.
+    if (!app.signal.aborted) {
+      await update((r) => ({
+        ...r,
+        reloading: undefined,
+        reloads: [...(r.reloads ?? []), { at: progress.startedAt, from, to: built.describe, replaced: progress.replaced, failed: (e as Error).message }],
+      }));
+    }
+    throw e;
+  }
+  const patchFile = join(app.store.clusterDir(rec.name), 'source.patch');
+  if (built.patch) writeFileAtomic(patchFile, built.patch, 0o600);
+  else rmSync(patchFile, { force: true });
+  await update((r) => ({
+    ...r,
+    commit: built.commit,
+    source: { commit: built.commit, describe: built.describe, kubeRoot: kubeRoot.path, patchFile: built.patch ? patchFile : undefined },
+    reloads: [...(r.reloads ?? []), { at: progress.startedAt, from, to: built.describe, replaced }],
+    reloading: undefined,
+  }));
+  return outcome({ build, replaced, to: built.describe });
+}
+
+/** The checkout a reload of the cluster builds from (without building). */
+export async function reloadCheckout(app: AppEnv, req: ReloadRequest): Promise<{ path: string; from: string }> {
+  const rec = await reloadableCluster(app, req.cluster);
+  const provider = await app.providers.get(rec.provider);
+  const before = rec.source ?? (canReloadComponents(provider) ? await provider.clusterSource(rec, providerContext(app)) : undefined);
+  return reloadKubeRoot(app, req, rec, before);
+}
+
+/** A cluster kindlab created and can change now; one it did not create is refused by name. */
+async function reloadableCluster(app: AppEnv, name: string): Promise<ClusterRecord> {
+  const rec = app.store.getCluster(name);
+  if (!rec) {
+    for (const d of app.providers.descriptors) {
+      const live = await (await d.load()).listLive(providerContext(app)).catch(() => []);
+      if (live.some((c) => c.name === name && !c.ownedByKindlab)) {
+        throw new ConflictError(`${d.name} cluster "${name}" was not created by kindlab; refusing to change it`, { hint: 'kindlab reloads only clusters it created (kindlab up)' });
+      }
+    }
+    const known = app.store.listClusters().map((r) => r.name);
+    throw new UsageError(`no kindlab cluster named "${name}"`, { hint: known.length ? `kindlab knows: ${known.join(', ')}` : 'create one with kindlab up --ref HEAD' });
+  }
+  if (rec.state !== 'ready') throw new UsageError(`cluster "${name}" is ${rec.state}, not ready`, { hint: 'kindlab ls says why' });
+  if (rec.reloading && rec.reloading.ownerPid !== process.pid && pidAlive(rec.reloading.ownerPid)) {
+    throw new ConflictError(`cluster "${name}" is being reloaded by kindlab process ${rec.reloading.ownerPid} (to ${rec.reloading.to})`, { hint: 'wait for it to finish' });
+  }
+  return rec;
+}
+
+/** --kube-root, else the checkout the cluster was built from, else $KUBE_ROOT, else the current directory. */
+function reloadKubeRoot(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, before: ClusterSource | undefined): { path: string; from: string } {
+  if (!req.kubeRoot && before?.kubeRoot && existsSync(before.kubeRoot)) return { path: before.kubeRoot, from: `the checkout cluster "${rec.name}" was built from` };
+  return chooseKubeRoot(req.kubeRoot, app.env, app.cwd);
+}
+
+/** The uncommitted changes the cluster's build was made with, when kindlab kept them. */
+function baselinePatch(app: AppEnv, tree: ClusterTree): { patch: string | undefined; known: boolean } {
+  if (tree.patchFile) return existsSync(tree.patchFile) ? { patch: readFileSync(tree.patchFile, 'utf8'), known: true } : { patch: undefined, known: false };
+  const hash = dirtyHash(tree.describe);
+  if (!hash) return { patch: undefined, known: true };
+  const file = app.store.imagePatchFile('node-image', `${tree.commit}-dirty-${hash}`);
+  return existsSync(file) ? { patch: readFileSync(file, 'utf8'), known: true } : { patch: undefined, known: false };
+}
