@@ -30,3 +30,30 @@ export function withImage(manifest: string, image: string): string {
   // kubeadm writes sequences unindented; so does this, so a diff of the two shows only the image
   return doc.toString({ indentSeq: false });
 }
+
+/**
+ * Where the component says it is ready, from its own probe in the manifest (readiness, else
+ * startup, else liveness; a named port resolved through the container's ports). kubeadm probes
+ * over HTTPS with the component's own certificate: callers skip verification, as the kubelet does.
+ */
+export function readinessUrl(manifest: string): string {
+  const doc = parseDocument(manifest);
+  const container = doc.getIn(['spec', 'containers', 0]);
+  const c = (container && typeof container === 'object' && 'toJSON' in container ? (container as { toJSON(): unknown }).toJSON() : {}) as ProbedContainer;
+  const probe = c.readinessProbe ?? c.startupProbe ?? c.livenessProbe;
+  const get = probe?.httpGet;
+  if (!get) throw new Error('static pod manifest without an httpGet probe');
+  const port = typeof get.port === 'number' ? get.port : (c.ports?.find((p) => p.name === get.port)?.containerPort ?? Number(get.port));
+  if (!Number.isInteger(port)) throw new Error(`static pod probe port ${String(get.port)} is not a port of the container`);
+  return `${(get.scheme ?? 'HTTP').toLowerCase()}://${get.host ?? '127.0.0.1'}:${port}${get.path ?? '/'}`;
+}
+
+interface ProbedContainer {
+  ports?: Array<{ name?: string; containerPort: number }>;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+}
+interface Probe {
+  httpGet?: { host?: string; path?: string; port: number | string; scheme?: string };
+}

@@ -46,3 +46,9 @@ export async function withComponentImage<T>(i: ComponentImage, deps: { docker: D
     if (before) await runner.run('docker', ['tag', before.id, i.ref], { allowFailure: true });
   }
 }
+
+/** Several component images at once (each put back as `withComponentImage` does). */
+export function withComponentImages<T>(images: readonly ComponentImage[], deps: { docker: Docker; runner: ProcessRunner; signal?: AbortSignal }, use: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = images;
+  return first ? withComponentImage(first, deps, () => withComponentImages(rest, deps, use)) : use();
+}

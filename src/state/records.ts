@@ -78,8 +78,8 @@ export interface ReloadInProgress {
   to: string;
   components: string[];
   replaced: ReplacedComponent[];
-  /** The component being replaced now: if the run is cut off, it may run either build. */
-  replacing?: { component: string; where: string };
+  /** Components being replaced now: if the run is cut off, each may run either build. */
+  replacing: Array<{ component: string; where: string }>;
 }
 
 export type ImageKind = 'node-image' | 'components' | 'test-binaries' | 'reload-binaries';

@@ -77,7 +77,7 @@ export async function inventory(ctx: AppEnv): Promise<{ clusters: ClusterRow[]; 
 /** A reload under way, or one whose process died: what landed, and what may run either build. */
 function reloadRow(record: ClusterRecord, r: NonNullable<ClusterRecord['reloading']>): ClusterRow {
   const landed = r.replaced.length ? `replaced ${r.replaced.map((x) => `${x.component} on ${x.where}`).join(', ')}` : 'nothing replaced yet';
-  const between = r.replacing ? `; ${r.replacing.component} on ${r.replacing.where} may run either build` : '';
+  const between = r.replacing?.length ? `; ${r.replacing.map((x) => `${x.component} on ${x.where}`).join(', ')} may run either build` : '';
   if (pidAlive(r.ownerPid)) return { record, observed: 'reloading', note: `${r.from} → ${r.to}: ${landed}${between}` };
   return {
     record,

@@ -114,29 +114,36 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     return outcome({ build, replaced, to: built.describe });
   }
 
-  const progress: ReloadInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), from, to: built.describe, components: [...plan.components], replaced: [] };
+  const progress: ReloadInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), from, to: built.describe, components: [...plan.components], replaced: [], replacing: [] };
   const update = (fn: (r: ClusterRecord) => ClusterRecord): Promise<void> =>
     app.store.lock(() => {
       const now = app.store.getCluster(rec.name);
       if (now) app.store.saveCluster(fn(now));
     });
-  await update((r) => ({ ...r, reloading: progress }));
+  // Record writes in the order things happened (a landing must not overwrite the final record).
+  let written = update((r) => ({ ...r, reloading: structuredClone(progress) }));
+  const record = (): void => {
+    const snapshot = structuredClone(progress);
+    written = written.then(() => update((r) => ({ ...r, reloading: snapshot })));
+  };
+  await written;
   let replaced: ReloadedComponent[];
   try {
     replaced = await provider.reloadComponents(rec, payload, {
       ...ctx,
       phases,
       onReplacing: (component, where) => {
-        progress.replacing = { component, where };
-        void update((r) => ({ ...r, reloading: { ...progress } }));
+        progress.replacing.push({ component, where });
+        record();
       },
       onReplaced: (r) => {
         progress.replaced.push({ ...r });
-        progress.replacing = undefined;
-        void update((x) => ({ ...x, reloading: { ...progress } }));
+        progress.replacing = progress.replacing.filter((x) => x.component !== r.component || x.where !== r.where);
+        record();
       },
     });
   } catch (e) {
+    await written.catch(() => undefined);
     // Cut off: the marker stays and names what landed and what was being replaced (`ls` shows it,
     // the next reload goes on from it). A component that did not come back was put back by the
     // provider: the record keeps the earlier tree as the baseline and lists what did land.
@@ -149,6 +156,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     }
     throw e;
   }
+  await written;
   const patchFile = join(app.store.clusterDir(rec.name), 'source.patch');
   if (built.patch) writeFileAtomic(patchFile, built.patch, 0o600);
   else rmSync(patchFile, { force: true });

@@ -10,7 +10,8 @@ import { LABEL_COMMIT, LABEL_DESCRIBE, LABEL_KUBE_ROOT } from '../../../docker/l
 import { EnvironmentError } from '../../../errors.js';
 import { Kind } from '../../../kind/driver.js';
 import { componentImage } from '../../../reload/static-pod.js';
-import { withComponentImage } from '../../../source/component-image.js';
+import { withComponentImages } from '../../../source/component-image.js';
+import type { ReloadComponent } from '../../../reload/components.js';
 import type { ClusterRecord } from '../../../state/records.js';
 import type { ClusterSource, ReloadContext, ReloadedComponent, ReloadPayload } from '../../provider.js';
 import { replaceKubelet } from './kubelet.js';
@@ -41,34 +42,47 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
     ctx.onReplaced(r);
   };
 
+  // Control-plane components whose nodes do not run the new version yet (the version carries the
+  // patch hash, so the same version is the same tree: a reload cut off after a component landed
+  // on a node goes on with the next one).
+  const swaps: Array<{ component: Exclude<ReloadComponent, 'kubelet'>; image: string; nodes: string[] }> = [];
   for (const component of payload.components) {
     if (component === 'kubelet') continue;
     const image = componentImage(await currentImage(run, controlPlanes[0]!, component), payload.version);
-    // The same version is the same tree (the version carries the patch hash): a reload cut off
-    // after this component landed on a node goes on with the next node.
-    const pending: string[] = [];
-    for (const node of controlPlanes) if ((await currentImage(run, node, component)) !== image) pending.push(node);
-    if (pending.length === 0) {
-      ctx.phases.note(`${component} already runs ${image}`);
-      continue;
-    }
+    const nodes: string[] = [];
+    for (const node of controlPlanes) if ((await currentImage(run, node, component)) !== image) nodes.push(node);
+    if (nodes.length) swaps.push({ component, image, nodes });
+    else ctx.phases.note(`${component} already runs ${image}`);
+  }
+  if (swaps.length) {
+    // One import into each node's containerd for all the images: each `kind load` pays a save and an import.
+    const images = swaps.map((w) => w.image);
+    const into = [...new Set(swaps.flatMap((w) => w.nodes))].sort();
     const workDir = mkdtempSync(join(tmpdir(), 'kindlab-reload-'));
     try {
-      await ctx.phases.run(`load ${image} into ${pending.join(', ')}`, () =>
-        withComponentImage({ component, ref: image, binary: join(payload.binDir, component), workDir }, { docker, runner: ctx.runner, signal: ctx.signal }, () =>
-          new Kind(ctx.runner, ctx.signal).loadImages(rec.name, [image], undefined, pending),
+      await ctx.phases.run(`load ${images.join(', ')} into ${into.join(', ')}`, () =>
+        withComponentImages(swaps.map((w) => ({ component: w.component, ref: w.image, binary: join(payload.binDir, w.component), workDir })), { docker, runner: ctx.runner, signal: ctx.signal }, () =>
+          new Kind(ctx.runner, ctx.signal).loadImages(rec.name, images, undefined, into),
         ),
       );
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
-    for (const node of pending) {
-      ctx.onReplacing(component, node);
-      const seconds = await ctx.phases.run(`${component} on ${node}: static pod manifest → ${image}, wait until ready`, () =>
-        replaceStaticPod({ node, component, image, version: payload.version, run, kubectl }, ctx),
-      );
-      landed({ component, where: node, version: payload.version, seconds });
-    }
+  }
+  // Node by node; on a node, its components at once (each waits for its own container: the
+  // kubelet restarts them independently, and one after the other would add their restarts up).
+  for (const node of controlPlanes) {
+    const here = swaps.filter((w) => w.nodes.includes(node));
+    const settled = await Promise.allSettled(
+      here.map(({ component, image }) => {
+        ctx.onReplacing(component, node);
+        return ctx.phases
+          .run(`${component} on ${node}: static pod manifest → ${image}, wait until ready`, () => replaceStaticPod({ node, component, image, version: payload.version, run }, ctx))
+          .then((seconds) => landed({ component, where: node, version: payload.version, seconds }));
+      }),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   if (payload.components.includes('kubelet')) {
     for (const node of [...controlPlanes, ...workers]) {
