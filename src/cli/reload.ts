@@ -7,7 +7,8 @@ import { UsageError } from '../errors.js';
 import { table } from '../util/table.js';
 import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
-import { collect } from './parse.js';
+import { collect, runFlags } from './parse.js';
+import { addReportFlags } from './target-flags.js';
 
 interface ReloadFlags {
   cluster?: string;
@@ -17,18 +18,25 @@ interface ReloadFlags {
   watch?: boolean;
   dryRun?: boolean;
   output: 'text' | 'json';
+  junit?: string;
+  json?: string;
+  html?: string;
+  shard?: string;
+  parallel?: string;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
-  cmd
-    .argument('[components...]', 'kube-apiserver, kube-controller-manager, kube-scheduler, kubelet (default: those the change touches)')
+  addReportFlags(
+    cmd
+      .argument('[components...]', 'kube-apiserver, kube-controller-manager, kube-scheduler, kubelet (default: those the change touches)')
     .option('--cluster <name>', 'a cluster kindlab created (default: the only one, else "kindlab")')
     .option('--ref <ref>', 'the tree to build: a ref of the checkout; HEAD includes your uncommitted edits', 'HEAD')
     .option('--kube-root <dir>', 'Kubernetes checkout (default: the one the cluster was built from, else $KUBE_ROOT, else the current directory)')
     .option('--run <selector>', 'after the reload, run these scenarios (as kindlab run selects them) against the cluster; repeatable', collect, [] as string[])
     .option('--watch', 'reload (and --run) again on every save to a file the components are built from, until Ctrl-C')
     .option('--dry-run', 'print the build and every command that would change the cluster, do nothing')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
+  )
     .addHelpText(
       'after',
       `
@@ -64,6 +72,9 @@ async function handler(ctx: CliContext, components: string[], flags: ReloadFlags
   if (flags.watch && flags.dryRun) throw new UsageError('--watch and --dry-run do not go together (a dry run changes nothing to watch for)');
   if (flags.watch && flags.output === 'json') throw new UsageError('--watch prints as it goes; -o json is for a single reload');
   const cluster = pickCluster(ctx, flags.cluster);
+  const reports = flags.junit || flags.json || flags.html || flags.shard;
+  if (reports && !flags.run.length) throw new UsageError('--junit, --json, --html and --shard are for the scenarios of --run; give --run <selector>');
+  const settings = await runFlags({ ...flags, parallel: flags.parallel ?? '4' }, ctx.cwd);
   if (flags.run.length) {
     // Checked before a build is paid for: a misspelt selector is a usage error now, not after.
     const { listScenarios } = await import('../workflows/list.js');
@@ -84,7 +95,7 @@ async function handler(ctx: CliContext, components: string[], flags: ReloadFlags
     if (json) ctx.io.stdout(JSON.stringify(flags.dryRun ? { dryRun: true, ...out, printed } : out, null, 2) + '\n');
     else renderReload(ctx, out, Boolean(flags.dryRun));
     if (!flags.run.length || flags.dryRun) return 0;
-    return runScenarios(ctx, cluster, flags.run);
+    return runScenarios(ctx, cluster, flags.run, { ...settings, junit: flags.junit, json: flags.json, html: flags.html });
   };
   if (!flags.watch) return once();
 
@@ -118,10 +129,10 @@ function pickCluster(ctx: CliContext, flag: string | undefined): string {
   });
 }
 
-async function runScenarios(ctx: CliContext, cluster: string, selectors: string[]): Promise<number> {
+async function runScenarios(ctx: CliContext, cluster: string, selectors: string[], settings: Awaited<ReturnType<typeof runFlags>> & { junit?: string; json?: string; html?: string }): Promise<number> {
   const { runWorkflow } = await import('../workflows/run.js');
   const { renderRun } = await import('./render-run.js');
-  const out = await runWorkflow(ctx, { selectors, cluster, scenariosDir: [], builtin: true, parallel: 4 });
+  const out = await runWorkflow(ctx, { selectors, cluster, scenariosDir: [], builtin: true, ...settings });
   return renderRun(ctx, out.report, out.written, out.artifactsDir);
 }
 
