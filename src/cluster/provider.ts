@@ -96,6 +96,8 @@ export interface ClusterSource {
   commit: string;
   describe: string;
   kubeRoot?: string;
+  /** The uncommitted changes the build was made with, when kindlab kept them (a dirty describe without one: unknown). */
+  patchFile?: string;
 }
 
 /** Binaries built from one tree state for a reload, and the version they report. */
@@ -125,6 +127,8 @@ export type ReloadContext = ProviderContext & {
 /** Providers that can put other builds of the Kubernetes components into a running cluster. */
 export interface ComponentReloader {
   clusterSource(rec: ClusterRecord, ctx: ProviderContext): Promise<ClusterSource | undefined>;
+  /** The components this cluster runs (a local cluster has no kubelet, and a scheduler only when asked). */
+  reloadable(rec: ClusterRecord): readonly ReloadComponent[];
   /**
    * Replaces each component, waits until it is healthy and serves `payload.version`, and says so
    * through `onReplaced` as each lands (the record's truth if the run is cut off). A component that

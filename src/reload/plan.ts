@@ -2,6 +2,7 @@
 // dependency graph of each component — or the components the user named.
 import { changedFiles, touchedComponents, type TreeState, type Touch } from './changed-files.js';
 import { RELOADABLE, type ReloadComponent } from './components.js';
+import { UsageError } from '../errors.js';
 
 export interface ReloadPlanInput {
   /** What the cluster runs; `patch: undefined` with `patchKnown: false` = a dirty build kindlab has no copy of. */
@@ -11,6 +12,8 @@ export interface ReloadPlanInput {
   commitDiff: readonly string[];
   named?: readonly ReloadComponent[];
   packageDirs?: ReadonlyMap<ReloadComponent, ReadonlySet<string>>;
+  /** The components the cluster runs (its provider says); others are never replaced. */
+  runs: readonly ReloadComponent[];
 }
 
 export interface ReloadPlan {
@@ -22,9 +25,13 @@ export interface ReloadPlan {
 
 export function planReload(i: ReloadPlanInput): ReloadPlan {
   const changed = changedFiles(i.commitDiff, i.before, i.after);
-  if (i.named) return { components: [...i.named], because: i.named.map((component) => ({ component, because: 'named on the command line' })), changed };
+  if (i.named) {
+    const absent = i.named.filter((c) => !i.runs.includes(c));
+    if (absent.length) throw new UsageError(`the cluster runs no ${absent.join(', ')}`, { hint: `it runs ${i.runs.join(', ')}` });
+    return { components: [...i.named], because: i.named.map((component) => ({ component, because: 'named on the command line' })), changed };
+  }
   if (!i.packageDirs) throw new Error('planReload: packageDirs are needed when no component is named');
-  const touched = touchedComponents(changed, i.packageDirs);
+  const touched = touchedComponents(changed, i.packageDirs).filter((t) => i.runs.includes(t.component));
   return { components: RELOADABLE.filter((c) => touched.some((t) => t.component === c)), because: touched, changed };
 }
 

@@ -13,6 +13,7 @@ import type { Phases } from '../util/phases.js';
 import { resolveSource, type BuildRequest } from './build-image.js';
 import { Git } from './git.js';
 import { withLock } from '../state/lock.js';
+import { writeFileAtomic } from '../state/atomic.js';
 import { kubeGitVersion, versionLdflags } from './kube-version.js';
 import { treeToolchain } from './go-build.js';
 
@@ -114,6 +115,7 @@ export async function buildAtRef(req: BuildRequest, what: RefBuild, deps: RefBui
       buildSeconds: Math.round((performance.now() - started) / 1000),
       binDir,
     };
+    if (src.patch) writeFileAtomic(store.imagePatchFile(what.kind, src.key), src.patch, 0o600);
     await store.lock(() => store.saveImage(rec));
     return { ...base, cacheHit: false, logFile };
   }, { timeoutMs: LOCK_TIMEOUT_MS, signal, onWait: (pid) => phases.note(`waiting for another kindlab (pid ${pid}) building the same commit`) });

@@ -13,6 +13,7 @@ export interface DirWatcher {
 
 export function watchDirs(dirs: readonly string[], accept: (name: string) => boolean, signal: AbortSignal): DirWatcher {
   let pending = new Set<string>();
+  let events = 0;
   let wake: (() => void) | undefined;
   const failed: DirWatcher['failed'] = { count: 0 };
   const watchers: FSWatcher[] = [];
@@ -21,6 +22,7 @@ export function watchDirs(dirs: readonly string[], accept: (name: string) => boo
       const w = watch(dir, { persistent: true }, (_event, name) => {
         if (!name || !accept(name.toString())) return;
         pending.add(`${dir}/${name.toString()}`);
+        events += 1;
         wake?.();
       });
       w.on('error', () => undefined);
@@ -51,8 +53,8 @@ export function watchDirs(dirs: readonly string[], accept: (name: string) => boo
       // Changes made while the last cycle ran count: they are the next cycle's.
       while (pending.size === 0 && !signal.aborted) await waitForEvent();
       // An editor's save is several events; a build waits until they have settled.
-      for (let size = -1; size !== pending.size && !signal.aborted; ) {
-        size = pending.size;
+      for (let seen = -1; seen !== events && !signal.aborted; ) {
+        seen = events;
         await waitForEvent(quietMs);
       }
       if (signal.aborted) return undefined;

@@ -54,6 +54,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     });
   }
   const ctx = providerContext(app);
+  const runs = provider.reloadable(rec);
   const before: ClusterTree | undefined = rec.source ?? (await provider.clusterSource(rec, ctx));
   if (!before && !req.components) {
     throw new UsageError(`kindlab does not know which Kubernetes tree cluster "${rec.name}" was built from (its node image carries no kindlab build labels), so it cannot tell what changed`, {
@@ -69,7 +70,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
       hint: 'fetch it into that checkout, or pass --kube-root with the checkout the cluster was built from',
     });
   }
-  const beforePatch = before ? baselinePatch(app, before) : { patch: undefined, known: true };
+  const beforePatch = before ? baselinePatch(before) : { patch: undefined, known: true };
   if (!req.components && !beforePatch.known) {
     throw new UsageError(`cluster "${rec.name}" runs ${before!.describe}, a build of uncommitted changes kindlab kept no copy of, so it cannot tell what changed since`, {
       hint: `name the components to replace this once (e.g. kindlab reload --cluster ${rec.name} kubelet kube-apiserver); later reloads compare against it`,
@@ -83,8 +84,8 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
   if (!req.components) {
     packageDirs = unchanged
       ? new Map()
-      : await phases.run(`which components the change touches (go list -deps of ${RELOADABLE.join(', ')})`, () =>
-          componentPackageDirs(kubeRoot.path, RELOADABLE, { runner: app.runner, env: app.env, signal: app.signal }),
+      : await phases.run(`which components the change touches (go list -deps of ${runs.join(', ')})`, () =>
+          componentPackageDirs(kubeRoot.path, runs, { runner: app.runner, env: app.env, signal: app.signal }),
         );
   }
   const plan = planReload({
@@ -93,6 +94,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     commitDiff,
     named: req.components,
     packageDirs,
+    runs,
   });
   const from = before?.describe ?? rec.kubernetesVersion ?? 'unknown';
   const outcome = (o: Partial<ReloadOutcome>): ReloadOutcome => ({ cluster: rec.name, from, to: after.describe, kubeRoot: kubeRoot.path, plan, replaced: [], seconds: (performance.now() - started) / 1000, ...o });
@@ -101,7 +103,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     return outcome({
       nothing: plan.changed.length === 0
         ? `cluster "${rec.name}" already runs ${after.describe}: no file differs`
-        : `none of ${RELOADABLE.join(', ')} is built from the ${plan.changed.length} changed file(s) (${plan.changed.slice(0, 3).join(', ')}${plan.changed.length > 3 ? ', …' : ''}), by Go's dependency graph`,
+        : `none of ${runs.join(', ')} is built from the ${plan.changed.length} changed file(s) (${plan.changed.slice(0, 3).join(', ')}${plan.changed.length > 3 ? ', …' : ''}), by Go's dependency graph`,
     });
   }
 
@@ -205,10 +207,7 @@ function reloadKubeRoot(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, bef
 }
 
 /** The uncommitted changes the cluster's build was made with, when kindlab kept them. */
-function baselinePatch(app: AppEnv, tree: ClusterTree): { patch: string | undefined; known: boolean } {
-  if (tree.patchFile) return existsSync(tree.patchFile) ? { patch: readFileSync(tree.patchFile, 'utf8'), known: true } : { patch: undefined, known: false };
-  const hash = dirtyHash(tree.describe);
-  if (!hash) return { patch: undefined, known: true };
-  const file = app.store.imagePatchFile('node-image', `${tree.commit}-dirty-${hash}`);
-  return existsSync(file) ? { patch: readFileSync(file, 'utf8'), known: true } : { patch: undefined, known: false };
+function baselinePatch(tree: ClusterTree): { patch: string | undefined; known: boolean } {
+  if (tree.patchFile && existsSync(tree.patchFile)) return { patch: readFileSync(tree.patchFile, 'utf8'), known: true };
+  return { patch: undefined, known: !dirtyHash(tree.describe) };
 }

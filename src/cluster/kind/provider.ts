@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
+import { RELOADABLE, type ReloadComponent } from '../../reload/components.js';
 import type { ClusterRecord } from '../../state/records.js';
 import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload } from '../provider.js';
 import { kindClusterSource, reloadKindCluster } from './reload/reload.js';
@@ -137,6 +138,11 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
 
   async clusterSource(rec: ClusterRecord, ctx: ProviderContext): Promise<ClusterSource | undefined> {
     return kindClusterSource(rec, ctx);
+  }
+
+  /** kubeadm's static pods and every node's kubelet. */
+  reloadable(): readonly ReloadComponent[] {
+    return RELOADABLE;
   }
 
   /** Replaces components in the running cluster (src/cluster/kind/reload/). */

@@ -15,7 +15,9 @@ import { parseVersionOutput } from '../../lab/versions.js';
 import type { ClusterRecord, LocalProcessRecord } from '../../state/records.js';
 import { sleep } from '../../util/abort.js';
 import { readTail } from '../../util/tail.js';
-import type { ClusterProvider, CreateRequest, LiveCluster, LogCollector, ProviderContext } from '../provider.js';
+import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, LiveCluster, LogCollector, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload } from '../provider.js';
+import type { ReloadComponent } from '../../reload/components.js';
+import { localClusterSource, localReloadable, reloadLocalCluster } from './reload.js';
 import { apiServerUrl, etcdUrl, localLayout, renderComponentCommands, renderKubeconfig, type LocalComponent, type LocalLayout, type LocalPorts } from './args.js';
 import { createPki } from './pki.js';
 import { isClusterProcess, startDetached, stopCluster, type Started } from './processes.js';
@@ -76,7 +78,7 @@ export async function checkBinaries(binDir: string, components: readonly LocalCo
   return api?.v ?? 'unknown';
 }
 
-export class LocalProvider implements ClusterProvider, LogCollector {
+export class LocalProvider implements ClusterProvider, LogCollector, ComponentReloader {
   readonly name = localDescriptor.name;
 
   async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
@@ -243,6 +245,19 @@ export class LocalProvider implements ClusterProvider, LogCollector {
   /** It needs only binaries, which are the target's business (a ref, --bin-dir, the lab). */
   async available(): Promise<true> {
     return true;
+  }
+
+  async clusterSource(rec: ClusterRecord, ctx: ProviderContext): Promise<ClusterSource | undefined> {
+    return localClusterSource(rec, ctx);
+  }
+
+  reloadable(rec: ClusterRecord): readonly ReloadComponent[] {
+    return localReloadable(rec);
+  }
+
+  /** Restarts the changed processes from the new binaries (src/cluster/local/reload.ts). */
+  reloadComponents(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]> {
+    return reloadLocalCluster(rec, payload, ctx);
   }
 
   async exportLogs(rec: ClusterRecord, dir: string): Promise<void> {

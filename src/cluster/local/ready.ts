@@ -14,11 +14,16 @@ export interface HttpResult {
   body: string;
 }
 
-/** One GET; network errors resolve as status 0 with the error text. */
-export function get(url: string, tls: AdminTls | undefined, signal?: AbortSignal, timeoutMs = 5_000): Promise<HttpResult> {
+/**
+ * One GET; network errors resolve as status 0 with the error text. 'insecure': a health check of
+ * a component kindlab started on loopback, whose serving certificate it did not issue (a
+ * controller's self-signed one): the answer is a health word, not data to trust.
+ */
+export function get(url: string, tls: AdminTls | 'insecure' | undefined, signal?: AbortSignal, timeoutMs = 5_000): Promise<HttpResult> {
   return new Promise((resolve) => {
     const u = new URL(url);
-    const opts = { method: 'GET', timeout: timeoutMs, signal, ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}) };
+    const auth = tls === 'insecure' ? { rejectUnauthorized: false } : tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {};
+    const opts = { method: 'GET', timeout: timeoutMs, signal, ...auth };
     const req = (u.protocol === 'https:' ? request : httpRequest)(u, opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

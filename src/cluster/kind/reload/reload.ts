@@ -3,7 +3,8 @@
 // them), then the kubelet of every node, control plane first. Each is healthy and serves the new
 // version before the next one is touched.
 import { join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirtyHash } from '../../../reload/plan.js';
 import { tmpdir } from 'node:os';
 import { Docker } from '../../../docker/docker.js';
 import { LABEL_COMMIT, LABEL_DESCRIBE, LABEL_KUBE_ROOT } from '../../../docker/labels.js';
@@ -19,13 +20,15 @@ import { nodeKubectl, nodeRunner } from './node-shell.js';
 import { currentImage, replaceStaticPod } from './static-pod.js';
 
 /** What the cluster's node image was built from (kindlab's labels on it). */
-export async function kindClusterSource(rec: ClusterRecord, ctx: Pick<ReloadContext, 'runner' | 'signal'>): Promise<ClusterSource | undefined> {
+export async function kindClusterSource(rec: ClusterRecord, ctx: Pick<ReloadContext, 'runner' | 'signal' | 'store'>): Promise<ClusterSource | undefined> {
   if (!rec.image) return undefined;
   const info = await new Docker(ctx.runner, ctx.signal).imageInfo(rec.image);
   const commit = info?.labels[LABEL_COMMIT];
   const describe = info?.labels[LABEL_DESCRIBE];
   if (!commit || !describe) return undefined;
-  return { commit, describe, kubeRoot: info?.labels[LABEL_KUBE_ROOT] };
+  const hash = dirtyHash(describe);
+  const patchFile = hash ? ctx.store.imagePatchFile('node-image', `${commit}-dirty-${hash}`) : undefined;
+  return { commit, describe, kubeRoot: info?.labels[LABEL_KUBE_ROOT], patchFile: patchFile && existsSync(patchFile) ? patchFile : undefined };
 }
 
 export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]> {
