@@ -151,4 +151,5 @@ function renderReload(ctx: CliContext, out: import('../workflows/reload.js').Rel
   }
   if (out.replaced.length) ctx.io.stdout(table(['COMPONENT', 'WHERE', 'SERVES', 'READY AFTER'], out.replaced.map((r) => [r.component, r.where, r.version, s(r.seconds)])));
   ctx.io.stdout(`reloaded in ${s(out.seconds)}\n`);
+  if (out.partial) ctx.io.stdout(`note: ${out.partial}\n`);
 }

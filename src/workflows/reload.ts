@@ -38,6 +38,8 @@ export interface ReloadOutcome {
   plan: ReloadPlan;
   /** Set when nothing was replaced, with the reason. */
   nothing?: string;
+  /** Set when the named components leave the cluster running two trees. */
+  partial?: string;
   build?: { seconds: number; cacheHit: boolean; logFile?: string; version: string };
   replaced: ReloadedComponent[];
   seconds: number;
@@ -57,8 +59,8 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
   const runs = provider.reloadable(rec);
   const before: ClusterTree | undefined = rec.source ?? (await provider.clusterSource(rec, ctx));
   if (!before && !req.components) {
-    throw new UsageError(`kindlab does not know which Kubernetes tree cluster "${rec.name}" was built from (its node image carries no kindlab build labels), so it cannot tell what changed`, {
-      hint: `name the components to replace, e.g. kindlab reload --cluster ${rec.name} kubelet (any of ${RELOADABLE.join(', ')})`,
+    throw new UsageError(`kindlab does not know which Kubernetes tree cluster "${rec.name}" runs (it was not built by kindlab from a checkout), so it cannot tell what changed`, {
+      hint: `name the components to replace, e.g. kindlab reload --cluster ${rec.name} ${runs[0] ?? 'kube-apiserver'} (it runs ${runs.join(', ')}); later reloads compare against that build`,
     });
   }
   const kubeRoot = reloadKubeRoot(app, req, rec, before);
@@ -159,17 +161,24 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     throw e;
   }
   await written;
+  // What the cluster runs is one tree only when every component it runs is of that tree: all that
+  // the change touched were replaced (the others are the same build), or all were named. Naming
+  // fewer leaves the earlier tree as the baseline: the next reload without names replaces whatever
+  // else the change touches.
+  const whole = !req.components || runs.every((c) => plan.components.includes(c));
   const patchFile = join(app.store.clusterDir(rec.name), 'source.patch');
-  if (built.patch) writeFileAtomic(patchFile, built.patch, 0o600);
-  else rmSync(patchFile, { force: true });
+  if (whole) {
+    if (built.patch) writeFileAtomic(patchFile, built.patch, 0o600);
+    else rmSync(patchFile, { force: true });
+  }
   await update((r) => ({
     ...r,
-    commit: built.commit,
-    source: { commit: built.commit, describe: built.describe, kubeRoot: kubeRoot.path, patchFile: built.patch ? patchFile : undefined },
+    ...(whole ? { commit: built.commit, source: { commit: built.commit, describe: built.describe, kubeRoot: kubeRoot.path, patchFile: built.patch ? patchFile : undefined } } : {}),
     reloads: [...(r.reloads ?? []), { at: progress.startedAt, from, to: built.describe, replaced }],
     reloading: undefined,
   }));
-  return outcome({ build, replaced, to: built.describe });
+  const partial = whole ? undefined : `only ${plan.components.join(', ')} ${plan.components.length === 1 ? 'runs' : 'run'} ${built.describe} now; kindlab still compares against ${from} (a reload without component names replaces whatever else your change touches)`;
+  return outcome({ build, replaced, to: built.describe, partial });
 }
 
 /** The checkout a reload of the cluster builds from (without building). */

@@ -2,7 +2,8 @@
 // one-file edits to a clone of the lab's Kubernetes checkout — a log line at kubelet start, a
 // warning the API server returns on ConfigMap create — built with the Go build cache and put into
 // the running cluster; the nodes and the API then show the edited builds, and a scenario runs on
-// them. Ctrl-C in the middle of a reload leaves a cluster `ls` describes and `down` removes.
+// them. Ctrl-C in the middle of a reload leaves a cluster `ls` describes and `down` removes. The
+// same edit reloaded into a local cluster's API server process.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,5 +130,40 @@ d('kindlab reload on a kind cluster', () => {
     expect(down.code, down.stderr).toBe(0);
     expect(docker('ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}')).toBe('');
     expect(existsSync(join(tierHome, 'clusters', name))).toBe(false);
+  });
+
+  it('the local provider: the API server and controller manager processes restarted from the edited build with its flags, the warning seen, the next reload compares against it, down stops the new process', () => {
+    const local = `${name}-local`;
+    const up = kindlabLong(['up', '--provider', 'local', '--name', local]);
+    expect(up.code, up.stderr).toBe(0);
+    try {
+      const unknown = kindlabLong(['reload', '--cluster', local, '--kube-root', tree]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/does not know which Kubernetes tree cluster .* runs/);
+      expect(kindlabLong(['reload', '--cluster', local, '--kube-root', tree, 'kubelet']).stderr).toMatch(/the cluster runs no kubelet/);
+
+      // Every component the cluster runs, named: it then runs one tree, the next reload's baseline.
+      const r = kindlabLong(['reload', '--cluster', local, '--kube-root', tree, 'kube-apiserver', 'kube-controller-manager']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const version = versionOf(r.stdout);
+      const kubeconfig = join(tierHome, 'clusters', local, 'kubeconfig');
+      const k = (...a: string[]) => spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...a], { encoding: 'utf8' });
+      expect((JSON.parse(k('get', '--raw', '/version').stdout) as { gitVersion: string }).gitVersion).toBe(version);
+      const create = k('create', 'configmap', 'reload-probe');
+      expect(create.status, create.stderr).toBe(0);
+      expect(create.stderr).toContain(`Warning: ${APISERVER_WARNING}`);
+      const pid = (JSON.parse(readFileSync(join(tierHome, 'clusters', local, 'cluster.json'), 'utf8')) as { local: { processes: Array<{ component: string; pid: number }> } }).local.processes.find((p) => p.component === 'kube-apiserver')!.pid;
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/reload-binaries\/.*\/bin\/kube-apiserver$/);
+
+      const again = kindlabLong(['reload', '--cluster', local, '--kube-root', tree]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/nothing to reload: cluster ".*" already runs v1\.37\.2-dirty-[0-9a-f]{8}: no file differs/);
+      expect(kindlabLong(['down', local]).code).toBe(0);
+      // gone, or a zombie whose parent (the reload command, exited) left it to init to reap
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+      expect(stat === '' || /\) [ZX] /.test(stat), stat).toBe(true);
+    } finally {
+      kindlabLong(['down', local]);
+    }
   });
 });
