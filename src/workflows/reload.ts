@@ -8,10 +8,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
-import { canReloadComponents, type ClusterSource, type ReloadedComponent } from '../cluster/provider.js';
+import { canReloadComponents, type ClusterSource, type ComponentReloader, type ReloadedComponent, type ReloadPayload } from '../cluster/provider.js';
+import type { Phases } from '../util/phases.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { buildForReload } from '../reload/build.js';
-import { RELOADABLE, type ReloadComponent } from '../reload/components.js';
+import type { ReloadComponent } from '../reload/components.js';
 import { componentPackageDirs } from '../reload/dependency-graph.js';
 import { changedFiles } from '../reload/changed-files.js';
 import { dirtyHash, planReload, type ReloadPlan } from '../reload/plan.js';
@@ -55,9 +56,41 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
       hint: `rebuild and recreate it: kindlab down ${rec.name} && kindlab up --provider ${rec.provider} --ref HEAD`,
     });
   }
-  const ctx = providerContext(app);
   const runs = provider.reloadable(rec);
-  const before: ClusterTree | undefined = rec.source ?? (await provider.clusterSource(rec, ctx));
+  const p = await planFor(app, req, rec, runs, await provider.clusterSource(rec, providerContext(app)), phases);
+  const outcome = (o: Partial<ReloadOutcome>): ReloadOutcome => ({ cluster: rec.name, from: p.from, to: p.to, kubeRoot: p.kubeRoot.path, plan: p.plan, replaced: [], seconds: (performance.now() - started) / 1000, ...o });
+  for (const t of p.plan.because) phases.note(`${t.component}: ${t.because}`);
+  if (p.plan.components.length === 0) return outcome({ nothing: nothingToReload(rec.name, p.to, p.plan, runs) });
+
+  const buildStarted = performance.now();
+  const built = await buildForReload({ kubeRoot: p.kubeRoot, ref: req.ref }, p.plan.components, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+  const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile, version: built.gitVersion };
+  const payload = { binDir: built.binDir, components: p.plan.components, version: built.gitVersion };
+  if (app.dryRun) {
+    const replaced = await provider.reloadComponents(rec, payload, { ...providerContext(app), phases, onReplacing: () => undefined, onReplaced: () => undefined });
+    return outcome({ build, replaced, to: built.describe });
+  }
+  const replaced = await replaceRecorded(app, rec, provider, payload, { from: p.from, to: built.describe }, phases);
+  // What the cluster runs is one tree only when every component it runs is of that tree: all that
+  // the change touched were replaced (the others are the same build), or all were named. Naming
+  // fewer leaves the earlier tree as the baseline: the next reload without names replaces whatever
+  // else the change touches.
+  const whole = !req.components || runs.every((c) => p.plan.components.includes(c));
+  await recordTree(app, rec.name, whole ? { commit: built.commit, describe: built.describe, kubeRoot: p.kubeRoot.path, patch: built.patch } : undefined);
+  const partial = whole ? undefined : `only ${p.plan.components.join(', ')} ${p.plan.components.length === 1 ? 'runs' : 'run'} ${built.describe} now; kindlab still compares against ${p.from} (a reload without component names replaces whatever else your change touches)`;
+  return outcome({ build, replaced, to: built.describe, partial });
+}
+
+interface PlannedReload {
+  plan: ReloadPlan;
+  kubeRoot: { path: string; from: string };
+  from: string;
+  to: string;
+}
+
+/** What the cluster runs, the tree to reload from, and what differs between them (nothing is built). */
+async function planFor(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, runs: readonly ReloadComponent[], imageSource: ClusterSource | undefined, phases: Phases): Promise<PlannedReload> {
+  const before: ClusterTree | undefined = rec.source ?? imageSource;
   if (!before && !req.components) {
     throw new UsageError(`kindlab does not know which Kubernetes tree cluster "${rec.name}" runs (it was not built by kindlab from a checkout), so it cannot tell what changed`, {
       hint: `name the components to replace, e.g. kindlab reload --cluster ${rec.name} ${runs[0] ?? 'kube-apiserver'} (it runs ${runs.join(', ')}); later reloads compare against that build`,
@@ -75,7 +108,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
   const beforePatch = before ? baselinePatch(before) : { patch: undefined, known: true };
   if (!req.components && !beforePatch.known) {
     throw new UsageError(`cluster "${rec.name}" runs ${before!.describe}, a build of uncommitted changes kindlab kept no copy of, so it cannot tell what changed since`, {
-      hint: `name the components to replace this once (e.g. kindlab reload --cluster ${rec.name} kubelet kube-apiserver); later reloads compare against it`,
+      hint: `name the components to replace this once (e.g. kindlab reload --cluster ${rec.name} ${runs.join(' ')}); later reloads compare against it`,
     });
   }
   const commitDiff = before ? await git.changedFiles(before.commit, after.commit) : [];
@@ -90,51 +123,33 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
           componentPackageDirs(kubeRoot.path, runs, { runner: app.runner, env: app.env, signal: app.signal }),
         );
   }
-  const plan = planReload({
-    before: { ...beforeState, describe: before?.describe ?? rec.kubernetesVersion ?? 'unknown', patchKnown: beforePatch.known },
-    after: { commit: after.commit, patch: after.patch, describe: after.describe },
-    commitDiff,
-    named: req.components,
-    packageDirs,
-    runs,
-  });
   const from = before?.describe ?? rec.kubernetesVersion ?? 'unknown';
-  const outcome = (o: Partial<ReloadOutcome>): ReloadOutcome => ({ cluster: rec.name, from, to: after.describe, kubeRoot: kubeRoot.path, plan, replaced: [], seconds: (performance.now() - started) / 1000, ...o });
-  for (const t of plan.because) phases.note(`${t.component}: ${t.because}`);
-  if (plan.components.length === 0) {
-    return outcome({
-      nothing: plan.changed.length === 0
-        ? `cluster "${rec.name}" already runs ${after.describe}: no file differs`
-        : `none of ${runs.join(', ')} is built from the ${plan.changed.length} changed file(s) (${plan.changed.slice(0, 3).join(', ')}${plan.changed.length > 3 ? ', …' : ''}), by Go's dependency graph`,
-    });
-  }
+  const plan = planReload({ before: { ...beforeState, describe: from, patchKnown: beforePatch.known }, after, commitDiff, named: req.components, packageDirs, runs });
+  return { plan, kubeRoot, from, to: after.describe };
+}
 
-  const buildStarted = performance.now();
-  const built = await buildForReload({ kubeRoot, ref: req.ref }, plan.components, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
-  const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile, version: built.gitVersion };
-  const payload = { binDir: built.binDir, components: plan.components, version: built.gitVersion };
-  if (app.dryRun) {
-    const replaced = await provider.reloadComponents(rec, payload, { ...ctx, phases, onReplacing: () => undefined, onReplaced: () => undefined });
-    return outcome({ build, replaced, to: built.describe });
-  }
+function nothingToReload(cluster: string, to: string, plan: ReloadPlan, runs: readonly ReloadComponent[]): string {
+  if (plan.changed.length === 0) return `cluster "${cluster}" already runs ${to}: no file differs`;
+  const some = `${plan.changed.slice(0, 3).join(', ')}${plan.changed.length > 3 ? ', …' : ''}`;
+  return `none of ${runs.join(', ')} is built from the ${plan.changed.length} changed file(s) (${some}), by Go's dependency graph`;
+}
 
-  const progress: ReloadInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), from, to: built.describe, components: [...plan.components], replaced: [], replacing: [] };
-  const update = (fn: (r: ClusterRecord) => ClusterRecord): Promise<void> =>
-    app.store.lock(() => {
-      const now = app.store.getCluster(rec.name);
-      if (now) app.store.saveCluster(fn(now));
-    });
-  // Record writes in the order things happened (a landing must not overwrite the final record).
-  let written = update((r) => ({ ...r, reloading: structuredClone(progress) }));
+/**
+ * The provider's reload, with the record kept true as it goes: a `reloading` marker naming what
+ * landed and what is being replaced (what `ls` shows if the run is cut off), then the reload in
+ * the record's history. Writes happen in the order things happened.
+ */
+async function replaceRecorded(app: AppEnv, rec: ClusterRecord, provider: ComponentReloader, payload: ReloadPayload, tree: { from: string; to: string }, phases: Phases): Promise<ReloadedComponent[]> {
+  const progress: ReloadInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), ...tree, components: [...payload.components], replaced: [], replacing: [] };
+  let written = updateCluster(app, rec.name, (r) => ({ ...r, reloading: structuredClone(progress) }));
   const record = (): void => {
     const snapshot = structuredClone(progress);
-    written = written.then(() => update((r) => ({ ...r, reloading: snapshot })));
+    written = written.then(() => updateCluster(app, rec.name, (r) => ({ ...r, reloading: snapshot })));
   };
   await written;
-  let replaced: ReloadedComponent[];
   try {
-    replaced = await provider.reloadComponents(rec, payload, {
-      ...ctx,
+    const replaced = await provider.reloadComponents(rec, payload, {
+      ...providerContext(app),
       phases,
       onReplacing: (component, where) => {
         progress.replacing.push({ component, where });
@@ -146,39 +161,35 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
         record();
       },
     });
+    await written;
+    await updateCluster(app, rec.name, (r) => ({ ...r, reloads: [...(r.reloads ?? []), { at: progress.startedAt, ...tree, replaced }], reloading: undefined }));
+    return replaced;
   } catch (e) {
     await written.catch(() => undefined);
     // Cut off: the marker stays and names what landed and what was being replaced (`ls` shows it,
     // the next reload goes on from it). A component that did not come back was put back by the
     // provider: the record keeps the earlier tree as the baseline and lists what did land.
     if (!app.signal.aborted) {
-      await update((r) => ({
-        ...r,
-        reloading: undefined,
-        reloads: [...(r.reloads ?? []), { at: progress.startedAt, from, to: built.describe, replaced: progress.replaced, failed: (e as Error).message }],
-      }));
+      await updateCluster(app, rec.name, (r) => ({ ...r, reloading: undefined, reloads: [...(r.reloads ?? []), { at: progress.startedAt, ...tree, replaced: progress.replaced, failed: (e as Error).message }] }));
     }
     throw e;
   }
-  await written;
-  // What the cluster runs is one tree only when every component it runs is of that tree: all that
-  // the change touched were replaced (the others are the same build), or all were named. Naming
-  // fewer leaves the earlier tree as the baseline: the next reload without names replaces whatever
-  // else the change touches.
-  const whole = !req.components || runs.every((c) => plan.components.includes(c));
-  const patchFile = join(app.store.clusterDir(rec.name), 'source.patch');
-  if (whole) {
-    if (built.patch) writeFileAtomic(patchFile, built.patch, 0o600);
-    else rmSync(patchFile, { force: true });
-  }
-  await update((r) => ({
-    ...r,
-    ...(whole ? { commit: built.commit, source: { commit: built.commit, describe: built.describe, kubeRoot: kubeRoot.path, patchFile: built.patch ? patchFile : undefined } } : {}),
-    reloads: [...(r.reloads ?? []), { at: progress.startedAt, from, to: built.describe, replaced }],
-    reloading: undefined,
-  }));
-  const partial = whole ? undefined : `only ${plan.components.join(', ')} ${plan.components.length === 1 ? 'runs' : 'run'} ${built.describe} now; kindlab still compares against ${from} (a reload without component names replaces whatever else your change touches)`;
-  return outcome({ build, replaced, to: built.describe, partial });
+}
+
+/** The tree the cluster now runs, with the patch of its uncommitted edits in the cluster's folder (undefined: unchanged). */
+async function recordTree(app: AppEnv, name: string, tree: { commit: string; describe: string; kubeRoot: string; patch?: string } | undefined): Promise<void> {
+  if (!tree) return;
+  const patchFile = join(app.store.clusterDir(name), 'source.patch');
+  if (tree.patch) writeFileAtomic(patchFile, tree.patch, 0o600);
+  else rmSync(patchFile, { force: true });
+  await updateCluster(app, name, (r) => ({ ...r, commit: tree.commit, source: { commit: tree.commit, describe: tree.describe, kubeRoot: tree.kubeRoot, patchFile: tree.patch ? patchFile : undefined } }));
+}
+
+function updateCluster(app: AppEnv, name: string, fn: (r: ClusterRecord) => ClusterRecord): Promise<void> {
+  return app.store.lock(() => {
+    const now = app.store.getCluster(name);
+    if (now) app.store.saveCluster(fn(now));
+  });
 }
 
 /** The checkout a reload of the cluster builds from (without building). */
