@@ -9,6 +9,7 @@ export function reloadBuild(components: readonly ReloadComponent[]): RefBuild {
   return {
     kind: 'reload-binaries',
     outputs: components,
+    keepTree: true,
     compile: (b, deps) =>
       deps.phases.run(`go build ${components.join(', ')} with ${b.toolchain}`, () =>
         buildInTree({ tree: b.tree, packages: components.map(commandPackage), out: components.length === 1 ? `${b.binDir}/${components[0]}` : `${b.binDir}/`, ldflags: b.ldflags, tmpDir: b.tmpDir, logFile: b.logFile }, deps).then(() => undefined),

@@ -1,5 +1,6 @@
 // Git operations on the user's Kubernetes checkout that never touch its working tree, index or
 // branches: resolve refs, describe commits, add/remove detached worktrees in kindlab's folder.
+import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import { refCandidates } from './ref.js';
@@ -79,6 +80,21 @@ export class Git {
 
   async addWorktree(path: string, commit: string): Promise<void> {
     await this.git(['worktree', 'add', '--detach', '--force', path, commit]);
+  }
+
+  /**
+   * Moves a worktree of this repository to `commit`, dropping every change in it (tracked files
+   * reset, untracked ones removed). False when `path` is not a worktree of this repository (gone,
+   * or left by a checkout since deleted): the caller makes a new one.
+   */
+  async moveWorktree(path: string, commit: string): Promise<boolean> {
+    if (!existsSync(path)) return false;
+    const dirOf = async (cwd: string): Promise<string> => (await this.runner.run('git', ['-C', cwd, 'rev-parse', '--path-format=absolute', '--git-common-dir'], { allowFailure: true, signal: this.signal })).stdout.trim();
+    const [theirs, ours] = await Promise.all([dirOf(path), dirOf(this.repo)]);
+    if (!theirs || theirs !== ours) return false;
+    await this.runner.run('git', ['-C', path, 'checkout', '--quiet', '--detach', '--force', commit], { signal: this.signal });
+    await this.runner.run('git', ['-C', path, 'clean', '-fdq'], { signal: this.signal });
+    return true;
   }
 
   /** Cleanup: runs even after Ctrl-C, so it ignores the abort signal. */

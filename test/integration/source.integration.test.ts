@@ -1,6 +1,6 @@
 // Real git: ref resolution, describe, dirty trees and kube-root validation against
 // repositories the test creates.
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,5 +83,25 @@ describe('kube-root validation through the CLI', () => {
     const r = kindlab(['build', 'no-such-tag', '--kube-root', dir], { KINDLAB_HOME: home });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown ref "no-such-tag"/);
+  });
+});
+
+describe('a kept worktree moved from commit to commit (what reload builds in)', () => {
+  it('moves to another commit dropping edits and untracked files; a worktree of another repository, or none, is not moved', async () => {
+    const { dir, commits } = makeKubeRepo();
+    const git = new Git(runner, dir);
+    const tree = join(mkdtempSync(join(tmpdir(), 'kl-wt-')), 'tree');
+    expect(await git.moveWorktree(tree, commits.two!)).toBe(false);
+    await git.addWorktree(tree, commits.one!);
+    writeFileSync(join(tree, 'README.md'), 'edited by a patch\n');
+    writeFileSync(join(tree, 'added.go'), 'package added\n');
+    expect(await git.moveWorktree(tree, commits.two!)).toBe(true);
+    expect(readFileSync(join(tree, 'README.md'), 'utf8')).toBe('two\n');
+    expect(existsSync(join(tree, 'added.go'))).toBe(false);
+    expect(gitOut(tree, 'rev-parse', 'HEAD')).toBe(commits.two);
+
+    const other = new Git(runner, makeKubeRepo().dir);
+    expect(await other.moveWorktree(tree, commits.one!)).toBe(false);
+    expect(gitOut(tree, 'rev-parse', 'HEAD')).toBe(commits.two);
   });
 });

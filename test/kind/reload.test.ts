@@ -132,7 +132,7 @@ d('kindlab reload on a kind cluster', () => {
     expect(existsSync(join(tierHome, 'clusters', name))).toBe(false);
   });
 
-  it('the local provider: the API server and controller manager processes restarted from the edited build with its flags, the warning seen, the next reload compares against it, down stops the new process', () => {
+  it('the local provider: the API server and controller manager processes restarted from the edited build with its flags, the warning seen, the next reload compares against it, --watch reloads a save, down stops the new process', async () => {
     const local = `${name}-local`;
     const up = kindlabLong(['up', '--provider', 'local', '--name', local]);
     expect(up.code, up.stderr).toBe(0);
@@ -158,6 +158,28 @@ d('kindlab reload on a kind cluster', () => {
       const again = kindlabLong(['reload', '--cluster', local, '--kube-root', tree]);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toMatch(/nothing to reload: cluster ".*" already runs v1\.37\.2-dirty-[0-9a-f]{8}: no file differs/);
+
+      // --watch: a save to a file the API server is built from reloads it; Ctrl-C ends the watch
+      // with the last cycle's exit code.
+      const watch = spawn(process.execPath, [kindlabBin, 'reload', '--cluster', local, '--kube-root', tree, '--watch'], { env: { ...process.env, NO_COLOR: '1', ...env() } });
+      let out = '';
+      let err = '';
+      watch.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      watch.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const until = async (what: () => boolean, seconds: number): Promise<void> => {
+        const t0 = Date.now();
+        while (!what() && Date.now() - t0 < seconds * 1000) await new Promise((res) => setTimeout(res, 200));
+        expect(what(), `${out}\n${err}`).toBe(true);
+      };
+      await until(() => /watching \d+ folders/.test(err), 60);
+      expect(out).toMatch(/nothing to reload/);
+      const saved = `${APISERVER_WARNING} (saved while watching)`;
+      edit(APISERVER_FILE, APISERVER_WARNING, saved);
+      await until(() => /reloaded in/.test(out), 300);
+      expect(out).toContain(`kube-apiserver: ${APISERVER_FILE}`);
+      expect(k('create', 'configmap', 'reload-watch-probe').stderr).toContain(`Warning: ${saved}`);
+      watch.kill('SIGINT');
+      expect(await new Promise<number | null>((res) => watch.on('exit', res)), err).toBe(0);
       expect(kindlabLong(['down', local]).code).toBe(0);
       // gone, or a zombie whose parent (the reload command, exited) left it to init to reap
       const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
