@@ -28,7 +28,7 @@ interface ReloadFlags {
 export const register: CommandModule['register'] = (cmd: Command, run) => {
   addReportFlags(
     cmd
-      .argument('[components...]', 'kube-apiserver, kube-controller-manager, kube-scheduler, kubelet (default: those the change touches)')
+      .argument('[components...]', 'kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, and kubectl (the one runs against the cluster use); default: those the change touches')
     .option('--cluster <name>', 'a cluster kindlab created (default: the only one, else "kindlab")')
     .option('--ref <ref>', 'the tree to build: a ref of the checkout; HEAD includes your uncommitted edits', 'HEAD')
     .option('--kube-root <dir>', 'Kubernetes checkout (default: the one the cluster was built from, else $KUBE_ROOT, else the current directory)')
@@ -150,6 +150,7 @@ function renderReload(ctx: CliContext, out: import('../workflows/reload.js').Rel
     return;
   }
   if (out.replaced.length) ctx.io.stdout(table(['COMPONENT', 'WHERE', 'SERVES', 'READY AFTER'], out.replaced.map((r) => [r.component, r.where, r.version, s(r.seconds)])));
+  if (out.kubectl) ctx.io.stdout(`kubectl for runs against "${out.cluster}": ${out.kubectl}\n`);
   ctx.io.stdout(`reloaded in ${s(out.seconds)}\n`);
   if (out.partial) ctx.io.stdout(`note: ${out.partial}\n`);
 }

@@ -3,9 +3,9 @@
 import { buildAtRef, type RefBuild, type RefBuildDeps, type RefBuildResult } from '../source/build-at-ref.js';
 import type { BuildRequest } from '../source/build-image.js';
 import { buildInTree } from '../source/go-build.js';
-import { commandPackage, type ReloadComponent } from './components.js';
+import { commandPackage, type ReloadTarget } from './components.js';
 
-export function reloadBuild(components: readonly ReloadComponent[]): RefBuild {
+export function reloadBuild(components: readonly ReloadTarget[]): RefBuild {
   return {
     kind: 'reload-binaries',
     outputs: components,
@@ -17,6 +17,6 @@ export function reloadBuild(components: readonly ReloadComponent[]): RefBuild {
   };
 }
 
-export function buildForReload(req: BuildRequest, components: readonly ReloadComponent[], deps: RefBuildDeps): Promise<RefBuildResult> {
+export function buildForReload(req: BuildRequest, components: readonly ReloadTarget[], deps: RefBuildDeps): Promise<RefBuildResult> {
   return buildAtRef(req, reloadBuild(components), deps);
 }

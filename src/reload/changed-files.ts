@@ -2,7 +2,7 @@
 // components a change touches. The decision is Go's dependency graph: a component is rebuilt when
 // a changed file lies in the folder of one of the packages `go list -deps` names for its command
 // (a change to the module files or the pinned Go touches every component).
-import type { ReloadComponent } from './components.js';
+import type { ReloadTarget } from './components.js';
 
 /** A tree state: a commit plus the uncommitted changes built with it (`git diff HEAD`). */
 export interface TreeState {
@@ -40,7 +40,7 @@ export function changedFiles(commitDiff: readonly string[], before: TreeState, a
 const EVERYTHING = [/(^|\/)go\.(mod|sum|work|work\.sum)$/, /^vendor\/modules\.txt$/, /^\.go-version$/];
 
 export interface Touch {
-  component: ReloadComponent;
+  component: ReloadTarget;
   /** The first changed file that touches it (for the message). */
   because: string;
 }
@@ -49,7 +49,7 @@ export interface Touch {
  * Components whose build a change touches. `packageDirs`: for each component, the folders
  * (relative to the tree) of the packages its command depends on. Test files are not built.
  */
-export function touchedComponents(files: readonly string[], packageDirs: ReadonlyMap<ReloadComponent, ReadonlySet<string>>): Touch[] {
+export function touchedComponents(files: readonly string[], packageDirs: ReadonlyMap<ReloadTarget, ReadonlySet<string>>): Touch[] {
   const built = files.filter((f) => !f.endsWith('_test.go'));
   const out: Touch[] = [];
   for (const [component, dirs] of packageDirs) {

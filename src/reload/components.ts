@@ -5,15 +5,24 @@ import { UsageError } from '../errors.js';
 export const RELOADABLE = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet'] as const;
 export type ReloadComponent = (typeof RELOADABLE)[number];
 
-export const commandPackage = (c: ReloadComponent): string => `./cmd/${c}`;
+/**
+ * What a reload can build: the cluster's components, and the kubectl that scenarios run against
+ * it (a client on this machine, kept beside the cluster's record; no provider replaces it).
+ */
+export const RELOAD_TARGETS = [...RELOADABLE, 'kubectl'] as const;
+export type ReloadTarget = (typeof RELOAD_TARGETS)[number];
+
+export const isClusterComponent = (t: ReloadTarget): t is ReloadComponent => t !== 'kubectl';
+
+export const commandPackage = (c: ReloadTarget): string => `./cmd/${c}`;
 
 /** Components named on the command line, checked; none named = undefined (decided by the build). */
-export function parseComponents(names: readonly string[]): ReloadComponent[] | undefined {
+export function parseComponents(names: readonly string[]): ReloadTarget[] | undefined {
   if (names.length === 0) return undefined;
-  const unknown = names.filter((n) => !(RELOADABLE as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(RELOAD_TARGETS as readonly string[]).includes(n));
   if (unknown.length) {
-    throw new UsageError(`${unknown.join(', ')}: not a component kindlab reload can replace`, { hint: `name any of: ${RELOADABLE.join(', ')} (or none: the ones your change touches)` });
+    throw new UsageError(`${unknown.join(', ')}: not a component kindlab reload can replace`, { hint: `name any of: ${RELOAD_TARGETS.join(', ')} (or none: the ones your change touches)` });
   }
   // In the order they are replaced: the control plane before the kubelets that talk to it.
-  return RELOADABLE.filter((c) => names.includes(c));
+  return RELOAD_TARGETS.filter((c) => names.includes(c));
 }

@@ -5,15 +5,15 @@
 import { tmpdir } from 'node:os';
 import type { ProcessRunner } from '../exec/runner.js';
 import { KUBE_TREE_TAGS, treeBuildEnv, treeToolchain } from '../source/go-build.js';
-import { commandPackage, type ReloadComponent } from './components.js';
+import { commandPackage, type ReloadTarget } from './components.js';
 
 const FORMAT = '{{if not .Standard}}{{.ImportPath}}\t{{.Dir}}\t{{if eq .Name "main"}}{{join .Deps " "}}{{end}}{{end}}';
 
 export async function componentPackageDirs(
   tree: string,
-  components: readonly ReloadComponent[],
+  components: readonly ReloadTarget[],
   deps: { runner: ProcessRunner; env: NodeJS.ProcessEnv; signal?: AbortSignal },
-): Promise<Map<ReloadComponent, Set<string>>> {
+): Promise<Map<ReloadTarget, Set<string>>> {
   const env = treeBuildEnv(treeToolchain(tree, deps.env), tmpdir());
   const r = await deps.runner.run('go', ['list', '-tags', KUBE_TREE_TAGS.join(','), '-deps', '-f', FORMAT, ...components.map(commandPackage)], { cwd: tree, env, signal: deps.signal });
   return parsePackageGraph(r.stdout, tree, components);
@@ -24,7 +24,7 @@ export async function componentPackageDirs(
  * import paths) → each component's package folders inside the tree. Packages from the module cache
  * are not part of the tree: a change to them is a go.mod change.
  */
-export function parsePackageGraph(output: string, tree: string, components: readonly ReloadComponent[]): Map<ReloadComponent, Set<string>> {
+export function parsePackageGraph(output: string, tree: string, components: readonly ReloadTarget[]): Map<ReloadTarget, Set<string>> {
   const dirOf = new Map<string, string>();
   const depsOf = new Map<string, string[]>();
   const root = tree.endsWith('/') ? tree : `${tree}/`;
@@ -34,7 +34,7 @@ export function parsePackageGraph(output: string, tree: string, components: read
     if (dir === tree || dir.startsWith(root)) dirOf.set(importPath, dir === tree ? '.' : dir.slice(root.length));
     if (deps) depsOf.set(importPath, deps.split(' ').filter(Boolean));
   }
-  const out = new Map<ReloadComponent, Set<string>>();
+  const out = new Map<ReloadTarget, Set<string>>();
   for (const c of components) {
     const command = `k8s.io/kubernetes/${commandPackage(c).slice(2)}`;
     const deps = depsOf.get(command);

@@ -1,7 +1,7 @@
 // Pure: what a reload replaces, from what the cluster runs, the tree it is reloaded from and Go's
 // dependency graph of each component — or the components the user named.
 import { changedFiles, touchedComponents, type TreeState, type Touch } from './changed-files.js';
-import { RELOADABLE, type ReloadComponent } from './components.js';
+import { RELOAD_TARGETS, type ReloadTarget } from './components.js';
 import { UsageError } from '../errors.js';
 
 export interface ReloadPlanInput {
@@ -10,14 +10,14 @@ export interface ReloadPlanInput {
   after: TreeState & { describe: string };
   /** `git diff --name-only before.commit after.commit`. */
   commitDiff: readonly string[];
-  named?: readonly ReloadComponent[];
-  packageDirs?: ReadonlyMap<ReloadComponent, ReadonlySet<string>>;
-  /** The components the cluster runs (its provider says); others are never replaced. */
-  runs: readonly ReloadComponent[];
+  named?: readonly ReloadTarget[];
+  packageDirs?: ReadonlyMap<ReloadTarget, ReadonlySet<string>>;
+  /** What can be built for this cluster: the components it runs (its provider says) and kubectl. */
+  runs: readonly ReloadTarget[];
 }
 
 export interface ReloadPlan {
-  components: ReloadComponent[];
+  components: ReloadTarget[];
   /** Why each is replaced: the first changed file in its build, or "named". */
   because: Touch[];
   changed: string[];
@@ -32,7 +32,7 @@ export function planReload(i: ReloadPlanInput): ReloadPlan {
   }
   if (!i.packageDirs) throw new Error('planReload: packageDirs are needed when no component is named');
   const touched = touchedComponents(changed, i.packageDirs).filter((t) => i.runs.includes(t.component));
-  return { components: RELOADABLE.filter((c) => touched.some((t) => t.component === c)), because: touched, changed };
+  return { components: RELOAD_TARGETS.filter((c) => touched.some((t) => t.component === c)), because: touched, changed };
 }
 
 /** The patch hash of a dirty describe (`v1.37.2-dirty-0a1b2c3d` → `0a1b2c3d`). */

@@ -35,6 +35,8 @@ export interface ClusterRecord {
    * reload, the node image's labels say what it was built from.
    */
   source?: ClusterTree;
+  /** The kubectl that runs against the cluster use, when a reload built one from the cluster's tree. */
+  kubectl?: string;
   /** Every reload that changed the cluster, oldest first. */
   reloads?: ReloadEntry[];
   /** A reload under way (or cut off: `ownerPid` is gone), and what it has replaced so far. */

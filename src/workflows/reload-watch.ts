@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { componentPackageDirs } from '../reload/dependency-graph.js';
-import { RELOADABLE } from '../reload/components.js';
+import { RELOAD_TARGETS } from '../reload/components.js';
 import { watchDirs } from '../util/watch-dirs.js';
 
 export interface WatchCycle {
@@ -18,12 +18,12 @@ export interface WatchCycle {
  * built from (Go's dependency graph), and the module files.
  */
 export async function watchReloads(app: AppEnv, kubeRoot: string, cycle: (c: WatchCycle) => Promise<void>): Promise<void> {
-  const dirs = await componentPackageDirs(kubeRoot, RELOADABLE, { runner: app.runner, env: app.env, signal: app.signal });
+  const dirs = await componentPackageDirs(kubeRoot, RELOAD_TARGETS, { runner: app.runner, env: app.env, signal: app.signal });
   const folders = new Set<string>(['.']);
   for (const set of dirs.values()) for (const d of set) folders.add(d);
   const watcher = watchDirs([...folders].map((d) => join(kubeRoot, d)), (name) => name.endsWith('.go') || /^go\.(mod|sum|work)$/.test(name) || name === '.go-version', app.signal);
   if (watcher.failed.count) app.log.warn(`${watcher.failed.count} of ${folders.size} folders cannot be watched (${watcher.failed.first}); raise fs.inotify.max_user_watches (kindlab doctor)`);
-  app.progress(`watching ${folders.size - watcher.failed.count} folders of ${kubeRoot} (what ${RELOADABLE.join(', ')} are built from); Ctrl-C ends\n`);
+  app.progress(`watching ${folders.size - watcher.failed.count} folders of ${kubeRoot} (what ${RELOAD_TARGETS.join(', ')} are built from); Ctrl-C ends\n`);
   try {
     for (;;) {
       const changed = await watcher.next(300);

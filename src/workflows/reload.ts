@@ -12,7 +12,7 @@ import { canReloadComponents, type ClusterSource, type ComponentReloader, type R
 import type { Phases } from '../util/phases.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { buildForReload } from '../reload/build.js';
-import type { ReloadComponent } from '../reload/components.js';
+import { isClusterComponent, type ReloadComponent, type ReloadTarget } from '../reload/components.js';
 import { componentPackageDirs } from '../reload/dependency-graph.js';
 import { changedFiles } from '../reload/changed-files.js';
 import { dirtyHash, planReload, type ReloadPlan } from '../reload/plan.js';
@@ -26,7 +26,7 @@ import { pidAlive } from '../util/pid.js';
 export interface ReloadRequest {
   cluster: string;
   /** Named on the command line; undefined = those the change touches. */
-  components?: ReloadComponent[];
+  components?: ReloadTarget[];
   ref: string;
   kubeRoot?: string;
 }
@@ -43,6 +43,8 @@ export interface ReloadOutcome {
   partial?: string;
   build?: { seconds: number; cacheHit: boolean; logFile?: string; version: string };
   replaced: ReloadedComponent[];
+  /** The kubectl runs against the cluster use now, when the reload built one. */
+  kubectl?: string;
   seconds: number;
 }
 
@@ -57,20 +59,23 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
     });
   }
   const runs = provider.reloadable(rec);
-  const p = await planFor(app, req, rec, runs, await provider.clusterSource(rec, providerContext(app)), phases);
+  const p = await planFor(app, req, rec, [...runs, 'kubectl'], await provider.clusterSource(rec, providerContext(app)), phases);
   const outcome = (o: Partial<ReloadOutcome>): ReloadOutcome => ({ cluster: rec.name, from: p.from, to: p.to, kubeRoot: p.kubeRoot.path, plan: p.plan, replaced: [], seconds: (performance.now() - started) / 1000, ...o });
   for (const t of p.plan.because) phases.note(`${t.component}: ${t.because}`);
-  if (p.plan.components.length === 0) return outcome({ nothing: nothingToReload(rec.name, p.to, p.plan, runs) });
+  if (p.plan.components.length === 0) return outcome({ nothing: nothingToReload(rec.name, p.to, p.plan, [...runs, 'kubectl']) });
 
   const buildStarted = performance.now();
   const built = await buildForReload({ kubeRoot: p.kubeRoot, ref: req.ref }, p.plan.components, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile, version: built.gitVersion };
-  const payload = { binDir: built.binDir, components: p.plan.components, version: built.gitVersion };
+  const payload = { binDir: built.binDir, components: p.plan.components.filter(isClusterComponent), version: built.gitVersion };
   if (app.dryRun) {
-    const replaced = await provider.reloadComponents(rec, payload, { ...providerContext(app), phases, onReplacing: () => undefined, onReplaced: () => undefined });
+    const replaced = payload.components.length ? await provider.reloadComponents(rec, payload, { ...providerContext(app), phases, onReplacing: () => undefined, onReplaced: () => undefined }) : [];
     return outcome({ build, replaced, to: built.describe });
   }
-  const replaced = await replaceRecorded(app, rec, provider, payload, { from: p.from, to: built.describe }, phases);
+  const replaced = payload.components.length ? await replaceRecorded(app, rec, provider, payload, { from: p.from, to: built.describe }, phases) : [];
+  // kubectl is this machine's: the runs against the cluster use the new one from now on.
+  const kubectl = p.plan.components.includes('kubectl') ? join(built.binDir, 'kubectl') : undefined;
+  if (kubectl) await updateCluster(app, rec.name, (r) => ({ ...r, kubectl }));
   // What the cluster runs is one tree only when every component it runs is of that tree: all that
   // the change touched were replaced (the others are the same build), or all were named. Naming
   // fewer leaves the earlier tree as the baseline: the next reload without names replaces whatever
@@ -78,7 +83,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
   const whole = !req.components || runs.every((c) => p.plan.components.includes(c));
   await recordTree(app, rec.name, whole ? { commit: built.commit, describe: built.describe, kubeRoot: p.kubeRoot.path, patch: built.patch } : undefined);
   const partial = whole ? undefined : `only ${p.plan.components.join(', ')} ${p.plan.components.length === 1 ? 'runs' : 'run'} ${built.describe} now; kindlab still compares against ${p.from} (a reload without component names replaces whatever else your change touches)`;
-  return outcome({ build, replaced, to: built.describe, partial });
+  return outcome({ build, replaced, kubectl, to: built.describe, partial });
 }
 
 interface PlannedReload {
@@ -89,7 +94,7 @@ interface PlannedReload {
 }
 
 /** What the cluster runs, the tree to reload from, and what differs between them (nothing is built). */
-async function planFor(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, runs: readonly ReloadComponent[], imageSource: ClusterSource | undefined, phases: Phases): Promise<PlannedReload> {
+async function planFor(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, runs: readonly ReloadTarget[], imageSource: ClusterSource | undefined, phases: Phases): Promise<PlannedReload> {
   const before: ClusterTree | undefined = rec.source ?? imageSource;
   if (!before && !req.components) {
     throw new UsageError(`kindlab does not know which Kubernetes tree cluster "${rec.name}" runs (it was not built by kindlab from a checkout), so it cannot tell what changed`, {
@@ -115,7 +120,7 @@ async function planFor(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, runs
   const beforeState = { commit: before?.commit ?? after.commit, patch: beforePatch.patch };
   // Nothing differs: no dependency graph to load.
   const unchanged = changedFiles(commitDiff, beforeState, after).length === 0;
-  let packageDirs: Map<ReloadComponent, Set<string>> | undefined;
+  let packageDirs: Map<ReloadTarget, Set<string>> | undefined;
   if (!req.components) {
     packageDirs = unchanged
       ? new Map()
@@ -128,7 +133,7 @@ async function planFor(app: AppEnv, req: ReloadRequest, rec: ClusterRecord, runs
   return { plan, kubeRoot, from, to: after.describe };
 }
 
-function nothingToReload(cluster: string, to: string, plan: ReloadPlan, runs: readonly ReloadComponent[]): string {
+function nothingToReload(cluster: string, to: string, plan: ReloadPlan, runs: readonly ReloadTarget[]): string {
   if (plan.changed.length === 0) return `cluster "${cluster}" already runs ${to}: no file differs`;
   const some = `${plan.changed.slice(0, 3).join(', ')}${plan.changed.length > 3 ? ', …' : ''}`;
   return `none of ${runs.join(', ')} is built from the ${plan.changed.length} changed file(s) (${some}), by Go's dependency graph`;

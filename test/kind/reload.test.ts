@@ -20,6 +20,8 @@ const KUBELET_FILE = 'pkg/kubelet/kubelet.go';
 const KUBELET_MARKER = 'kindlab-reload-test: this kubelet was built from an edited tree';
 const APISERVER_FILE = 'pkg/registry/core/configmap/strategy.go';
 const APISERVER_WARNING = 'kindlab-reload-test: this API server was built from an edited tree';
+const KUBECTL_FILE = 'staging/src/k8s.io/kubectl/pkg/cmd/create/create_token.go';
+const KUBECTL_REFUSAL = 'kindlab-reload-test: this kubectl was built from an edited tree';
 
 d('kindlab reload on a kind cluster', () => {
   const name = `reload-${process.pid.toString(36)}`;
@@ -132,7 +134,7 @@ d('kindlab reload on a kind cluster', () => {
     expect(existsSync(join(tierHome, 'clusters', name))).toBe(false);
   });
 
-  it('the local provider: the API server and controller manager processes restarted from the edited build with its flags, the warning seen, the next reload compares against it, --watch reloads a save, down stops the new process', async () => {
+  it('the local provider: the API server and controller manager processes restarted from the edited build with its flags, the warning seen, the next reload compares against it, --watch reloads a save, a kubectl edit reaches the scenarios, down stops the new process', async () => {
     const local = `${name}-local`;
     const up = kindlabLong(['up', '--provider', 'local', '--name', local]);
     expect(up.code, up.stderr).toBe(0);
@@ -180,6 +182,18 @@ d('kindlab reload on a kind cluster', () => {
       expect(k('create', 'configmap', 'reload-watch-probe').stderr).toContain(`Warning: ${saved}`);
       watch.kill('SIGINT');
       expect(await new Promise<number | null>((res) => watch.on('exit', res)), err).toBe(0);
+
+      // kubectl is rebuilt when the change touches it, and the runs against the cluster use it:
+      // a `kubectl create token` that refuses makes the create-token scenario fail with its message.
+      edit(KUBECTL_FILE, 'func (o *TokenOptions) Run() error {\n', `func (o *TokenOptions) Run() error {\n\treturn fmt.Errorf(${JSON.stringify(KUBECTL_REFUSAL)})\n`);
+      const report = join(tierHome, `${local}-kubectl-report.json`);
+      const withKubectl = kindlabLong(['reload', '--cluster', local, '--kube-root', tree, '--run', 'create-token', '--json', report]);
+      expect(withKubectl.stdout).toContain(`kubectl: ${KUBECTL_FILE}`);
+      expect(withKubectl.stdout).not.toMatch(/^ {2}kube-apiserver:/m);
+      expect(withKubectl.code, withKubectl.stdout + withKubectl.stderr).toBe(1);
+      const result = (JSON.parse(readFileSync(report, 'utf8')) as { results: Array<{ id: string; status: string; message?: string }> }).results[0]!;
+      expect([result.id, result.status]).toEqual(['create-token', 'failed']);
+      expect(result.message).toContain(KUBECTL_REFUSAL);
       expect(kindlabLong(['down', local]).code).toBe(0);
       // gone, or a zombie whose parent (the reload command, exited) left it to init to reap
       const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';

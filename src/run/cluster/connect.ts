@@ -9,9 +9,10 @@ import { UsageError } from '../../errors.js';
 import type { RunTarget } from '../../scenario/runner.js';
 import type { ClusterRecord } from '../../state/records.js';
 
-/** The kubectl a run uses: $KINDLAB_KUBECTL, then one next to the cluster's binaries, then PATH. */
-export function kubectlFor(env: NodeJS.ProcessEnv, binDir?: string): string {
+/** The kubectl a run uses: $KINDLAB_KUBECTL, then one a reload built for the cluster, then one next to the cluster's binaries, then PATH. */
+export function kubectlFor(env: NodeJS.ProcessEnv, binDir?: string, reloaded?: string): string {
   if (env.KINDLAB_KUBECTL) return env.KINDLAB_KUBECTL;
+  if (reloaded && existsSync(reloaded)) return reloaded;
   if (binDir && existsSync(join(binDir, 'kubectl'))) return join(binDir, 'kubectl');
   return 'kubectl';
 }
@@ -23,7 +24,7 @@ export async function targetFromRecord(app: AppEnv, rec: ClusterRecord): Promise
   info.apiServerOnHost = caps.apiServerOnHost;
   info.reconfigurable = caps.createsClusters;
   info.loadedImages = rec.loadedImages;
-  const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(app.env, rec.binDir ?? rec.local?.binDir) };
+  const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(app.env, rec.binDir ?? rec.local?.binDir, rec.kubectl) };
   // Whichever provider made the cluster collects its logs (kind export logs, local component logs).
   const provider = await app.providers.get(rec.provider);
   if (canListNodeImages(provider)) {
