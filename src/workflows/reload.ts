@@ -12,7 +12,7 @@ import { canReloadComponents, type ClusterSource, type ComponentReloader, type R
 import type { Phases } from '../util/phases.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { buildForReload } from '../reload/build.js';
-import { isClusterComponent, type ReloadComponent, type ReloadTarget } from '../reload/components.js';
+import { isClusterComponent, type ReloadTarget } from '../reload/components.js';
 import { componentPackageDirs } from '../reload/dependency-graph.js';
 import { changedFiles } from '../reload/changed-files.js';
 import { dirtyHash, planReload, type ReloadPlan } from '../reload/plan.js';
