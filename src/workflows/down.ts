@@ -2,6 +2,7 @@
 // a different message when a provider has a live cluster of that name (kindlab did not create it).
 import type { AppEnv } from '../app/env.js';
 import { providerContext } from '../app/env.js';
+import { foreignClusterProvider } from '../app/foreign-cluster.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 export async function downWorkflow(app: AppEnv, names: string[] | 'all'): Promise<string[]> {
@@ -9,13 +10,11 @@ export async function downWorkflow(app: AppEnv, names: string[] | 'all'): Promis
   const targets = names === 'all' ? known : names.map((n) => known.find((r) => r.name === n) ?? n);
   for (const t of targets) {
     if (typeof t !== 'string') continue;
-    for (const d of app.providers.descriptors) {
-      const live = await (await d.load()).listLive(providerContext(app)).catch(() => []);
-      if (live.some((c) => c.name === t && !c.ownedByKindlab)) {
-        throw new ConflictError(`${d.name} cluster "${t}" was not created by kindlab; refusing to delete it`, {
-          hint: `if you really want it gone, delete it with ${d.name} itself (e.g. ${d.name} delete cluster --name ${t})`,
-        });
-      }
+    const foreign = await foreignClusterProvider(app, t);
+    if (foreign) {
+      throw new ConflictError(`${foreign} cluster "${t}" was not created by kindlab; refusing to delete it`, {
+        hint: `if you really want it gone, delete it with ${foreign} itself (e.g. ${foreign} delete cluster --name ${t})`,
+      });
     }
     throw new UsageError(`no kindlab cluster named "${t}"`, {
       hint: known.length ? `kindlab knows: ${known.map((r) => r.name).join(', ')}` : 'kindlab has no clusters (kindlab ls)',

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
+import { foreignClusterProvider } from '../app/foreign-cluster.js';
 import { canReloadComponents, type ClusterSource, type ComponentReloader, type ReloadedComponent, type ReloadPayload } from '../cluster/provider.js';
 import type { Phases } from '../util/phases.js';
 import { ConflictError, UsageError } from '../errors.js';
@@ -209,12 +210,8 @@ export async function reloadCheckout(app: AppEnv, req: ReloadRequest): Promise<{
 async function reloadableCluster(app: AppEnv, name: string): Promise<ClusterRecord> {
   const rec = app.store.getCluster(name);
   if (!rec) {
-    for (const d of app.providers.descriptors) {
-      const live = await (await d.load()).listLive(providerContext(app)).catch(() => []);
-      if (live.some((c) => c.name === name && !c.ownedByKindlab)) {
-        throw new ConflictError(`${d.name} cluster "${name}" was not created by kindlab; refusing to change it`, { hint: 'kindlab reloads only clusters it created (kindlab up)' });
-      }
-    }
+    const foreign = await foreignClusterProvider(app, name);
+    if (foreign) throw new ConflictError(`${foreign} cluster "${name}" was not created by kindlab; refusing to change it`, { hint: 'kindlab reloads only clusters it created (kindlab up)' });
     const known = app.store.listClusters().map((r) => r.name);
     throw new UsageError(`no kindlab cluster named "${name}"`, { hint: known.length ? `kindlab knows: ${known.join(', ')}` : 'create one with kindlab up --ref HEAD' });
   }

@@ -51,9 +51,10 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
   const swaps: Array<{ component: Exclude<ReloadComponent, 'kubelet'>; image: string; nodes: string[] }> = [];
   for (const component of payload.components) {
     if (component === 'kubelet') continue;
-    const image = componentImage(await currentImage(run, controlPlanes[0]!, component), payload.version);
-    const nodes: string[] = [];
-    for (const node of controlPlanes) if ((await currentImage(run, node, component)) !== image) nodes.push(node);
+    const running = new Map<string, string>();
+    for (const node of controlPlanes) running.set(node, await currentImage(run, node, component));
+    const image = componentImage(running.get(controlPlanes[0]!)!, payload.version);
+    const nodes = controlPlanes.filter((node) => running.get(node) !== image);
     if (nodes.length) swaps.push({ component, image, nodes });
     else ctx.phases.note(`${component} already runs ${image}`);
   }
