@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'build', usage: '[options] [ref]', summary: 'build a kind node image from a Kubernetes commit (in an isolated git worktree)', load: () => import('./build.js') },
   { name: 'up', usage: '[options]', summary: 'create a cluster (kind by default, or the local control-plane provider)', load: () => import('./up.js') },
   { name: 'reload', usage: '[options] [components...]', summary: 'put a build of your edits into a running cluster: only the components they touch, each healthy again before the next (--watch: on every save)', load: () => import('./reload.js') },
+  { name: 'upgrade', usage: '[options] --to <ref>', summary: 'move a running cluster to the Kubernetes of another ref the way kubeadm does (version skew policy checked first)', load: () => import('./upgrade.js') },
   { name: 'down', usage: '[options] [names...]', summary: 'delete clusters kindlab created (never one it did not create)', load: () => import('./down.js') },
   { name: 'ls', usage: '[options]', summary: 'list clusters and images kindlab created, and whether they still exist', load: () => import('./ls.js') },
   { name: 'doctor', usage: '[options]', summary: 'check docker/podman, kind, kubectl, git, disk, cgroups and inotify limits', load: () => import('./doctor.js') },

@@ -9,6 +9,7 @@ import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { collect, runFlags } from './parse.js';
 import { addReportFlags } from './target-flags.js';
+import { pickCluster } from './pick-cluster.js';
 
 interface ReloadFlags {
   cluster?: string;
@@ -116,17 +117,6 @@ async function handler(ctx: CliContext, components: string[], flags: ReloadFlags
   await watchReloads(app, kubeRoot ?? (await reloadCheckout(app, request)).path, cycle);
   // Ctrl-C ends a watch; its exit code is the last cycle's.
   return code;
-}
-
-/** --cluster, else the only cluster kindlab has, else the default name `up` gives. */
-function pickCluster(ctx: CliContext, flag: string | undefined): string {
-  if (flag) return flag;
-  const all = ctx.store.listClusters();
-  if (all.length === 1) return all[0]!.name;
-  if (all.some((r) => r.name === 'kindlab')) return 'kindlab';
-  throw new UsageError(all.length ? `which cluster? kindlab has ${all.length}: ${all.map((r) => r.name).join(', ')}` : 'kindlab has no cluster to reload', {
-    hint: all.length ? 'give --cluster NAME' : 'create one from your checkout first: kindlab up --ref HEAD --kube-root ~/src/kubernetes',
-  });
 }
 
 async function runScenarios(ctx: CliContext, cluster: string, selectors: string[], settings: Awaited<ReturnType<typeof runFlags>> & { junit?: string; json?: string; html?: string }): Promise<number> {

@@ -140,3 +140,47 @@ export interface ComponentReloader {
 export function canReloadComponents(p: ClusterProvider): p is ClusterProvider & ComponentReloader {
   return typeof (p as Partial<ComponentReloader>).reloadComponents === 'function';
 }
+
+/** Binaries of the version a cluster is upgraded to, built from one tree. */
+export interface UpgradePayload {
+  /** kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy. */
+  binDir: string;
+  /** The version they report, e.g. v1.37.2 (what `kubeadm upgrade apply` is given). */
+  version: string;
+  /** A version with a pre-release part: kubeadm wants --allow-experimental-upgrades. */
+  experimental: boolean;
+  /** Every kubelet keeps the version it runs (a version-skew run): only the control plane moves. */
+  kubeletsStay?: boolean;
+  /** kube-proxy runs iptables/nft: its image is this image plus the binary. */
+  kubeProxyBase: string;
+}
+
+/** One step of an upgrade as it landed (kubeadm's phases are inside `upgrade apply`). */
+export interface UpgradeStepDone {
+  step: string;
+  where: string;
+  seconds: number;
+  /** The version the node or component reports afterwards. */
+  version?: string;
+}
+
+export type UpgradeContext = ProviderContext & {
+  phases: Phases;
+  /** Before a step changes the cluster: if the run is cut off now, that part may be at either version. */
+  onStep: (step: string, where: string) => void;
+  onDone: (s: UpgradeStepDone) => void;
+};
+
+/** Providers that can move a running cluster to another Kubernetes version the way kubeadm does. */
+export interface ClusterUpgrader {
+  /**
+   * Upgrades the control plane (`kubeadm upgrade apply` with the new kubeadm and images), then each
+   * node (`kubeadm upgrade node`, the new kubelet) unless `kubeletsStay`. Throws naming the step that
+   * failed and the state the cluster is left in.
+   */
+  upgradeCluster(rec: ClusterRecord, payload: UpgradePayload, ctx: UpgradeContext): Promise<UpgradeStepDone[]>;
+}
+
+export function canUpgrade(p: ClusterProvider): p is ClusterProvider & ClusterUpgrader {
+  return typeof (p as Partial<ClusterUpgrader>).upgradeCluster === 'function';
+}

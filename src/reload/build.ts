@@ -5,7 +5,9 @@ import type { BuildRequest } from '../source/build-image.js';
 import { buildInTree } from '../source/go-build.js';
 import { commandPackage, type ReloadTarget } from './components.js';
 
-export function reloadBuild(components: readonly ReloadTarget[]): RefBuild {
+/** The named commands (./cmd/<name>) compiled from the tree at a ref into one folder. */
+
+export function reloadBuild(components: readonly string[]): RefBuild {
   return {
     kind: 'reload-binaries',
     outputs: components,

@@ -14,7 +14,7 @@ export type ReloadTarget = (typeof RELOAD_TARGETS)[number];
 
 export const isClusterComponent = (t: ReloadTarget): t is ReloadComponent => t !== 'kubectl';
 
-export const commandPackage = (c: ReloadTarget): string => `./cmd/${c}`;
+export const commandPackage = (c: string): string => `./cmd/${c}`;
 
 /** Components named on the command line, checked; none named = undefined (decided by the build). */
 export function parseComponents(names: readonly string[]): ReloadTarget[] | undefined {

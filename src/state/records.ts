@@ -41,6 +41,10 @@ export interface ClusterRecord {
   reloads?: ReloadEntry[];
   /** A reload under way (or cut off: `ownerPid` is gone), and what it has replaced so far. */
   reloading?: ReloadInProgress;
+  /** Every upgrade of the cluster (`kindlab upgrade`, `kindlab test --upgrade-to`), oldest first. */
+  upgrades?: UpgradeEntry[];
+  /** An upgrade under way (or cut off: `ownerPid` is gone), and the steps that landed so far. */
+  upgrading?: UpgradeInProgress;
   local?: {
     binDir: string;
     dataDir: string;
@@ -82,6 +86,34 @@ export interface ReloadInProgress {
   replaced: ReplacedComponent[];
   /** Components being replaced now: if the run is cut off, each may run either build. */
   replacing: Array<{ component: string; where: string }>;
+}
+
+export interface UpgradeStepRecord {
+  step: string;
+  where: string;
+  seconds: number;
+  version?: string;
+}
+
+export interface UpgradeEntry {
+  at: string;
+  from: string;
+  to: string;
+  steps: UpgradeStepRecord[];
+  /** The kubelets kept `from` (a version-skew run). */
+  kubeletsStay?: boolean;
+  /** The step that failed, and why. */
+  failed?: string;
+}
+
+export interface UpgradeInProgress {
+  ownerPid: number;
+  startedAt: string;
+  from: string;
+  to: string;
+  steps: UpgradeStepRecord[];
+  /** The step changing the cluster now: if the run is cut off, that part may be at either version. */
+  doing?: { step: string; where: string };
 }
 
 export type ImageKind = 'node-image' | 'components' | 'test-binaries' | 'reload-binaries';

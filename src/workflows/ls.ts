@@ -6,7 +6,7 @@ import { providerContext } from '../app/env.js';
 import type { ClusterRecord, ImageRecord } from '../state/records.js';
 import { pidAlive } from '../util/pid.js';
 
-export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'reloading' | 'reload-interrupted' | 'unknown';
+export type Observed = 'ready' | 'creating' | 'deleting' | 'failed' | 'missing' | 'interrupted' | 'reloading' | 'reload-interrupted' | 'upgrading' | 'upgrade-interrupted' | 'unknown';
 
 export interface ClusterRow {
   record: ClusterRecord;
@@ -43,6 +43,7 @@ export async function inventory(ctx: AppEnv): Promise<{ clusters: ClusterRow[]; 
     if (!live) return { record, observed: 'unknown' };
     if (!live.has(record.name)) return { record, observed: 'missing', note: 'deleted outside kindlab' };
     if (record.reloading) return reloadRow(record, record.reloading);
+    if (record.upgrading) return upgradeRow(record, record.upgrading);
     const last = record.reloads?.at(-1);
     if (last) return { record, observed: record.state, note: `runs ${record.source?.describe ?? last.to}${last.failed ? `; the last reload (to ${last.to}) failed: ${last.failed}` : ''}` };
     return { record, observed: record.state };
@@ -83,6 +84,18 @@ function reloadRow(record: ClusterRecord, r: NonNullable<ClusterRecord['reloadin
     record,
     observed: 'reload-interrupted',
     note: `kindlab process ${r.ownerPid} died reloading ${r.from} → ${r.to}: ${landed}${between}; the rest run ${r.from}. kindlab reload --cluster ${record.name} goes on from here; kindlab down ${record.name} removes it`,
+  };
+}
+
+/** An upgrade under way, or one whose process died: the steps that landed, and the one under way. */
+function upgradeRow(record: ClusterRecord, u: NonNullable<ClusterRecord['upgrading']>): ClusterRow {
+  const landed = u.steps.length ? `done: ${u.steps.map((x) => `${x.step} on ${x.where}`).join(', ')}` : 'no step done yet';
+  const between = u.doing ? `; ${u.doing.step} on ${u.doing.where} was under way (that part may be at either version)` : '';
+  if (pidAlive(u.ownerPid)) return { record, observed: 'upgrading', note: `${u.from} → ${u.to}: ${landed}${between}` };
+  return {
+    record,
+    observed: 'upgrade-interrupted',
+    note: `kindlab process ${u.ownerPid} died upgrading ${u.from} → ${u.to}: ${landed}${between}. kindlab upgrade --cluster ${record.name} --to <ref> tries again; kindlab down ${record.name} removes it`,
   };
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
-import { foreignClusterProvider } from '../app/foreign-cluster.js';
+import { changeableCluster, recordTree, updateCluster } from '../app/cluster-record.js';
 import { canReloadComponents, type ClusterSource, type ComponentReloader, type ReloadedComponent, type ReloadPayload } from '../cluster/provider.js';
 import type { Phases } from '../util/phases.js';
 import { ConflictError, UsageError } from '../errors.js';
@@ -52,7 +52,7 @@ export interface ReloadOutcome {
 export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<ReloadOutcome> {
   const started = performance.now();
   const phases = phasesOf(app);
-  const rec = await reloadableCluster(app, req.cluster);
+  const rec = await changeableCluster(app, req.cluster);
   const provider = await app.providers.get(rec.provider);
   if (!canReloadComponents(provider)) {
     throw new UsageError(`cluster "${rec.name}" runs on the ${rec.provider} provider, which cannot replace components in a running cluster`, {
@@ -182,44 +182,12 @@ async function replaceRecorded(app: AppEnv, rec: ClusterRecord, provider: Compon
   }
 }
 
-/** The tree the cluster now runs, with the patch of its uncommitted edits in the cluster's folder (undefined: unchanged). */
-async function recordTree(app: AppEnv, name: string, tree: { commit: string; describe: string; kubeRoot: string; patch?: string } | undefined): Promise<void> {
-  if (!tree) return;
-  const patchFile = join(app.store.clusterDir(name), 'source.patch');
-  if (tree.patch) writeFileAtomic(patchFile, tree.patch, 0o600);
-  else rmSync(patchFile, { force: true });
-  await updateCluster(app, name, (r) => ({ ...r, commit: tree.commit, source: { commit: tree.commit, describe: tree.describe, kubeRoot: tree.kubeRoot, patchFile: tree.patch ? patchFile : undefined } }));
-}
-
-function updateCluster(app: AppEnv, name: string, fn: (r: ClusterRecord) => ClusterRecord): Promise<void> {
-  return app.store.lock(() => {
-    const now = app.store.getCluster(name);
-    if (now) app.store.saveCluster(fn(now));
-  });
-}
-
 /** The checkout a reload of the cluster builds from (without building). */
 export async function reloadCheckout(app: AppEnv, req: ReloadRequest): Promise<{ path: string; from: string }> {
-  const rec = await reloadableCluster(app, req.cluster);
+  const rec = await changeableCluster(app, req.cluster);
   const provider = await app.providers.get(rec.provider);
   const before = rec.source ?? (canReloadComponents(provider) ? await provider.clusterSource(rec, providerContext(app)) : undefined);
   return reloadKubeRoot(app, req, rec, before);
-}
-
-/** A cluster kindlab created and can change now; one it did not create is refused by name. */
-async function reloadableCluster(app: AppEnv, name: string): Promise<ClusterRecord> {
-  const rec = app.store.getCluster(name);
-  if (!rec) {
-    const foreign = await foreignClusterProvider(app, name);
-    if (foreign) throw new ConflictError(`${foreign} cluster "${name}" was not created by kindlab; refusing to change it`, { hint: 'kindlab reloads only clusters it created (kindlab up)' });
-    const known = app.store.listClusters().map((r) => r.name);
-    throw new UsageError(`no kindlab cluster named "${name}"`, { hint: known.length ? `kindlab knows: ${known.join(', ')}` : 'create one with kindlab up --ref HEAD' });
-  }
-  if (rec.state !== 'ready') throw new UsageError(`cluster "${name}" is ${rec.state}, not ready`, { hint: 'kindlab ls says why' });
-  if (rec.reloading && rec.reloading.ownerPid !== process.pid && pidAlive(rec.reloading.ownerPid)) {
-    throw new ConflictError(`cluster "${name}" is being reloaded by kindlab process ${rec.reloading.ownerPid} (to ${rec.reloading.to})`, { hint: 'wait for it to finish' });
-  }
-  return rec;
 }
 
 /** --kube-root, else the checkout the cluster was built from, else $KUBE_ROOT, else the current directory. */

@@ -7,7 +7,8 @@ import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
 import { RELOADABLE, type ReloadComponent } from '../../reload/components.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload } from '../provider.js';
+import type { ClusterProvider, ClusterSource, ClusterUpgrader, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload, UpgradeContext, UpgradePayload, UpgradeStepDone } from '../provider.js';
+import { upgradeKindCluster } from './upgrade/upgrade.js';
 import { kindClusterSource, reloadKindCluster } from './reload/reload.js';
 import type { KindStepContext } from './steps/context.js';
 import { createClusterStep } from './steps/create-cluster.js';
@@ -24,7 +25,7 @@ const STEPS: Step[] = [
   { name: 'load scenario images', run: loadImagesStep },
 ];
 
-export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader, KubeconfigExporter, ComponentReloader {
+export class KindProvider implements ClusterProvider, LogCollector, NodeImageLister, ImageLoader, KubeconfigExporter, ComponentReloader, ClusterUpgrader {
   readonly name = kindDescriptor.name;
 
   async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
@@ -148,6 +149,11 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
   /** Replaces components in the running cluster (src/cluster/kind/reload/). */
   reloadComponents(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]> {
     return reloadKindCluster(rec, payload, ctx);
+  }
+
+  /** kubeadm's upgrade with kindlab's build of the target (src/cluster/kind/upgrade/). */
+  upgradeCluster(rec: ClusterRecord, payload: UpgradePayload, ctx: UpgradeContext): Promise<UpgradeStepDone[]> {
+    return upgradeKindCluster(rec, payload, ctx);
   }
 
   /** 'ours' = nodes exist with kindlab's mark, 'absent' = no nodes, 'foreign' = nodes without it. */

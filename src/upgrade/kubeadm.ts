@@ -1,0 +1,34 @@
+// Pure: the kubeadm commands of an upgrade and the images it needs, as kubeadm names them.
+
+/** The image repository a kubeadm static pod image comes from: "<repo>/kube-apiserver:v1.37.1" → "<repo>". */
+export function imageRepository(image: string): string {
+  const name = image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^/:]+$/, '');
+  const slash = name.lastIndexOf('/');
+  if (slash <= 0) throw new Error(`cannot tell the image repository of ${image}`);
+  return name.slice(0, slash);
+}
+
+/** `kubeadm config images list` for the target, in the cluster's image repository. */
+export function imagesListArgs(version: string, repository: string): string[] {
+  return ['config', 'images', 'list', '--kubernetes-version', version, '--image-repository', repository];
+}
+
+/**
+ * The first control-plane node: `kubeadm upgrade apply`, which re-validates the cluster's stored
+ * ClusterConfiguration (feature gates, runtime config and extra args included) for the new version
+ * and carries it into the new static pod manifests, the kubelet config and the add-ons.
+ */
+export function upgradeApplyArgs(version: string, experimental: boolean): string[] {
+  return ['upgrade', 'apply', version, '--yes', ...(experimental ? ['--allow-experimental-upgrades'] : [])];
+}
+
+/** Every other node: its control-plane components (if any) and its kubelet config, from the cluster's. */
+export const UPGRADE_NODE_ARGS: readonly string[] = ['upgrade', 'node'];
+
+/** The images of `required` a node's runtime does not hold (`crictl images -o json`). */
+export function missingImages(required: readonly string[], crictlImagesJson: string): string[] {
+  const held = new Set<string>();
+  const parsed = JSON.parse(crictlImagesJson || '{}') as { images?: Array<{ repoTags?: string[] | null }> };
+  for (const i of parsed.images ?? []) for (const t of i.repoTags ?? []) held.add(t);
+  return required.filter((r) => !held.has(r));
+}
