@@ -3,7 +3,7 @@
 // can also be bound to an object (a Pod, a Secret): it stops authenticating once that object is gone.
 // Tokens are only decoded locally and sent to the API server; they are never printed.
 import { defineScenario, type ScenarioContext } from 'kindlab';
-import type { V1Pod, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import { apiRequest, json } from './_support/http.js';
 import { decodeClaims, fingerprint } from './_support/jwt.js';
 
@@ -17,6 +17,26 @@ interface TokenReviewStatus {
   error?: string;
   user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
   audiences?: string[];
+}
+
+const KEPT_SA = 'survivor';
+const KEPT_SECRET = 'survivor-token';
+
+async function createTokenFor(ctx: ScenarioContext, sa: string, args: string[]): Promise<string> {
+  const res = await ctx.kubectl(['create', 'token', sa, '-n', ctx.namespace, ...args]);
+  ctx.assert.equal(res.exitCode, 0, `kubectl create token ${args.join(' ')} failed: ${res.stderr.trim()}`);
+  return res.stdout.trim();
+}
+
+async function reviewToken(ctx: ScenarioContext, token: string, audiences?: string[]): Promise<TokenReviewStatus> {
+  const res = await apiRequest(ctx, {
+    method: 'POST',
+    path: '/apis/authentication.k8s.io/v1/tokenreviews',
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, ...(audiences ? { audiences } : {}) } },
+  });
+  // The response echoes spec.token: only the status is kept, nothing else is logged.
+  if (res.status !== 201 && res.status !== 200) throw new Error(`TokenReview failed with HTTP ${res.status}`);
+  return (json<{ status?: TokenReviewStatus }>(res).status ?? {}) as TokenReviewStatus;
 }
 
 export default defineScenario({
@@ -34,21 +54,8 @@ export default defineScenario({
     '10 minutes is refused by the API server. A token bound to a Pod (a Pod object that never runs) carries the ' +
     'pod name and uid, authenticates while the Pod exists and stops authenticating once it is deleted.',
   async run(ctx: ScenarioContext) {
-    const createToken = async (args: string[]): Promise<string> => {
-      const res = await ctx.kubectl(['create', 'token', SA, '-n', ctx.namespace, ...args]);
-      ctx.assert.equal(res.exitCode, 0, `kubectl create token ${args.join(' ')} failed: ${res.stderr.trim()}`);
-      return res.stdout.trim();
-    };
-    const review = async (token: string, audiences?: string[]): Promise<TokenReviewStatus> => {
-      const res = await apiRequest(ctx, {
-        method: 'POST',
-        path: '/apis/authentication.k8s.io/v1/tokenreviews',
-        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, ...(audiences ? { audiences } : {}) } },
-      });
-      // The response echoes spec.token: only the status is kept, nothing else is logged.
-      if (res.status !== 201 && res.status !== 200) throw new Error(`TokenReview failed with HTTP ${res.status}`);
-      return (json<{ status?: TokenReviewStatus }>(res).status ?? {}) as TokenReviewStatus;
-    };
+    const createToken = (args: string[]): Promise<string> => createTokenFor(ctx, SA, args);
+    const review = (token: string, audiences?: string[]): Promise<TokenReviewStatus> => reviewToken(ctx, token, audiences);
 
     await ctx.step('create a ServiceAccount', () =>
       ctx.create<V1ServiceAccount>({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SA } }),
@@ -131,5 +138,28 @@ export default defineScenario({
       );
       ctx.log(`TokenReview after deletion: authenticated=false, error=${status.error ?? '(none)'}`);
     });
+  },
+  acrossUpgrade: {
+    what: 'a token kubectl create token made before the upgrade still authenticates after it: the service-account issuer and signing key survive the upgrade',
+    async before(ctx: ScenarioContext) {
+      await ctx.step('a ServiceAccount and a 2 h token for it, kept in a Secret for after the upgrade', async () => {
+        await ctx.create<V1ServiceAccount>({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: KEPT_SA } });
+        const token = await createTokenFor(ctx, KEPT_SA, ['--duration', '2h']);
+        const status = await reviewToken(ctx, token);
+        ctx.assert.equal(status.authenticated, true, `the token authenticates before the upgrade: ${status.error ?? ''}`);
+        await ctx.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: KEPT_SECRET }, type: 'Opaque', stringData: { token } });
+        ctx.log(`kept a token (${fingerprint(token)}) issued by ${String(decodeClaims(token).iss)}`);
+      });
+    },
+    async after(ctx: ScenarioContext) {
+      await ctx.featureStep('the token made before the upgrade authenticates as its ServiceAccount', async () => {
+        const secret = await ctx.get<V1Secret>({ apiVersion: 'v1', kind: 'Secret', name: KEPT_SECRET });
+        const token = Buffer.from(secret.data?.token ?? '', 'base64').toString('utf8');
+        ctx.assert.ok(token.length > 0, `Secret ${KEPT_SECRET} still holds the token`);
+        const status = await reviewToken(ctx, token);
+        ctx.assert.equal(status.authenticated, true, `TokenReview after the upgrade: ${status.error ?? ''}`);
+        ctx.assert.equal(status.user?.username, `system:serviceaccount:${ctx.namespace}:${KEPT_SA}`, 'TokenReview username');
+      });
+    },
   },
 });

@@ -21,6 +21,9 @@ interface TestFlags extends TargetFlags {
   shard?: string;
   allowUntested?: boolean;
   counterProof?: boolean;
+  upgradeTo?: string;
+  kubeletsStay?: boolean;
+  baseImage?: string;
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -33,6 +36,9 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--keep', 'keep clusters and namespaces afterwards')
     .option('--fail-fast', 'stop at the first cluster that does not come up or scenario that fails or errors: create no further cluster (their scenarios are reported as skipped)')
     .option('--artifacts <dir>', 'where failed scenarios’ artifacts go')
+    .option('--upgrade-to <ref>', 'run the scenarios, upgrade each cluster to this ref of --kube-root the way kubeadm does, run them again: both phases side by side (kind clusters)')
+    .option('--kubelets-stay', 'with --upgrade-to: only the control plane moves, the kubelets keep the old version (a version-skew run)')
+    .option('--base-image <image>', "with --upgrade-to: kube-proxy's new image is this image plus the binary (default: $KINDLAB_BASE_IMAGE, else kind's base image)")
     .option('--counter-proof', 'also run each scenario whose feature gate can be switched off at the target with it off, expecting the feature on: it must fail where it asserts the feature (COUNTER-PROOF column)');
   addUntestedFlag(addReportFlags(withFlags))
     .addHelpText(
@@ -45,6 +51,7 @@ Examples:
   kindlab test --image kindlab/node:v1.37.2 grpc-probe 'e2e:label=FeatureGate:GRPCContainerProbeTLS'   # with the lab's e2e.test of v1.37.2
   kindlab test --provider local --shard 2/4 --junit junit-2.xml --html report.html
   kindlab test --provider local --counter-proof      # and prove each check fails where its feature is off
+  kindlab test --image kindlab/node:v1.37.1 --upgrade-to v1.37.2 --kube-root ~/src/kubernetes create-token cronjob-timezone
 
 The first argument is taken as a ref when it is not a selector (tag:, kep:, a glob or a scenario id).
 
@@ -73,7 +80,13 @@ shows those clusters). COUNTER-PROVED: it failed in a step the scenario marks as
 NOT COUNTER-PROVED: it passed with the feature off; its checks prove nothing, and the run exits 1.
 INCONCLUSIVE: it failed elsewhere, was skipped or errored. NOT-POSSIBLE: the reason (a locked GA gate
 needs an older release, no gate names the feature, it does not run at the target). The variant's own
-failure is the expected outcome and never fails the run.`,
+failure is the expected outcome and never fails the run.
+
+Upgrade (--upgrade-to REF): every cluster runs the selection at the target, is upgraded to REF of
+--kube-root as \`kindlab upgrade\` does it (checked against the version skew policy before anything is
+built), and runs it again; scenarios that declare objects kept across an upgrade create them before
+and check them after. Each result names its phase (BEFORE-UPGRADE, AFTER-UPGRADE, ACROSS-UPGRADE); the
+summary shows the phases side by side. A failed upgrade errors the after-upgrade results.`,
     )
     .action(run(async () => handler));
 };

@@ -95,6 +95,7 @@ function scenario(r: ScenarioResult, anchor: string, opts: HtmlReportOptions): s
   const open = r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted' || r.counterProof?.verdict === 'not-counter-proved';
   const meta = [
     `cluster ${esc(r.cluster)}`,
+    ...(r.phase ? [`<b>${esc(r.phase)}</b>`] : []),
     ...(r.stage ? [`stage ${esc(stageLabel(r.stage))}`] : []),
     ...(r.kep !== undefined ? [`KEP ${esc(r.kep)}`] : []),
     esc(formatDuration(r.durationMs)),
@@ -137,8 +138,12 @@ function clustersTable(clusters: readonly ClusterSummary[]): string {
   const rows = clusters
     .map(
       (k) =>
-        `<tr class="${k.error ? 'cluster-error' : ''}"><td>${esc(k.name)}</td><td>${esc(k.provider)}</td><td>${esc(k.version)}</td><td>${k.image ? `<code>${esc(k.image)}</code>` : ''}</td><td>${
-          k.error ? `<span class="badge st-errored">DID NOT COME UP</span>${messageBlock(k.error)}` : '<span class="badge st-passed">UP</span>'
+        `<tr class="${k.error ? 'cluster-error' : ''}"><td>${esc(k.name)}</td><td>${esc(k.provider)}</td><td>${esc(k.version)}${k.upgrade ? ` → ${esc(k.upgrade.to)}${k.upgrade.kubeletsStay ? ' (kubelets stay)' : ''}` : ''}</td><td>${k.image ? `<code>${esc(k.image)}</code>` : ''}</td><td>${
+          k.error
+            ? `<span class="badge st-errored">DID NOT COME UP</span>${messageBlock(k.error)}`
+            : k.upgrade?.error
+              ? `<span class="badge st-errored">UPGRADE FAILED</span>${messageBlock(k.upgrade.error)}`
+              : `<span class="badge st-passed">UP</span>${k.upgrade ? ` upgraded in ${esc(k.upgrade.seconds.toFixed(1))} s: ${esc(k.upgrade.steps.map((x) => `${x.step} on ${x.where} (${x.seconds.toFixed(1)} s)`).join('; '))}` : ''}`
         }</td></tr>`,
     )
     .join('\n');

@@ -30,7 +30,7 @@ function systemOut(r: ScenarioResult): string {
 }
 
 function testcase(r: ScenarioResult): XmlNode {
-  const node: XmlNode = { [`${A}name`]: xmlSafe(r.id), [`${A}classname`]: xmlSafe(`kindlab.${r.cluster}`), [`${A}time`]: secs(r.durationMs) };
+  const node: XmlNode = { [`${A}name`]: xmlSafe(r.phase ? `${r.id} [${r.phase}]` : r.id), [`${A}classname`]: xmlSafe(`kindlab.${r.cluster}`), [`${A}time`]: secs(r.durationMs) };
   if (r.status === 'skipped') {
     node.skipped = { [`${A}message`]: xmlSafe(r.message ?? '') };
   } else if (r.status === 'failed' || r.status === 'errored' || r.status === 'interrupted') {
@@ -47,6 +47,7 @@ function testcase(r: ScenarioResult): XmlNode {
   // A partial pass stays a pass in JUnit, marked where CI dashboards show properties.
   // So is a counter-proof verdict (a scenario not counter-proved fails the run, not the testcase).
   const props = [
+    ...(r.phase ? [{ [`${A}name`]: 'kindlab.phase', [`${A}value`]: r.phase }] : []),
     ...(r.partial ?? []).map((p) => ({ [`${A}name`]: 'kindlab.partial', [`${A}value`]: xmlSafe(p) })),
     ...(r.counterProof
       ? [

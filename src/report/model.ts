@@ -55,6 +55,22 @@ export interface ScenarioResult {
   artifactsDir?: string;
   /** Set in a run with --counter-proof. */
   counterProof?: CounterProof;
+  /** Set in a run with --upgrade-to: before or after the upgrade, or objects kept across it. */
+  phase?: UpgradePhase;
+}
+
+export type UpgradePhase = 'before-upgrade' | 'after-upgrade' | 'across-upgrade';
+
+/** The upgrade between the two phases of a cluster's run (kindlab test --upgrade-to). */
+export interface ClusterUpgrade {
+  from: string;
+  to: string;
+  seconds: number;
+  /** The kubelets kept `from` (a version-skew run). */
+  kubeletsStay?: boolean;
+  steps: Array<{ step: string; where: string; seconds: number; version?: string }>;
+  /** Set when the upgrade failed: why (the after-upgrade results are errored). */
+  error?: string;
 }
 
 export interface ClusterSummary {
@@ -65,6 +81,8 @@ export interface ClusterSummary {
   image?: string;
   /** Set when the cluster did not come up: why (its scenarios are reported as errored). */
   error?: string;
+  /** Set in a run with --upgrade-to. */
+  upgrade?: ClusterUpgrade;
 }
 
 export interface RunReport {

@@ -1,16 +1,18 @@
-// Step: each planned cluster in turn: up → connect → run its scenarios → down. A cluster that
+// Step: each planned cluster in turn: up → connect → run its scenarios → down (with --upgrade-to:
+// run → upgrade → run again, src/run/cluster/upgrade.ts). A cluster that
 // does not come up, or cannot be used, errors its own scenarios and the run goes on (unless
 // --fail-fast); after Ctrl-C nothing more is created and what exists is deleted (src/run/steps.ts).
 import { clusterErrorText } from '../app/cluster-error.js';
 import type { PlannedCluster } from '../plan/planner.js';
 import { notRun } from '../report/results.js';
-import type { ScenarioResult } from '../report/model.js';
+import type { ClusterSummary, ScenarioResult } from '../report/model.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ClusterRecord } from '../state/records.js';
 import { providerVersion } from '../target/resolve.js';
 import { down } from './cluster/down.js';
 import { targetFromRecord } from './cluster/connect.js';
 import { runScenarios } from './cluster/run-scenarios.js';
+import { runAcrossUpgrade } from './cluster/upgrade.js';
 import { up } from './cluster/up.js';
 import { needs, type RunContext } from './context.js';
 import type { RunStep } from './steps.js';
@@ -51,8 +53,11 @@ async function oneCluster(ctx: RunContext, c: PlannedCluster, own: Scenario[], n
   ctx.created.push(rec);
   try {
     const target = await targetFromRecord(app, rec);
-    ctx.clusters.push({ name: rec.name, provider: rec.provider, version: target.info.gitVersion, image: rec.image });
-    const got = await runScenarios(app, own, target, request.opts);
+    const summary: ClusterSummary = { name: rec.name, provider: rec.provider, version: target.info.gitVersion, image: rec.image };
+    ctx.clusters.push(summary);
+    let got: ScenarioResult[];
+    if (request.upgrade) ({ results: got, upgrade: summary.upgrade } = await runAcrossUpgrade(ctx, rec, own, target));
+    else got = await runScenarios(app, own, target, request.opts);
     ctx.results.push(...got);
     const bad = got.find((r) => r.status === 'failed' || r.status === 'errored');
     if (request.failFast && bad) ctx.stoppedAfter = `${bad.id} ${bad.status} on ${rec.name}`;

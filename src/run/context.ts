@@ -26,6 +26,8 @@ export interface RunRequest {
   missingTestBinary?: 'stop' | 'skip';
   /** Also run each scenario whose feature can be switched off here with it off, expected to fail (src/run/counter-proof.ts). */
   counterProof?: boolean;
+  /** Upgrade every cluster between two runs of its scenarios (kindlab test --upgrade-to). */
+  upgrade?: { to: string; kubeRoot?: string; baseImage?: string; kubeletsStay?: boolean };
   /** Called once the plan is known, before anything is built or created (the command's header). */
   onPlan?: (ctx: RunContext) => void;
 }
@@ -51,6 +53,8 @@ export interface RunContext {
   seconds: Record<string, number>;
   /** --counter-proof: why scenarios without a variant are not counter-proved, and at which version. */
   counterProof?: { notPossible: Record<string, string>; version: string };
+  /** --upgrade-to: the version the ref resolves to, checked against the target before anything is built. */
+  upgradeTo?: { version: string; describe: string; kubeRoot: string };
   /** The step that threw, when one did. */
   failedStep?: string;
   report?: RunReport;

@@ -2,8 +2,8 @@
 // cluster creation: `test` runs the list once, `matrix` once per version, `bisect` once per
 // commit. Whatever happens, the clusters the run created are deleted at the end unless --keep.
 //
-//   resolve → upstream-specs → counter-proof → plan → check-images → build → clusters → report
-//                                                            (per cluster: up → connect → run → down)
+//   resolve → upstream-specs → counter-proof → plan → upgrade-target → check-images → build → clusters → report
+//                                 (per cluster: up → connect → run → down; with --upgrade-to: run → upgrade → run)
 import { cleanup } from './cluster/down.js';
 import type { RunContext } from './context.js';
 import { buildStep } from './build.js';
@@ -14,6 +14,7 @@ import { planStep } from './plan.js';
 import { reportStep } from './report.js';
 import { resolveTargetStep } from './resolve-target.js';
 import { upstreamSpecsStep } from './upstream-specs.js';
+import { upgradeTargetStep } from './upgrade-target.js';
 import type { RunReport } from '../report/model.js';
 
 export interface RunStep {
@@ -23,7 +24,7 @@ export interface RunStep {
   run(ctx: RunContext): Promise<void>;
 }
 
-export const RUN_STEPS: readonly RunStep[] = [resolveTargetStep, upstreamSpecsStep, counterProofStep, planStep, checkImagesStep, buildStep, clustersStep, reportStep];
+export const RUN_STEPS: readonly RunStep[] = [resolveTargetStep, upstreamSpecsStep, counterProofStep, planStep, upgradeTargetStep, checkImagesStep, buildStep, clustersStep, reportStep];
 
 /**
  * Runs the steps in order; a step that throws stops the run (its name is kept in

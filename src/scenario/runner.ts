@@ -29,6 +29,11 @@ export interface RunTarget {
 
 export interface RunOptions {
   runId: string;
+  /**
+   * The namespace to run in instead of the scenario's own: `existing` when an earlier half made it
+   * (the after-upgrade half of AcrossUpgrade); `keep` leaves it for a later half.
+   */
+  namespace?: { name: string; existing?: boolean; keep?: boolean };
   /** Overrides each scenario's own timeout. */
   timeoutSeconds?: number;
   keep: boolean;
@@ -65,7 +70,7 @@ export function namespaceFor(id: string, runId: string): string {
 export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const state = newRunState();
-  const namespace = namespaceFor(s.id, opts.runId);
+  const namespace = opts.namespace?.name ?? namespaceFor(s.id, opts.runId);
   const timeoutSeconds = opts.timeoutSeconds ?? s.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(target.kubeconfigPath);
@@ -90,7 +95,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
   try {
     const stage = stageFor(s, target.info);
     if (stage?.stage) result.stage = stage.stage;
-    await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: kubeSafeId(s.id), [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
+    if (!opts.namespace?.existing) await core.createNamespace({ body: { metadata: { name: namespace, labels: { [LABEL_SCENARIO]: kubeSafeId(s.id), [LABEL_RUN]: opts.runId, 'app.kubernetes.io/managed-by': 'kindlab' } } } });
     const ctx = createContext({
       kubeconfigPath: target.kubeconfigPath,
       namespace,
@@ -151,7 +156,7 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
       state.logs.push(`artifact collection failed: ${(e as Error).message}`);
     });
   }
-  await cleanUp(kc, namespace, state, opts.keep);
+  await cleanUp(kc, namespace, state, opts.keep || Boolean(opts.namespace?.keep && result.status === 'passed'));
   result.durationMs = performance.now() - started;
   opts.hooks?.onDone?.(result);
   return result;

@@ -282,8 +282,22 @@ export interface Assertions {
   includes(haystack: string, needle: string | RegExp, message?: string): void;
 }
 
+/**
+ * Objects that must survive an upgrade (kindlab test --upgrade-to): `before` creates them on the
+ * old version, `after` checks them on the new one, in the same namespace (kept between the two;
+ * deleted after the check). Namespaced objects only: cluster-scoped ones are not carried over.
+ */
+export interface AcrossUpgrade {
+  /** One line: what is kept and what is expected of it after the upgrade. */
+  what: string;
+  before(ctx: ScenarioContext): Promise<void>;
+  after(ctx: ScenarioContext): Promise<void>;
+}
+
 export interface Scenario extends ScenarioMeta {
   run(ctx: ScenarioContext): Promise<void>;
+  /** Set by scenarios whose objects are checked across an upgrade (see AcrossUpgrade). */
+  acrossUpgrade?: AcrossUpgrade;
   /**
    * Set by kindlab on the counter-proof variant of a scenario (src/plan/counter-proof.ts), never by
    * a scenario file: the scenario it counter-proves, and the gate switched off for it.

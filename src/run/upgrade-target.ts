@@ -1,0 +1,34 @@
+// Step (--upgrade-to): the ref to upgrade to resolved and checked against the run's target before
+// anything is built or created: a skew the policy refuses, a tree without a version, or a planned
+// cluster whose provider cannot upgrade stops the run here.
+import { UsageError } from '../errors.js';
+import { canUpgrade } from '../cluster/provider.js';
+import { resolveSource } from '../source/build-image.js';
+import { Git } from '../source/git.js';
+import { chooseKubeRoot } from '../source/kube-root.js';
+import { kubeGitVersion } from '../source/kube-version.js';
+import { providerVersion } from '../target/resolve.js';
+import { checkUpgrade } from '../upgrade/skew.js';
+import { needs } from './context.js';
+import type { RunStep } from './steps.js';
+
+export const upgradeTargetStep: RunStep = {
+  name: 'upgrade-target',
+  why: 'an upgrade the skew policy refuses, or a cluster that cannot be upgraded, stops the run before anything is built',
+  async run(ctx) {
+    const up = ctx.request.upgrade;
+    if (!up) return;
+    const { app } = ctx;
+    const kubeRoot = chooseKubeRoot(up.kubeRoot, app.env, app.cwd);
+    const src = await resolveSource({ kubeRoot, ref: up.to }, new Git(app.runner, kubeRoot.path, app.signal));
+    const version = kubeGitVersion(src.describe);
+    if (!version) throw new UsageError(`--upgrade-to ${up.to} (${src.describe}) in ${kubeRoot.path} has no Kubernetes version tag before it`, { hint: 'upgrade to a ref that git describe places after a vX.Y.Z tag' });
+    for (const c of needs(ctx.plan, 'the plan', 'upgrade-target').clusters) {
+      if (!canUpgrade(await app.providers.get(c.provider))) {
+        throw new UsageError(`--upgrade-to: cluster ${c.name} is planned on the ${c.provider} provider, which cannot upgrade a running cluster`, { hint: 'kindlab upgrades kind clusters (kubeadm): add --provider kind' });
+      }
+      checkUpgrade(`v${providerVersion(app, needs(ctx.resolved, 'the target', 'upgrade-target'), c.provider)}`, version, { kubeletsStay: up.kubeletsStay });
+    }
+    ctx.upgradeTo = { version, describe: src.describe, kubeRoot: kubeRoot.path };
+  },
+};
