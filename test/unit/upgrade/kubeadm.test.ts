@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { imageRepository, imagesListArgs, missingImages, upgradeApplyArgs } from '../../../src/upgrade/kubeadm.js';
+
+describe('kubeadm upgrade commands', () => {
+  it('reads the image repository of a static pod image, tag or digest', () => {
+    expect(imageRepository('example.test/k8s/kube-apiserver:v1.37.1')).toBe('example.test/k8s');
+    expect(imageRepository('example.test:5000/kube-apiserver@sha256:' + 'a'.repeat(64))).toBe('example.test:5000');
+    expect(() => imageRepository('kube-apiserver:v1.37.1')).toThrow(/cannot tell/);
+  });
+
+  it('lists images in the cluster repository and applies with --yes (experimental only for pre-releases)', () => {
+    expect(imagesListArgs('v1.37.2', 'example.test')).toEqual(['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '--image-repository', 'example.test']);
+    expect(upgradeApplyArgs('v1.37.2', false)).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes']);
+    expect(upgradeApplyArgs('v1.37.2-dirty-0a1b', true)).toEqual(['upgrade', 'apply', 'v1.37.2-dirty-0a1b', '--yes', '--allow-experimental-upgrades']);
+  });
+
+  it('names the images a node runtime does not hold', () => {
+    const crictl = JSON.stringify({ images: [{ repoTags: ['example.test/etcd:3.7.0-0'] }, { repoTags: null }, { repoTags: ['example.test/pause:3.10'] }] });
+    expect(missingImages(['example.test/etcd:3.7.0-0', 'example.test/coredns/coredns:v1.13.1', 'example.test/pause:3.10'], crictl)).toEqual(['example.test/coredns/coredns:v1.13.1']);
+  });
+});
