@@ -39,6 +39,15 @@ function wallClock(at: Date, zone: string): { minute: number; hour: number } {
   return { minute: get('minute'), hour: get('hour') };
 }
 
+/** The next whole minute at least 60 s away, and the schedule that fires then on the zone's wall clock. */
+function nextMinuteIn(zone: string): { fireAt: Date; schedule: string } {
+  const fireAt = new Date(Math.floor((Date.now() + 120_000) / 60_000) * 60_000);
+  const { minute, hour } = wallClock(fireAt, zone);
+  return { fireAt, schedule: `${minute} ${hour} * * *` };
+}
+
+const KEPT = 'tz-kept';
+
 export default defineScenario({
   id: 'cronjob-timezone',
   title: 'CronJob spec.timeZone: schedules read in an IANA time zone',
@@ -88,10 +97,7 @@ export default defineScenario({
       );
     });
 
-    // The next whole minute that is at least 60 s away, on the zone's wall clock.
-    const fireAt = new Date(Math.floor((Date.now() + 120_000) / 60_000) * 60_000);
-    const { minute, hour } = wallClock(fireAt, ZONE);
-    const schedule = `${minute} ${hour} * * *`;
+    const { fireAt, schedule } = nextMinuteIn(ZONE);
 
     await ctx.featureStep(`the controller reads "${schedule}" in ${ZONE}: a Job is created at ${fireAt.toISOString()}`, async () => {
       await ctx.create(cronJob('tz-fires', schedule, ZONE));
@@ -117,5 +123,31 @@ export default defineScenario({
       const control = await ctx.get<V1CronJob>({ apiVersion: 'batch/v1', kind: 'CronJob', name: 'tz-control-utc' });
       ctx.assert.equal(control.status?.lastScheduleTime, undefined, 'tz-control-utc must not have run');
     });
+  },
+  acrossUpgrade: {
+    what: `a CronJob with timeZone ${ZONE} created before the upgrade keeps its zone and, rescheduled after it, fires at that instant in ${ZONE} (the new controller reads the old object's zone)`,
+    async before(ctx: ScenarioContext) {
+      const state = await gate(ctx, 'CronJobTimeZone');
+      if (!state.enabled) ctx.skip(`${describeGate('CronJobTimeZone', state)}: nothing to carry across`, 'verdict');
+      await ctx.step(`a CronJob in ${ZONE}, kept for after the upgrade`, async () => {
+        await ctx.create(cronJob(KEPT, '0 0 1 1 *', ZONE));
+      });
+    },
+    async after(ctx: ScenarioContext) {
+      const { fireAt, schedule } = nextMinuteIn(ZONE);
+      await ctx.featureStep(`the CronJob made before the upgrade still reads its schedule in ${ZONE}: "${schedule}" fires at ${fireAt.toISOString()}`, async () => {
+        const kept = await ctx.get<V1CronJob>({ apiVersion: 'batch/v1', kind: 'CronJob', name: KEPT });
+        ctx.assert.equal(kept.spec?.timeZone, ZONE, 'spec.timeZone survived the upgrade');
+        const patched = await ctx.kubectl(['patch', 'cronjob', KEPT, '-n', ctx.namespace, '--type', 'merge', '-p', JSON.stringify({ spec: { schedule } })]);
+        ctx.assert.equal(patched.exitCode, 0, `kubectl patch: ${patched.stderr.trim()}`);
+        const cj = await ctx.waitFor<V1CronJob>(
+          { apiVersion: 'batch/v1', kind: 'CronJob', name: KEPT },
+          (c) => c.status?.lastScheduleTime !== undefined,
+          { timeoutSeconds: 200, intervalMs: 2000, description: `status.lastScheduleTime of ${KEPT} (due ${fireAt.toISOString()})` },
+        );
+        const last = new Date(cj.status!.lastScheduleTime as unknown as string);
+        ctx.assert.equal(last.getTime(), fireAt.getTime(), `lastScheduleTime must be ${fireAt.toISOString()}, got ${last.toISOString()}`);
+      });
+    },
   },
 });

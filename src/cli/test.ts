@@ -24,6 +24,7 @@ interface TestFlags extends TargetFlags {
   upgradeTo?: string;
   kubeletsStay?: boolean;
   baseImage?: string;
+  upgradeImages?: string[];
 }
 
 export const register: CommandModule['register'] = (cmd: Command, run) => {
@@ -39,6 +40,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .option('--upgrade-to <ref>', 'run the scenarios, upgrade each cluster to this ref of --kube-root the way kubeadm does, run them again: both phases side by side (kind clusters)')
     .option('--kubelets-stay', 'with --upgrade-to: only the control plane moves, the kubelets keep the old version (a version-skew run)')
     .option('--base-image <image>', "with --upgrade-to: kube-proxy's new image is this image plus the binary (default: $KINDLAB_BASE_IMAGE, else kind's base image)")
+    .option('--upgrade-images <path>', "with --upgrade-to: docker save archives (or a folder of them) with the target's etcd, CoreDNS and pause (repeatable; default $KINDLAB_IMAGES)", (v: string, acc: string[] = []) => [...acc, v])
     .option('--counter-proof', 'also run each scenario whose feature gate can be switched off at the target with it off, expecting the feature on: it must fail where it asserts the feature (COUNTER-PROOF column)');
   addUntestedFlag(addReportFlags(withFlags))
     .addHelpText(

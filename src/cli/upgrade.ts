@@ -13,6 +13,7 @@ interface UpgradeFlags {
   kubeRoot?: string;
   baseImage?: string;
   kubeletsStay?: boolean;
+  images?: string[];
   dryRun?: boolean;
   output: 'text' | 'json';
 }
@@ -23,6 +24,7 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     .requiredOption('--to <ref>', 'the ref of the checkout to upgrade to (a tag such as v1.37.2, a branch, a commit; HEAD includes your uncommitted edits)')
     .option('--kube-root <dir>', 'Kubernetes checkout with that ref (default: the one the cluster was built from, else $KUBE_ROOT, else the current directory)')
     .option('--base-image <image>', "kube-proxy's image is this image plus the new binary (default: $KINDLAB_BASE_IMAGE, else kind's base image)")
+    .option('--images <path>', "docker save archives (or a folder of them) with the target's etcd, CoreDNS and pause, for nodes that lack them; nothing is pulled (repeatable; default $KINDLAB_IMAGES)", (v: string, acc: string[] = []) => [...acc, v])
     .option('--kubelets-stay', 'upgrade only the control plane; every kubelet keeps its version (a version-skew cluster)')
     .option('--dry-run', 'print the build and every command that would change the cluster, do nothing')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -40,8 +42,9 @@ kubelets at most three minors behind the API server) and the cluster's feature g
 target's own source (a gate removed or locked the other way there is refused by name).
 
 kind clusters, the way kubeadm upgrades: every component of the target built from the ref with
-the Go build cache; its control-plane and kube-proxy images imported into every node (etcd,
-CoreDNS and pause must already be there: nothing can pull them here); the new kubeadm into every
+the Go build cache; its control-plane and kube-proxy images imported into every node, and its
+etcd, CoreDNS and pause where a node lacks them (from --images, else the local docker daemon:
+nothing is pulled; found before anything changes); the new kubeadm into every
 node; \`kubeadm upgrade apply\` on the first control-plane node (it carries the cluster's
 configuration, gates and runtime config included, into the new manifests, kubelet config and
 add-ons), \`kubeadm upgrade node\` on the others, then each kubelet replaced and Ready at the new
@@ -58,7 +61,7 @@ async function handler(ctx: CliContext, flags: UpgradeFlags): Promise<number> {
   const json = flags.output === 'json';
   const printed: string[] = [];
   const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
-  const out = await upgradeWorkflow(app, { cluster, to: flags.to, kubeRoot: flags.kubeRoot, baseImage: flags.baseImage, kubeletsStay: flags.kubeletsStay });
+  const out = await upgradeWorkflow(app, { cluster, to: flags.to, kubeRoot: flags.kubeRoot, baseImage: flags.baseImage, kubeletsStay: flags.kubeletsStay, images: flags.images });
   if (json) {
     ctx.io.stdout(JSON.stringify(flags.dryRun ? { dryRun: true, ...out, printed } : out, null, 2) + '\n');
     return 0;

@@ -153,6 +153,11 @@ export interface UpgradePayload {
   kubeletsStay?: boolean;
   /** kube-proxy runs iptables/nft: its image is this image plus the binary. */
   kubeProxyBase: string;
+  /**
+   * Where the target's other images (etcd, CoreDNS, pause) come from when a node lacks them:
+   * `docker save` archives (--images), then the local docker daemon. Nothing is pulled.
+   */
+  imageArchives: string[];
 }
 
 /** One step of an upgrade as it landed (kubeadm's phases are inside `upgrade apply`). */

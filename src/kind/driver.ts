@@ -74,6 +74,12 @@ export class Kind {
     await this.runner.run(this.binary, ['load', 'docker-image', '--name', cluster, ...only, ...images], { signal: this.signal, logFile });
   }
 
+  /** `kind load image-archive`: a `docker save` archive into the nodes' containerd. */
+  async loadArchive(cluster: string, file: string, logFile?: string, nodes?: readonly string[]): Promise<void> {
+    const only = nodes?.length ? ['--nodes', nodes.join(',')] : [];
+    await this.runner.run(this.binary, ['load', 'image-archive', '--name', cluster, ...only, file], { signal: this.signal, logFile });
+  }
+
   async clusters(): Promise<string[]> {
     const r = await this.runner.run(this.binary, ['get', 'clusters'], { signal: this.signal });
     return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);

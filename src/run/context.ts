@@ -27,7 +27,7 @@ export interface RunRequest {
   /** Also run each scenario whose feature can be switched off here with it off, expected to fail (src/run/counter-proof.ts). */
   counterProof?: boolean;
   /** Upgrade every cluster between two runs of its scenarios (kindlab test --upgrade-to). */
-  upgrade?: { to: string; kubeRoot?: string; baseImage?: string; kubeletsStay?: boolean };
+  upgrade?: { to: string; kubeRoot?: string; baseImage?: string; kubeletsStay?: boolean; images?: string[] };
   /** Called once the plan is known, before anything is built or created (the command's header). */
   onPlan?: (ctx: RunContext) => void;
 }

@@ -1,7 +1,9 @@
 // Step (--upgrade-to): the ref to upgrade to resolved and checked against the run's target before
 // anything is built or created: a skew the policy refuses, a tree without a version, or a planned
-// cluster whose provider cannot upgrade stops the run here.
+// cluster whose provider cannot upgrade stops the run here. Each cluster gets a worker, so the
+// upgrade covers both kinds of node.
 import { UsageError } from '../errors.js';
+import { archiveFiles } from '../images/supply.js';
 import { canUpgrade } from '../cluster/provider.js';
 import { resolveSource } from '../source/build-image.js';
 import { Git } from '../source/git.js';
@@ -19,6 +21,7 @@ export const upgradeTargetStep: RunStep = {
     const up = ctx.request.upgrade;
     if (!up) return;
     const { app } = ctx;
+    if (up.images?.length) archiveFiles(up.images); // a path that is not there: said now
     const kubeRoot = chooseKubeRoot(up.kubeRoot, app.env, app.cwd);
     const src = await resolveSource({ kubeRoot, ref: up.to }, new Git(app.runner, kubeRoot.path, app.signal));
     const version = kubeGitVersion(src.describe);
@@ -27,6 +30,8 @@ export const upgradeTargetStep: RunStep = {
       if (!canUpgrade(await app.providers.get(c.provider))) {
         throw new UsageError(`--upgrade-to: cluster ${c.name} is planned on the ${c.provider} provider, which cannot upgrade a running cluster`, { hint: 'kindlab upgrades kind clusters (kubeadm): add --provider kind' });
       }
+      // kubeadm upgrades a worker differently (`upgrade node`): every upgraded cluster has one.
+      if (app.providers.capabilitiesOf(c.provider).nodes) c.profile.workers = Math.max(1, c.profile.workers);
       checkUpgrade(`v${providerVersion(app, needs(ctx.resolved, 'the target', 'upgrade-target'), c.provider)}`, version, { kubeletsStay: up.kubeletsStay });
     }
     ctx.upgradeTo = { version, describe: src.describe, kubeRoot: kubeRoot.path };

@@ -25,6 +25,7 @@ export interface TestRequest extends TargetFlags, runs.RunSettings {
   upgradeTo?: string;
   kubeletsStay?: boolean;
   baseImage?: string;
+  upgradeImages?: string[];
 }
 
 export interface TestOutcome {
@@ -66,7 +67,8 @@ export function announcePlan(app: AppEnv, runId: string, p: Plan, image?: { imag
 }
 
 export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestOutcome> {
-  if (!req.upgradeTo && (req.kubeletsStay || req.baseImage)) throw new UsageError(`${req.kubeletsStay ? '--kubelets-stay' : '--base-image'} is for an upgrade run: add --upgrade-to <ref>`);
+  const upgradeOnly = [req.kubeletsStay && '--kubelets-stay', req.baseImage && '--base-image', req.upgradeImages?.length && '--upgrade-images'].filter(Boolean);
+  if (!req.upgradeTo && upgradeOnly.length) throw new UsageError(`${upgradeOnly.join(', ')}: for an upgrade run; add --upgrade-to <ref>`);
   if (req.upgradeTo && req.counterProof) throw new UsageError('--upgrade-to and --counter-proof do not go together', { hint: 'run the counter-proof at each version on its own' });
   const { ref, scenarios: selected } = await scenariosAndRef(app, req);
   const sharded = inShard(selected, (s) => s.id, req.shard);
@@ -74,7 +76,7 @@ export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestO
   if (req.shard) app.progress(`shard ${req.shard.index}/${req.shard.count}: ${sharded.length} of ${selected.length} selected scenario(s)\n`);
   const opts = runs.executeOptions(app, runId, req);
   const onPlan = (ctx: RunContext): void => announcePlan(app, runId, ctx.plan!, { image: ctx.resolved?.image, source: ctx.resolved?.imageSource }, Boolean(ctx.resolved?.split));
-  const ctx = newRunContext(app, { flags: { ...req, ref }, scenarios: sharded, opts, namePrefix: `kl-${runId}`, failFast: req.failFast, counterProof: req.counterProof, onPlan, ...(req.upgradeTo ? { upgrade: { to: req.upgradeTo, kubeRoot: req.kubeRoot, baseImage: req.baseImage, kubeletsStay: req.kubeletsStay } } : {}) });
+  const ctx = newRunContext(app, { flags: { ...req, ref }, scenarios: sharded, opts, namePrefix: `kl-${runId}`, failFast: req.failFast, counterProof: req.counterProof, onPlan, ...(req.upgradeTo ? { upgrade: { to: req.upgradeTo, kubeRoot: req.kubeRoot, baseImage: req.baseImage, kubeletsStay: req.kubeletsStay, images: req.upgradeImages } } : {}) });
   const report = await runSteps(ctx);
   const written = await runs.writeReports(app, report, opts);
   return { report, written, artifactsDir: opts.artifactsDir };

@@ -37,6 +37,8 @@ export interface UpgradeRequest {
   baseImage?: string;
   /** Only the control plane moves; the kubelets keep their version (a version-skew run). */
   kubeletsStay?: boolean;
+  /** `docker save` archives (or folders of them) with the target's etcd, CoreDNS and pause; default $KINDLAB_IMAGES. */
+  images?: string[];
 }
 
 export interface UpgradeOutcome {
@@ -77,7 +79,8 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
   const buildStarted = performance.now();
   const built = await buildAtRef({ kubeRoot, ref: req.to }, { ...reloadBuild(GO_BUILT), kind: 'reload-binaries' }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile };
-  const payload = { binDir: built.binDir, version: built.gitVersion, experimental: step.experimental, kubeletsStay: Boolean(req.kubeletsStay), kubeProxyBase };
+  const imageArchives = req.images?.length ? req.images : (app.env.KINDLAB_IMAGES ?? '').split(':').filter(Boolean);
+  const payload = { binDir: built.binDir, version: built.gitVersion, experimental: step.experimental, kubeletsStay: Boolean(req.kubeletsStay), kubeProxyBase, imageArchives };
   const outcome = (steps: UpgradeStepDone[]): UpgradeOutcome => ({
     cluster: rec.name, from, to: built.gitVersion, describe: built.describe, kind: step.kind, kubeRoot: kubeRoot.path, kubeletsStay: payload.kubeletsStay, build, steps, seconds: (performance.now() - started) / 1000,
   });

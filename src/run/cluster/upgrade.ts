@@ -17,10 +17,11 @@ const inPhase = (rs: ScenarioResult[], phase: UpgradePhase): ScenarioResult[] =>
 export async function runAcrossUpgrade(ctx: RunContext, rec: ClusterRecord, own: Scenario[], target: RunTarget): Promise<{ results: ScenarioResult[]; upgrade: ClusterUpgrade }> {
   const { app, request } = ctx;
   const up = request.upgrade!;
-  const results = inPhase(await runScenarios(app, own, target, request.opts), 'before-upgrade');
   const keeping = own.filter((s) => s.acrossUpgrade);
-  const kept = new Map<string, ScenarioResult>();
-  for (const s of keeping) kept.set(s.id, await half(ctx, s, 'before', target));
+  // The kept objects are made while the phase runs (a half waits on its own, e.g. for a CronJob).
+  const [phase, halves] = await Promise.all([runScenarios(app, own, target, request.opts), Promise.all(keeping.map((s) => half(ctx, s, 'before', target)))]);
+  const results = inPhase(phase, 'before-upgrade');
+  const kept = new Map(keeping.map((s, i) => [s.id, halves[i]!]));
 
   const started = performance.now();
   app.progress(`upgrading cluster ${rec.name}: ${target.info.gitVersion} → ${up.to}\n`);
@@ -39,16 +40,14 @@ export async function runAcrossUpgrade(ctx: RunContext, rec: ClusterRecord, own:
   }
 
   const after = await targetFromRecord(app, app.store.getCluster(rec.name) ?? rec);
-  results.push(...inPhase(await runScenarios(app, own, after, request.opts), 'after-upgrade'));
-  for (const s of keeping) {
+  const checked = async (s: Scenario): Promise<ScenarioResult> => {
     const first = kept.get(s.id)!;
-    if (first.status !== 'passed') {
-      results.push({ ...first, phase: 'across-upgrade', message: `before the upgrade: ${first.message ?? first.status}` });
-      continue;
-    }
+    if (first.status !== 'passed') return { ...first, phase: 'across-upgrade', message: `before the upgrade: ${first.message ?? first.status}` };
     const second = await half(ctx, s, 'after', after);
-    results.push({ ...second, phase: 'across-upgrade', steps: [...first.steps, ...second.steps], logs: [...first.logs, ...second.logs], durationMs: first.durationMs + second.durationMs });
-  }
+    return { ...second, phase: 'across-upgrade', steps: [...first.steps, ...second.steps], logs: [...first.logs, ...second.logs], durationMs: first.durationMs + second.durationMs };
+  };
+  const [again, across] = await Promise.all([runScenarios(app, own, after, request.opts), Promise.all(keeping.map(checked))]);
+  results.push(...inPhase(again, 'after-upgrade'), ...across);
   return { results, upgrade };
 }
 

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { Docker } from '../../../docker/docker.js';
 import { EnvironmentError } from '../../../errors.js';
 import { Kind } from '../../../kind/driver.js';
+import { readArchive } from '../../../images/archive.js';
+import { archiveFiles } from '../../../images/supply.js';
 import { manifestImage } from '../../../reload/static-pod.js';
 import { withComponentImages } from '../../../source/component-image.js';
 import { componentImageRefs, IMAGE_COMPONENTS } from '../../../source/release-layout.js';
@@ -51,19 +53,26 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
     : (await ctx.runner.run(join(payload.binDir, 'kubeadm'), imagesListArgs(payload.version, repository), { signal: ctx.signal })).stdout;
   const ours = componentImageRefs(listed);
   const theirs = listed.split('\n').map((l) => l.trim()).filter((l) => l && !Object.values(ours).includes(l));
-  // etcd, CoreDNS and pause of the target must already be in every node: nothing can pull them here.
+  // etcd, CoreDNS and pause of the target: from --images archives or the local daemon where a node
+  // lacks them (nothing can be pulled), all found before the cluster is touched.
+  const lacking = new Map<string, string[]>();
   if (!ctx.dryRun) {
-    const lacking: string[] = [];
     for (const node of all) {
-      const miss = missingImages(theirs, (await run(node, ['crictl', 'images', '-o', 'json'])).stdout);
-      if (miss.length) lacking.push(`${node}: ${miss.join(', ')}`);
+      for (const ref of missingImages(theirs, (await run(node, ['crictl', 'images', '-o', 'json'])).stdout)) lacking.set(ref, [...(lacking.get(ref) ?? []), node]);
     }
-    if (lacking.length) {
-      throw new EnvironmentError(`the nodes lack images ${payload.version}'s kubeadm needs and nothing can pull here (${lacking.join('; ')})`, {
-        detail: 'nothing was changed',
-        hint: `load them first: kind load docker-image --name ${rec.name} <image>... (or create the cluster from a node image of a release that uses them)`,
-      });
-    }
+  }
+  const supply = await supplyImages([...lacking.keys()], payload.imageArchives, docker, ctx.store.paths.root);
+  const unsupplied = [...lacking.keys()].filter((ref) => !supply.has(ref));
+  if (unsupplied.length) {
+    throw new EnvironmentError(`the nodes lack ${unsupplied.join(', ')}, which ${payload.version}'s kubeadm needs, and nothing can pull here`, {
+      detail: `nothing was changed (${unsupplied.map((r) => `${r}: missing on ${lacking.get(r)!.join(', ')}`).join('; ')})`,
+      hint: '--images <docker save archive or folder of them> supplies them (the lab keeps the release\'s in lab-node.env IMAGES_DIR), as does having them in the local docker daemon',
+    });
+  }
+  for (const [ref, from] of supply) {
+    await step(`load ${ref} (from ${from.kind === 'archive' ? from.file : 'the local docker daemon'})`, lacking.get(ref)!.join(', '), () =>
+      from.kind === 'archive' ? new Kind(ctx.runner, ctx.signal).loadArchive(rec.name, from.file, logFile, lacking.get(ref)) : new Kind(ctx.runner, ctx.signal).loadImages(rec.name, [ref], logFile, lacking.get(ref)),
+    );
   }
 
   const images = IMAGE_COMPONENTS.map((c) => ours[c]);
@@ -122,4 +131,17 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
     });
   }
   return done;
+}
+
+/** Where each image comes from (archives extracted where kindlab build's image supply keeps them): the archive that names it, else the local docker daemon when it has it. */
+async function supplyImages(refs: readonly string[], archives: readonly string[], docker: Docker, stateRoot: string): Promise<Map<string, { kind: 'archive'; file: string } | { kind: 'daemon' }>> {
+  const out = new Map<string, { kind: 'archive'; file: string } | { kind: 'daemon' }>();
+  if (!refs.length) return out;
+  for (const file of archives.length ? archiveFiles([...archives]) : []) {
+    for (const image of await readArchive(file, join(stateRoot, 'image-supply', 'archives'))) {
+      for (const ref of image.refs) if (refs.includes(ref) && !out.has(ref)) out.set(ref, { kind: 'archive', file });
+    }
+  }
+  for (const ref of refs) if (!out.has(ref) && (await docker.imageInfo(ref))) out.set(ref, { kind: 'daemon' });
+  return out;
 }
