@@ -18,12 +18,23 @@ export function imagesListArgs(version: string, repository: string): string[] {
  * ClusterConfiguration (feature gates, runtime config and extra args included) for the new version
  * and carries it into the new static pod manifests, the kubelet config and the add-ons.
  */
-export function upgradeApplyArgs(version: string, experimental: boolean): string[] {
-  return ['upgrade', 'apply', version, '--yes', ...(experimental ? ['--allow-experimental-upgrades'] : [])];
+export function upgradeApplyArgs(version: string, experimental: boolean, ignorePreflight: readonly string[] = []): string[] {
+  return ['upgrade', 'apply', version, '--yes', ...(experimental ? ['--allow-experimental-upgrades'] : []), ...ignored(ignorePreflight)];
 }
 
 /** Every other node: its control-plane components (if any) and its kubelet config, from the cluster's. */
-export const UPGRADE_NODE_ARGS: readonly string[] = ['upgrade', 'node'];
+export function upgradeNodeArgs(ignorePreflight: readonly string[] = []): string[] {
+  return ['upgrade', 'node', ...ignored(ignorePreflight)];
+}
+
+const ignored = (checks: readonly string[]): string[] => (checks.length ? [`--ignore-preflight-errors=${checks.join(',')}`] : []);
+
+/** What kubeadm said went wrong: its [ERROR …] lines and its final error line, else its last lines. */
+export function kubeadmFailure(output: string): string {
+  const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim()).filter(Boolean);
+  const said = lines.filter((l) => /^\[ERROR |^error:/.test(l));
+  return (said.length ? said : lines.slice(-3)).join('; ');
+}
 
 /** The images of `required` a node's runtime does not hold (`crictl images -o json`). */
 export function missingImages(required: readonly string[], crictlImagesJson: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageRepository, imagesListArgs, missingImages, upgradeApplyArgs } from '../../../src/upgrade/kubeadm.js';
+import { imageRepository, imagesListArgs, kubeadmFailure, missingImages, upgradeApplyArgs, upgradeNodeArgs } from '../../../src/upgrade/kubeadm.js';
 
 describe('kubeadm upgrade commands', () => {
   it('reads the image repository of a static pod image, tag or digest', () => {
@@ -12,6 +12,14 @@ describe('kubeadm upgrade commands', () => {
     expect(imagesListArgs('v1.37.2', 'example.test')).toEqual(['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '--image-repository', 'example.test']);
     expect(upgradeApplyArgs('v1.37.2', false)).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes']);
     expect(upgradeApplyArgs('v1.37.2-dirty-0a1b', true)).toEqual(['upgrade', 'apply', 'v1.37.2-dirty-0a1b', '--yes', '--allow-experimental-upgrades']);
+    expect(upgradeApplyArgs('v1.37.2', false, ['SystemVerification'])).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes', '--ignore-preflight-errors=SystemVerification']);
+    expect(upgradeNodeArgs(['SystemVerification', 'Other'])).toEqual(['upgrade', 'node', '--ignore-preflight-errors=SystemVerification,Other']);
+  });
+
+  it("says what kubeadm said went wrong: its [ERROR] and error: lines, else its last lines", () => {
+    const out = '\x1b[0;37mOS\x1b[0m: Linux\n[preflight] Some fatal errors occurred:\n\t[ERROR SystemVerification]: cgroups v1 support is deprecated\nerror: error execution phase preflight: preflight checks failed\nTo see the stack trace…';
+    expect(kubeadmFailure(out)).toBe('[ERROR SystemVerification]: cgroups v1 support is deprecated; error: error execution phase preflight: preflight checks failed');
+    expect(kubeadmFailure('a\nb\nc\nd')).toBe('b; c; d');
   });
 
   it('names the images a node runtime does not hold', () => {

@@ -17,12 +17,18 @@ import { manifestImage } from '../../../reload/static-pod.js';
 import { withComponentImages } from '../../../source/component-image.js';
 import { componentImageRefs, IMAGE_COMPONENTS } from '../../../source/release-layout.js';
 import type { ClusterRecord } from '../../../state/records.js';
-import { imageRepository, imagesListArgs, missingImages, upgradeApplyArgs, UPGRADE_NODE_ARGS } from '../../../upgrade/kubeadm.js';
+import { imageRepository, imagesListArgs, kubeadmFailure, missingImages, upgradeApplyArgs, upgradeNodeArgs } from '../../../upgrade/kubeadm.js';
 import type { UpgradeContext, UpgradePayload, UpgradeStepDone } from '../../provider.js';
 import { replaceKubelet } from '../reload/kubelet.js';
 import { nodeKubectl, nodeRunner, waitUntil } from '../reload/node-shell.js';
 
 const KUBEADM = '/usr/bin/kubeadm';
+/**
+ * A kind node is a container: kubeadm's SystemVerification reads the docker host's kernel and
+ * cgroups, and on a cgroup v1 host refuses Kubernetes ≥ 1.35 although the kubelet runs with
+ * failCgroupV1: false. kind skips every preflight check at init and join; the upgrade skips only this one.
+ */
+const IGNORE_PREFLIGHT = ['SystemVerification'];
 const SERVER_READY_SECONDS = 120;
 
 export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePayload, ctx: UpgradeContext): Promise<UpgradeStepDone[]> {
@@ -98,8 +104,8 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   await step('kubeadm upgrade apply', first, async () => {
     const r = await ctx.runner.run('docker', ['exec', first, 'kubeadm', ...upgradeApplyArgs(payload.version, payload.experimental)], { signal: ctx.signal, logFile, allowFailure: true });
     if ((r.exitCode ?? 0) !== 0) {
-      throw new EnvironmentError(`kubeadm upgrade apply ${payload.version} failed on ${first} (exit ${r.exitCode})`, {
-        detail: `kubeadm rolls its static pods back when apply fails; the kubelets were not touched. Its last lines:\n${(r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n')}`,
+      throw new EnvironmentError(`kubeadm upgrade apply ${payload.version} failed on ${first} (exit ${r.exitCode}): ${kubeadmFailure(`${r.stdout}\n${r.stderr}`)}`, {
+        detail: 'kubeadm rolls its static pods back when apply fails; the kubelets were not touched',
         hint: `the whole output: ${logFile}`,
       });
     }
@@ -114,7 +120,7 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   });
   for (const node of controlPlanes.slice(1)) {
     await step('kubeadm upgrade node', node, async () => {
-      await ctx.runner.run('docker', ['exec', node, 'kubeadm', ...UPGRADE_NODE_ARGS], { signal: ctx.signal, logFile });
+      await ctx.runner.run('docker', ['exec', node, 'kubeadm', ...upgradeNodeArgs(IGNORE_PREFLIGHT)], { signal: ctx.signal, logFile });
     });
   }
   if (payload.kubeletsStay) return done;
@@ -122,7 +128,7 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
     // The first control-plane node's kubelet config was rewritten by `upgrade apply`.
     if (workers.includes(node)) {
       await step('kubeadm upgrade node', node, async () => {
-        await ctx.runner.run('docker', ['exec', node, 'kubeadm', ...UPGRADE_NODE_ARGS], { signal: ctx.signal, logFile });
+        await ctx.runner.run('docker', ['exec', node, 'kubeadm', ...upgradeNodeArgs(IGNORE_PREFLIGHT)], { signal: ctx.signal, logFile });
       });
     }
     await step(`kubelet ${payload.version}`, node, async () => {
