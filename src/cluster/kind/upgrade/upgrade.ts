@@ -102,7 +102,7 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   });
 
   await step('kubeadm upgrade apply', first, async () => {
-    const r = await ctx.runner.run('docker', ['exec', first, 'kubeadm', ...upgradeApplyArgs(payload.version, payload.experimental)], { signal: ctx.signal, logFile, allowFailure: true });
+    const r = await ctx.runner.run('docker', ['exec', first, 'kubeadm', ...upgradeApplyArgs(payload.version, payload.experimental, IGNORE_PREFLIGHT)], { signal: ctx.signal, logFile, allowFailure: true });
     if ((r.exitCode ?? 0) !== 0) {
       throw new EnvironmentError(`kubeadm upgrade apply ${payload.version} failed on ${first} (exit ${r.exitCode}): ${kubeadmFailure(`${r.stdout}\n${r.stderr}`)}`, {
         detail: 'kubeadm rolls its static pods back when apply fails; the kubelets were not touched',
