@@ -1,8 +1,8 @@
 // Upgrades on real kind clusters (control plane + 1 worker). The full tier (.ci/releases: v1.37.1
 // `upgrade-from`): a cluster from a node image of v1.37.1 — the lab's checkout of that release,
-// built by kindlab build — runs create-token and grpc-probe, is upgraded to the lab's v1.37.2 the
+// built by kindlab build — runs create-token, grpc-probe and cronjob-timezone, is upgraded to the lab's v1.37.2 the
 // way kubeadm does, and runs them again; create-token's token made before the upgrade must still
-// authenticate after it. Then Ctrl-C in the middle of `kindlab upgrade` leaves a cluster `ls`
+// authenticate after it, and its CronJob fire in its zone. Then Ctrl-C in the middle of `kindlab upgrade` leaves a cluster `ls`
 // describes and `down` removes. Every tier: the refusals that come before any build, against the
 // lab's v1.37.2 cluster of the tier (the skew policy, a provider that cannot upgrade).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -79,7 +79,7 @@ describe.runIf(!whyNotReady && inTier(FROM))(`upgrade ${FROM} → the lab releas
     const lab = labNode!;
     const before = leftovers();
     const json = join(tierHome, `upgrade-${process.pid}.json`);
-    const r = kindlabLong(['test', '--provider', 'kind', '--image', older.image, '--upgrade-to', lab.version, '--kube-root', lab.kubeRoot, '--base-image', lab.baseImage, 'create-token', 'grpc-probe', '--json', json]);
+    const r = kindlabLong(['test', '--provider', 'kind', '--image', older.image, '--upgrade-to', lab.version, '--kube-root', lab.kubeRoot, '--base-image', lab.baseImage, '--upgrade-images', lab.imagesDir, 'create-token', 'grpc-probe', 'cronjob-timezone', '--json', json]);
     expect(r.code, r.stdout + r.stderr.slice(-4000)).toBe(0);
     expect(r.stdout).toMatch(/SCENARIO\s+CLUSTER\s+BEFORE UPGRADE\s+AFTER UPGRADE\s+ACROSS UPGRADE/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
@@ -92,13 +92,16 @@ describe.runIf(!whyNotReady && inTier(FROM))(`upgrade ${FROM} → the lab releas
     const steps = cluster.upgrade!.steps.map((s) => `${s.step}@${s.where.replace(cluster.name, '')}`);
     expect(steps).toEqual(expect.arrayContaining(['kubeadm upgrade apply@-control-plane', 'kubeadm upgrade node@-worker', `kubelet ${lab.version}@-control-plane`, `kubelet ${lab.version}@-worker`]));
     const phase = (id: string, p: string) => report.results.find((x) => x.id === id && x.phase === p);
-    for (const id of ['create-token', 'grpc-probe']) {
+    for (const id of ['create-token', 'grpc-probe', 'cronjob-timezone']) {
       expect(phase(id, 'before-upgrade')?.status, id).toBe('passed');
       expect(phase(id, 'after-upgrade')?.status, id).toBe('passed');
     }
     const across = phase('create-token', 'across-upgrade')!;
     expect(across.status, across.message).toBe('passed');
     expect(across.steps.map((s) => s.name)).toContain('the token made before the upgrade authenticates as its ServiceAccount');
+    const cron = phase('cronjob-timezone', 'across-upgrade')!;
+    expect(cron.status, cron.message).toBe('passed');
+    expect(cron.steps.map((s) => s.name).join('\n')).toMatch(/the CronJob made before the upgrade still reads its schedule in Asia\/Kolkata/);
     expect(report.results.find((x) => x.id === 'grpc-probe' && x.phase === 'across-upgrade')).toBeUndefined();
     expect(leftovers()).toMatchObject({ containers: before.containers, worktrees: before.worktrees });
   });
@@ -110,7 +113,7 @@ describe.runIf(!whyNotReady && inTier(FROM))(`upgrade ${FROM} → the lab releas
     const up = kindlabLong(['up', '--name', name, '--image', older.image, '--workers', '1', '--wait', '180s']);
     expect(up.code, up.stderr.slice(-3000)).toBe(0);
     try {
-      const child = spawn(process.execPath, [kindlabBin, 'upgrade', '--cluster', name, '--to', lab.version, '--kube-root', lab.kubeRoot, '--base-image', lab.baseImage], { env: { ...process.env, NO_COLOR: '1', ...env() } });
+      const child = spawn(process.execPath, [kindlabBin, 'upgrade', '--cluster', name, '--to', lab.version, '--kube-root', lab.kubeRoot, '--base-image', lab.baseImage, '--images', lab.imagesDir], { env: { ...process.env, NO_COLOR: '1', ...env() } });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
