@@ -149,6 +149,8 @@ export interface UpgradePayload {
   version: string;
   /** A version with a pre-release part: kubeadm wants --allow-experimental-upgrades. */
   experimental: boolean;
+  /** The same release the cluster runs, rebuilt (e.g. from edits): kubeadm sees a downgrade and must be forced. */
+  rebuild?: boolean;
   /** Every kubelet keeps the version it runs (a version-skew run): only the control plane moves. */
   kubeletsStay?: boolean;
   /** kube-proxy runs iptables/nft: its image is this image plus the binary. */

@@ -18,8 +18,15 @@ export function imagesListArgs(version: string, repository: string): string[] {
  * ClusterConfiguration (feature gates, runtime config and extra args included) for the new version
  * and carries it into the new static pod manifests, the kubelet config and the add-ons.
  */
-export function upgradeApplyArgs(version: string, experimental: boolean, ignorePreflight: readonly string[] = []): string[] {
-  return ['upgrade', 'apply', version, '--yes', ...(experimental ? ['--allow-experimental-upgrades'] : []), ...ignored(ignorePreflight)];
+export function upgradeApplyArgs(version: string, o: { experimental: boolean; rebuild?: boolean; ignorePreflight?: readonly string[] }): string[] {
+  return [
+    'upgrade', 'apply', version, '--yes',
+    ...(o.experimental ? ['--allow-experimental-upgrades'] : []),
+    // kubeadm orders a rebuild of the release it runs (v1.37.2-dirty-…, a semver pre-release) before
+    // that release and calls it a downgrade; it is the same release with other code, so it is forced.
+    ...(o.rebuild ? ['--force'] : []),
+    ...ignored(o.ignorePreflight ?? []),
+  ];
 }
 
 /** Every other node: its control-plane components (if any) and its kubelet config, from the cluster's. */

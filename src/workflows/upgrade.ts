@@ -80,7 +80,7 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
   const built = await buildAtRef({ kubeRoot, ref: req.to }, { ...reloadBuild(GO_BUILT), kind: 'reload-binaries' }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile };
   const imageArchives = req.images?.length ? req.images : (app.env.KINDLAB_IMAGES ?? '').split(':').filter(Boolean);
-  const payload = { binDir: built.binDir, version: built.gitVersion, experimental: step.experimental, kubeletsStay: Boolean(req.kubeletsStay), kubeProxyBase, imageArchives };
+  const payload = { binDir: built.binDir, version: built.gitVersion, experimental: step.experimental, rebuild: step.kind === 'rebuild', kubeletsStay: Boolean(req.kubeletsStay), kubeProxyBase, imageArchives };
   const outcome = (steps: UpgradeStepDone[]): UpgradeOutcome => ({
     cluster: rec.name, from, to: built.gitVersion, describe: built.describe, kind: step.kind, kubeRoot: kubeRoot.path, kubeletsStay: payload.kubeletsStay, build, steps, seconds: (performance.now() - started) / 1000,
   });

@@ -6,7 +6,8 @@
 // describes and `down` removes. Every tier: the refusals that come before any build, against the
 // lab's v1.37.2 cluster of the tier (the skew policy, a provider that cannot upgrade).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, kindlabBin, realKind } from '../helpers/env.js';
@@ -40,15 +41,40 @@ function olderNodeImage(): { image: string; kubeRoot: string } {
   return { image: (JSON.parse(r.stdout) as { image: string }).image, kubeRoot };
 }
 
-d('kindlab upgrade: refusals before any build (every tier)', () => {
+d('kindlab upgrade: refusals and the dry run, before any build (every tier)', () => {
   const name = `upref-${process.pid.toString(36)}`;
+  let tree = '';
   beforeAll(() => {
-    const up = kindlabLong(['up', '--name', name, '--image', ensureNodeImage(labNode!), '--wait', '180s']);
+    const up = kindlabLong(['up', '--name', name, '--image', ensureNodeImage(labNode!), '--workers', '1', '--wait', '180s']);
     if (up.code !== 0) throw new Error(`kindlab up failed (${up.code}):\n${up.stderr.slice(-3000)}`);
+    // A clone sharing the lab checkout's objects, with an uncommitted edit: a rebuild of v1.37.2.
+    tree = mkdtempSync(join(tmpdir(), 'kindlab-upgrade-tree-'));
+    execFileSync('git', ['clone', '-q', '--shared', labNode!.kubeRoot, tree]);
+    const file = join(tree, 'pkg/kubelet/kubelet.go');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n// kindlab-upgrade-test: a rebuild of the release\n`);
   });
   afterAll(() => {
     spawnSync(realKind, ['delete', 'cluster', '--name', name, '--kubeconfig', join(tierHome, 'scratch-kubeconfig')], { stdio: 'ignore' });
     rmSync(join(tierHome, 'clusters', name), { recursive: true, force: true });
+    if (tree) rmSync(tree, { recursive: true, force: true });
+  });
+
+  it('--dry-run prints the build and every kubeadm command for both nodes, and changes nothing', () => {
+    const before = leftovers();
+    const r = kindlabLong(['upgrade', '--cluster', name, '--to', 'HEAD', '--kube-root', tree, '--base-image', labNode!.baseImage, '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    const version = /→ (v1\.37\.2-dirty-[0-9a-f]{8}) \(rebuild upgrade/.exec(r.stdout)?.[1];
+    expect(version, r.stdout).toBeDefined();
+    expect(r.stdout).toContain('go build');
+    expect(r.stdout).toContain(`docker exec ${name}-control-plane kubeadm upgrade apply ${version} --yes --allow-experimental-upgrades --force --ignore-preflight-errors=SystemVerification`);
+    expect(r.stdout).toContain(`docker exec ${name}-worker kubeadm upgrade node --ignore-preflight-errors=SystemVerification`);
+    expect(r.stdout).toContain(`docker cp`);
+    expect(r.stdout).toContain('dry run: nothing was built or changed');
+    expect(leftovers()).toMatchObject({ worktrees: before.worktrees, builds: before.builds, containers: before.containers });
+    expect(docker('exec', `${name}-control-plane`, 'kubeadm', 'version', '-o', 'short')).toBe(labNode!.version);
+    const rec = JSON.parse(readFileSync(join(tierHome, 'clusters', name, 'cluster.json'), 'utf8')) as { upgrading?: unknown; upgrades?: unknown };
+    expect(rec.upgrading).toBeUndefined();
+    expect(rec.upgrades).toBeUndefined();
   });
 
   it('refuses the version the cluster runs, reading it from the API server, and builds nothing', () => {

@@ -10,9 +10,9 @@ describe('kubeadm upgrade commands', () => {
 
   it('lists images in the cluster repository and applies with --yes (experimental only for pre-releases)', () => {
     expect(imagesListArgs('v1.37.2', 'example.test')).toEqual(['config', 'images', 'list', '--kubernetes-version', 'v1.37.2', '--image-repository', 'example.test']);
-    expect(upgradeApplyArgs('v1.37.2', false)).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes']);
-    expect(upgradeApplyArgs('v1.37.2-dirty-0a1b', true)).toEqual(['upgrade', 'apply', 'v1.37.2-dirty-0a1b', '--yes', '--allow-experimental-upgrades']);
-    expect(upgradeApplyArgs('v1.37.2', false, ['SystemVerification'])).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes', '--ignore-preflight-errors=SystemVerification']);
+    expect(upgradeApplyArgs('v1.37.2', { experimental: false })).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes']);
+    expect(upgradeApplyArgs('v1.37.2-dirty-0a1b', { experimental: true, rebuild: true })).toEqual(['upgrade', 'apply', 'v1.37.2-dirty-0a1b', '--yes', '--allow-experimental-upgrades', '--force']);
+    expect(upgradeApplyArgs('v1.37.2', { experimental: false, ignorePreflight: ['SystemVerification'] })).toEqual(['upgrade', 'apply', 'v1.37.2', '--yes', '--ignore-preflight-errors=SystemVerification']);
     expect(upgradeNodeArgs(['SystemVerification', 'Other'])).toEqual(['upgrade', 'node', '--ignore-preflight-errors=SystemVerification,Other']);
   });
 

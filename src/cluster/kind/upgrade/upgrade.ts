@@ -85,7 +85,9 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   const workDir = mkdtempSync(join(tmpdir(), 'kindlab-upgrade-'));
   try {
     await step(`load ${images.join(', ')}`, all.join(', '), () =>
-      withComponentImages(
+      ctx.dryRun
+        ? Promise.resolve(ctx.phases.note(`then: each image packed from ${payload.binDir}/<component> (kube-proxy on ${payload.kubeProxyBase}), kind load docker-image --name ${rec.name} --nodes ${all.join(',')} ${images.join(' ')}`))
+        : withComponentImages(
         IMAGE_COMPONENTS.map((c) => ({ component: c, ref: ours[c], binary: join(payload.binDir, c), workDir, kubeProxyBase: payload.kubeProxyBase })),
         { docker, runner: ctx.runner, signal: ctx.signal },
         () => new Kind(ctx.runner, ctx.signal).loadImages(rec.name, images, logFile, all),
@@ -102,7 +104,7 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   });
 
   await step('kubeadm upgrade apply', first, async () => {
-    const r = await ctx.runner.run('docker', ['exec', first, 'kubeadm', ...upgradeApplyArgs(payload.version, payload.experimental, IGNORE_PREFLIGHT)], { signal: ctx.signal, logFile, allowFailure: true });
+    const r = await ctx.runner.run('docker', ['exec', first, 'kubeadm', ...upgradeApplyArgs(payload.version, { experimental: payload.experimental, rebuild: payload.rebuild, ignorePreflight: IGNORE_PREFLIGHT })], { signal: ctx.signal, logFile, allowFailure: true });
     if ((r.exitCode ?? 0) !== 0) {
       throw new EnvironmentError(`kubeadm upgrade apply ${payload.version} failed on ${first} (exit ${r.exitCode}): ${kubeadmFailure(`${r.stdout}\n${r.stderr}`)}`, {
         detail: 'kubeadm rolls its static pods back when apply fails; the kubelets were not touched',
