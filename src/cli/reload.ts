@@ -15,6 +15,7 @@ interface ReloadFlags {
   cluster?: string;
   ref: string;
   kubeRoot?: string;
+  baseImage?: string;
   run: string[];
   watch?: boolean;
   dryRun?: boolean;
@@ -29,10 +30,11 @@ interface ReloadFlags {
 export const register: CommandModule['register'] = (cmd: Command, run) => {
   addReportFlags(
     cmd
-      .argument('[components...]', 'kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, and kubectl (the one runs against the cluster use); default: those the change touches')
+      .argument('[components...]', 'kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, and kubectl (the one runs against the cluster use); default: those the change touches')
     .option('--cluster <name>', 'a cluster kindlab created (default: the only one, else "kindlab")')
     .option('--ref <ref>', 'the tree to build: a ref of the checkout; HEAD includes your uncommitted edits', 'HEAD')
     .option('--kube-root <dir>', 'Kubernetes checkout (default: the one the cluster was built from, else $KUBE_ROOT, else the current directory)')
+    .option('--base-image <image>', "kube-proxy's new image is this image plus the binary (default: $KINDLAB_BASE_IMAGE, else kind's base image)")
     .option('--run <selector>', 'after the reload, run these scenarios (as kindlab run selects them) against the cluster; repeatable', collect, [] as string[])
     .option('--watch', 'reload (and --run) again on every save to a file the components are built from, until Ctrl-C')
     .option('--dry-run', 'print the build and every command that would change the cluster, do nothing')
@@ -57,7 +59,8 @@ cache makes it an incremental build); their version says the tree, e.g. v1.37.2-
 kind clusters: control-plane components first (an image from the new binary, imported into each
 control-plane node's containerd, the static pod manifest pointed at it: the kubelet restarts the
 pod), then the kubelet of every node (binary replaced, unit restarted; its flags and config, such as
-failCgroupV1: false, stay). Each must serve the new version and be ready before the next is touched;
+failCgroupV1: false, stay), then kube-proxy (its DaemonSet pointed at an image of the new binary on
+--base-image, loaded into every node; the rollout must bring it to every node, else it is undone). Each must serve the new version and be ready before the next is touched;
 one that does not come back is put back as it was and the reload stops with an error that says so.
 Ctrl-C leaves the cluster usable: kindlab ls names what was replaced and what may be between builds,
 and the next reload goes on from there.
@@ -87,7 +90,7 @@ async function handler(ctx: CliContext, components: string[], flags: ReloadFlags
   const json = flags.output === 'json';
   const printed: string[] = [];
   const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
-  const request = { cluster, components: named, ref: flags.ref, kubeRoot: flags.kubeRoot };
+  const request = { cluster, components: named, ref: flags.ref, kubeRoot: flags.kubeRoot, baseImage: flags.baseImage };
 
   let kubeRoot: string | undefined;
   const once = async (): Promise<number> => {

@@ -105,6 +105,8 @@ export interface ReloadPayload {
   binDir: string;
   components: readonly ReloadComponent[];
   version: string;
+  /** kube-proxy runs iptables/nft: its image is this image plus the binary (set when kube-proxy is reloaded). */
+  kubeProxyBase?: string;
 }
 
 export interface ReloadedComponent {

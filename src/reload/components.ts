@@ -2,7 +2,7 @@
 // from its own command package.
 import { UsageError } from '../errors.js';
 
-export const RELOADABLE = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet'] as const;
+export const RELOADABLE = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'] as const;
 export type ReloadComponent = (typeof RELOADABLE)[number];
 
 /**

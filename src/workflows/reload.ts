@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
 import { changeableCluster, recordTree, updateCluster } from '../app/cluster-record.js';
+import { kubeProxyBaseImage } from '../app/kube-proxy-base.js';
 import { canReloadComponents, type ClusterSource, type ComponentReloader, type ReloadedComponent, type ReloadPayload } from '../cluster/provider.js';
 import type { Phases } from '../util/phases.js';
 import { ConflictError, UsageError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface ReloadRequest {
   components?: ReloadTarget[];
   ref: string;
   kubeRoot?: string;
+  /** kube-proxy's new image is this image plus the binary (default: $KINDLAB_BASE_IMAGE, else kind's base image). */
+  baseImage?: string;
 }
 
 export interface ReloadOutcome {
@@ -65,10 +68,12 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
   for (const t of p.plan.because) phases.note(`${t.component}: ${t.because}`);
   if (p.plan.components.length === 0) return outcome({ nothing: nothingToReload(rec.name, p.to, p.plan, [...runs, 'kubectl']) });
 
+  // Checked before the build is paid for.
+  const kubeProxyBase = p.plan.components.includes('kube-proxy') ? await kubeProxyBaseImage(app, req.baseImage) : undefined;
   const buildStarted = performance.now();
   const built = await buildForReload({ kubeRoot: p.kubeRoot, ref: req.ref }, p.plan.components, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile, version: built.gitVersion };
-  const payload = { binDir: built.binDir, components: p.plan.components.filter(isClusterComponent), version: built.gitVersion };
+  const payload = { binDir: built.binDir, components: p.plan.components.filter(isClusterComponent), version: built.gitVersion, kubeProxyBase };
   if (app.dryRun) {
     const replaced = payload.components.length ? await provider.reloadComponents(rec, payload, { ...providerContext(app), phases, onReplacing: () => undefined, onReplaced: () => undefined }) : [];
     return outcome({ build, replaced, to: built.describe });

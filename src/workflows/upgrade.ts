@@ -11,10 +11,9 @@ import semver from 'semver';
 import { changeableCluster, recordTree, updateCluster } from '../app/cluster-record.js';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
+import { kubeProxyBaseImage } from '../app/kube-proxy-base.js';
 import { canReloadComponents, canUpgrade, type UpgradeStepDone } from '../cluster/provider.js';
-import { Docker } from '../docker/docker.js';
 import { UsageError } from '../errors.js';
-import { Kind } from '../kind/driver.js';
 import { checkGates } from '../plan/gates.js';
 import { reloadBuild } from '../reload/build.js';
 import { buildAtRef } from '../source/build-at-ref.js';
@@ -74,7 +73,7 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
   if (!to) throw new UsageError(`${req.to} (${src.describe}) in ${kubeRoot.path} has no Kubernetes version tag before it`, { hint: 'upgrade to a ref that git describe places after a vX.Y.Z tag' });
   const step = checkUpgrade(from, to, { kubeletsStay: req.kubeletsStay });
   await checkGatesAt(app, rec, to, kubeRoot.path, src.commit);
-  const kubeProxyBase = await baseImage(app, req.baseImage);
+  const kubeProxyBase = await kubeProxyBaseImage(app, req.baseImage);
 
   const buildStarted = performance.now();
   const built = await buildAtRef({ kubeRoot, ref: req.to }, { ...reloadBuild(GO_BUILT), kind: 'reload-binaries' }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
@@ -158,16 +157,4 @@ async function checkGatesAt(app: AppEnv, rec: ClusterRecord, to: string, kubeRoo
       hint: 'kubeadm would carry them into the new components, which would refuse to start: create the cluster without them, or upgrade to a version that still has them',
     });
   }
-}
-
-/** kube-proxy's base: --base-image, else $KINDLAB_BASE_IMAGE (as for kindlab build), else the base image kind builds node images from; it must be in the local daemon. */
-async function baseImage(app: AppEnv, given: string | undefined): Promise<string> {
-  const image = given ?? (app.env.KINDLAB_BASE_IMAGE || undefined) ?? (await new Kind(app.runner, app.signal).defaultBaseImage());
-  if (app.dryRun) return image ?? "<kind's default base image>";
-  if (!image || !(await new Docker(app.runner, app.signal).imageInfo(image))) {
-    throw new UsageError(`kube-proxy's image is layered on a base image with iptables, and ${image ? `${image} is not in the local docker daemon` : 'kind does not name its default one'}`, {
-      hint: 'pass --base-image (the lab builds one: npm run lab -- node prints BASE_IMAGE=)',
-    });
-  }
-  return image;
 }

@@ -1,6 +1,6 @@
 // `kindlab reload` on a kind cluster: control-plane components first (their images built from
 // the new binaries, loaded into the control-plane nodes, their static pod manifests pointed at
-// them), then the kubelet of every node, control plane first. Each is healthy and serves the new
+// them), then the kubelet of every node, control plane first, then kube-proxy's DaemonSet. Each is healthy and serves the new
 // version before the next one is touched.
 import { join } from 'node:path';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import type { ReloadComponent } from '../../../reload/components.js';
 import type { ClusterRecord } from '../../../state/records.js';
 import type { ClusterSource, ReloadContext, ReloadedComponent, ReloadPayload } from '../../provider.js';
 import { replaceKubelet } from './kubelet.js';
+import { kubeProxyImage, replaceKubeProxy } from './kube-proxy.js';
 import { nodeKubectl, nodeRunner } from './node-shell.js';
 import { currentImage, replaceStaticPod } from './static-pod.js';
 
@@ -48,9 +49,9 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
   // Control-plane components whose nodes do not run the new version yet (the version carries the
   // patch hash, so the same version is the same tree: a reload cut off after a component landed
   // on a node goes on with the next one).
-  const swaps: Array<{ component: Exclude<ReloadComponent, 'kubelet'>; image: string; nodes: string[] }> = [];
+  const swaps: Array<{ component: Exclude<ReloadComponent, 'kubelet' | 'kube-proxy'>; image: string; nodes: string[] }> = [];
   for (const component of payload.components) {
-    if (component === 'kubelet') continue;
+    if (component === 'kubelet' || component === 'kube-proxy') continue;
     const running = new Map<string, string>();
     for (const node of controlPlanes) running.set(node, await currentImage(run, node, component));
     const image = componentImage(running.get(controlPlanes[0]!)!, payload.version);
@@ -96,6 +97,25 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
       );
       landed({ component: 'kubelet', where: node, version: payload.version, seconds });
     }
+  }
+  if (payload.components.includes('kube-proxy')) {
+    const all = [...controlPlanes, ...workers];
+    const image = componentImage(await kubeProxyImage(kubectl), payload.version);
+    const workDir = mkdtempSync(join(tmpdir(), 'kindlab-reload-'));
+    try {
+      await ctx.phases.run(`load ${image} into ${all.join(', ')}`, () =>
+        ctx.dryRun
+          ? Promise.resolve(ctx.phases.note(`then: ${image} packed from ${payload.binDir}/kube-proxy on ${payload.kubeProxyBase}, kind load docker-image --name ${rec.name} ${image}`))
+          : withComponentImages([{ component: 'kube-proxy', ref: image, binary: join(payload.binDir, 'kube-proxy'), workDir, kubeProxyBase: payload.kubeProxyBase }], { docker, runner: ctx.runner, signal: ctx.signal }, () =>
+              new Kind(ctx.runner, ctx.signal).loadImages(rec.name, [image], undefined, all),
+            ),
+      );
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+    ctx.onReplacing('kube-proxy', all.join(', '));
+    const seconds = await ctx.phases.run(`kube-proxy: DaemonSet → ${image}, wait until every node runs it`, () => replaceKubeProxy({ image, version: payload.version, nodes: all, run, kubectl }, ctx));
+    landed({ component: 'kube-proxy', where: all.join(', '), version: payload.version, seconds });
   }
   return done;
 }
