@@ -45,3 +45,17 @@ export function updateCluster(app: AppEnv, name: string, fn: (r: ClusterRecord) 
   });
 }
 
+/**
+ * A marker of work under way in the record (`reloading`, `upgrading`) kept in step with `progress`:
+ * each `record()` writes a snapshot, in the order things happened; `written()` waits for them.
+ */
+export function progressMarker<K extends 'reloading' | 'upgrading'>(app: AppEnv, name: string, key: K, progress: NonNullable<ClusterRecord[K]>): { record(): void; written(): Promise<void> } {
+  let written = updateCluster(app, name, (r) => ({ ...r, [key]: structuredClone(progress) }));
+  return {
+    record: () => {
+      const snapshot = structuredClone(progress);
+      written = written.then(() => updateCluster(app, name, (r) => ({ ...r, [key]: snapshot })));
+    },
+    written: () => written,
+  };
+}

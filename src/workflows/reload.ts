@@ -4,15 +4,15 @@
 // waits until it serves the new version (src/cluster/<name>/reload/). The cluster's record says
 // what it runs, what each reload replaced, and — while one is under way or after one was cut off —
 // what is between builds.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
-import { changeableCluster, recordTree, updateCluster } from '../app/cluster-record.js';
+import { changeableCluster, progressMarker, recordTree, updateCluster } from '../app/cluster-record.js';
 import { kubeProxyBaseImage } from '../app/kube-proxy-base.js';
 import { canReloadComponents, type ClusterSource, type ComponentReloader, type ReloadedComponent, type ReloadPayload } from '../cluster/provider.js';
 import type { Phases } from '../util/phases.js';
-import { ConflictError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { buildForReload } from '../reload/build.js';
 import { isClusterComponent, type ReloadTarget } from '../reload/components.js';
 import { componentPackageDirs } from '../reload/dependency-graph.js';
@@ -21,9 +21,7 @@ import { dirtyHash, planReload, type ReloadPlan } from '../reload/plan.js';
 import { resolveSource } from '../source/build-image.js';
 import { Git } from '../source/git.js';
 import { chooseKubeRoot, validateKubeRoot } from '../source/kube-root.js';
-import { writeFileAtomic } from '../state/atomic.js';
 import type { ClusterRecord, ClusterTree, ReloadInProgress } from '../state/records.js';
-import { pidAlive } from '../util/pid.js';
 
 export interface ReloadRequest {
   cluster: string;
@@ -152,31 +150,27 @@ function nothingToReload(cluster: string, to: string, plan: ReloadPlan, runs: re
  */
 async function replaceRecorded(app: AppEnv, rec: ClusterRecord, provider: ComponentReloader, payload: ReloadPayload, tree: { from: string; to: string }, phases: Phases): Promise<ReloadedComponent[]> {
   const progress: ReloadInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), ...tree, components: [...payload.components], replaced: [], replacing: [] };
-  let written = updateCluster(app, rec.name, (r) => ({ ...r, reloading: structuredClone(progress) }));
-  const record = (): void => {
-    const snapshot = structuredClone(progress);
-    written = written.then(() => updateCluster(app, rec.name, (r) => ({ ...r, reloading: snapshot })));
-  };
-  await written;
+  const marker = progressMarker(app, rec.name, 'reloading', progress);
+  await marker.written();
   try {
     const replaced = await provider.reloadComponents(rec, payload, {
       ...providerContext(app),
       phases,
       onReplacing: (component, where) => {
         progress.replacing.push({ component, where });
-        record();
+        marker.record();
       },
       onReplaced: (r) => {
         progress.replaced.push({ ...r });
         progress.replacing = progress.replacing.filter((x) => x.component !== r.component || x.where !== r.where);
-        record();
+        marker.record();
       },
     });
-    await written;
+    await marker.written();
     await updateCluster(app, rec.name, (r) => ({ ...r, reloads: [...(r.reloads ?? []), { at: progress.startedAt, ...tree, replaced }], reloading: undefined }));
     return replaced;
   } catch (e) {
-    await written.catch(() => undefined);
+    await marker.written().catch(() => undefined);
     // Cut off: the marker stays and names what landed and what was being replaced (`ls` shows it,
     // the next reload goes on from it). A component that did not come back was put back by the
     // provider: the record keeps the earlier tree as the baseline and lists what did land.

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { changeableCluster, recordTree, updateCluster } from '../app/cluster-record.js';
+import { changeableCluster, progressMarker, recordTree, updateCluster } from '../app/cluster-record.js';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
 import { kubeProxyBaseImage } from '../app/kube-proxy-base.js';
@@ -87,26 +87,22 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
   if (app.dryRun) return outcome(await provider.upgradeCluster(rec, payload, { ...ctx, onStep: () => undefined, onDone: () => undefined }));
 
   const progress: UpgradeInProgress = { ownerPid: process.pid, startedAt: new Date().toISOString(), from, to: built.gitVersion, steps: [] };
-  let written = updateCluster(app, rec.name, (r) => ({ ...r, upgrading: structuredClone(progress) }));
-  const record = (): void => {
-    const snapshot = structuredClone(progress);
-    written = written.then(() => updateCluster(app, rec.name, (r) => ({ ...r, upgrading: snapshot })));
-  };
-  await written;
+  const marker = progressMarker(app, rec.name, 'upgrading', progress);
+  await marker.written();
   try {
     const steps = await provider.upgradeCluster(rec, payload, {
       ...ctx,
       onStep: (s, where) => {
         progress.doing = { step: s, where };
-        record();
+        marker.record();
       },
       onDone: (s) => {
         progress.steps.push({ ...s });
         progress.doing = undefined;
-        record();
+        marker.record();
       },
     });
-    await written;
+    await marker.written();
     const entry = { at: progress.startedAt, from, to: built.gitVersion, steps, ...(payload.kubeletsStay ? { kubeletsStay: true } : {}) };
     // The whole cluster runs the target's tree unless the kubelets stayed behind.
     if (!payload.kubeletsStay) await recordTree(app, rec.name, { commit: built.commit, describe: built.describe, kubeRoot: kubeRoot.path, patch: built.patch });
@@ -119,7 +115,7 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
     }));
     return outcome(steps);
   } catch (e) {
-    await written.catch(() => undefined);
+    await marker.written().catch(() => undefined);
     // Cut off: the marker stays (kindlab ls names what landed and what was under way). A failed
     // step: the history says which, and the marker goes.
     if (!app.signal.aborted) {
