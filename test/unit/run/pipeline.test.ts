@@ -350,3 +350,20 @@ describe('usage errors stay usage errors', () => {
     expect(t.journal).toEqual([]);
   });
 });
+
+describe('test --upgrade-to: checked before anything is built or created', () => {
+  it('a provider that cannot upgrade stops the run with the reason; nothing is created', async () => {
+    const t = test();
+    const repo = kubeRepo(0);
+    await expect(testWorkflow(t.app, request(['nodes-one'], { upgradeTo: 'v1.37.2', kubeRoot: repo.root }))).rejects.toThrow(/--upgrade-to: cluster \S+ is planned on the test-nodes provider, which cannot upgrade a running cluster/);
+    expect(t.journal).toEqual([]);
+  });
+
+  it('an upgrade flag without --upgrade-to, or with --counter-proof, is a usage error', async () => {
+    const t = test();
+    await expect(testWorkflow(t.app, request(['api-one'], { kubeletsStay: true }))).rejects.toThrow('--kubelets-stay: for an upgrade run; add --upgrade-to <ref>');
+    await expect(testWorkflow(t.app, request(['api-one'], { upgradeImages: ['/nowhere'] }))).rejects.toThrow('--upgrade-images: for an upgrade run');
+    await expect(testWorkflow(t.app, request(['api-one'], { upgradeTo: 'v1.37.2', counterProof: true }))).rejects.toThrow('--upgrade-to and --counter-proof do not go together');
+    expect(t.journal).toEqual([]);
+  });
+});
