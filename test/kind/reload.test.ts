@@ -1,6 +1,6 @@
 // `kindlab reload` on a real kind cluster (control plane + 1 worker) from the lab's node image:
 // one-file edits to a clone of the lab's Kubernetes checkout — a log line at kubelet start, a
-// warning the API server returns on ConfigMap create — built with the Go build cache and put into
+// warning the API server returns on ConfigMap create, a log line at kube-proxy start — built with the Go build cache and put into
 // the running cluster; the nodes and the API then show the edited builds, and a scenario runs on
 // them. Ctrl-C in the middle of a reload leaves a cluster `ls` describes and `down` removes. The
 // same edit reloaded into a local cluster's API server process.
@@ -20,6 +20,8 @@ const KUBELET_FILE = 'pkg/kubelet/kubelet.go';
 const KUBELET_MARKER = 'kindlab-reload-test: this kubelet was built from an edited tree';
 const APISERVER_FILE = 'pkg/registry/core/configmap/strategy.go';
 const APISERVER_WARNING = 'kindlab-reload-test: this API server was built from an edited tree';
+const PROXY_FILE = 'cmd/kube-proxy/app/server.go';
+const PROXY_MARKER = 'kindlab-reload-test: this kube-proxy was built from an edited tree';
 const KUBECTL_FILE = 'staging/src/k8s.io/kubectl/pkg/cmd/create/create_token.go';
 const KUBECTL_REFUSAL = 'kindlab-reload-test: this kubectl was built from an edited tree';
 
@@ -105,6 +107,21 @@ d('kindlab reload on a kind cluster', () => {
     expect(create.stderr).toContain(`Warning: ${APISERVER_WARNING}`);
     const ls = JSON.parse(kindlabLong(['ls', '-o', 'json']).stdout) as { clusters: Array<{ name: string; observed: string; note?: string }> };
     expect(ls.clusters.find((c) => c.name === name)).toMatchObject({ observed: 'ready', note: `runs ${version}` });
+  });
+
+  it('a kube-proxy edit: only kube-proxy is built, its DaemonSet runs the new build on both nodes, which log the new line', () => {
+    edit(PROXY_FILE, /(\tlogger\.Info\("Version info", "version", version\.Get\(\)\)\n)/, `$1\tlogger.Info(${JSON.stringify(PROXY_MARKER)})\n`);
+    const r = kindlabLong(['reload', '--cluster', name, '--kube-root', tree, '--base-image', labNode!.baseImage]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const version = versionOf(r.stdout);
+    expect(r.stdout).toContain(`kube-proxy: ${PROXY_FILE}`);
+    expect(r.stdout).not.toMatch(/^ {2}(kubelet|kube-apiserver|kube-controller-manager|kube-scheduler):/m);
+    expect(r.stdout).toMatch(new RegExp(`kube-proxy\\s+${name}-control-plane, ${name}-worker\\s+${version.replace(/\./g, '\\.')}`));
+    const image = kubectl('-n', 'kube-system', 'get', 'daemonset', 'kube-proxy', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+    expect(image.endsWith(`:${version}`)).toBe(true);
+    for (const node of [`${name}-control-plane`, `${name}-worker`]) {
+      expect(docker('exec', node, 'sh', '-c', 'crictl logs $(crictl ps --name "^kube-proxy$" --state running -q | head -1) 2>&1')).toContain(PROXY_MARKER);
+    }
   });
 
   it('Ctrl-C while the kubelets are being replaced: ls says which component may be between builds, the next reload finishes the job, down removes the cluster', async () => {
