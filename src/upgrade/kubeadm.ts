@@ -50,3 +50,8 @@ export function missingImages(required: readonly string[], crictlImagesJson: str
   for (const i of parsed.images ?? []) for (const t of i.repoTags ?? []) held.add(t);
   return required.filter((r) => !held.has(r));
 }
+
+/** Of the images kubeadm lists beside the components (etcd, CoreDNS, pause), those a node of this role runs: etcd only on control planes. */
+export function imagesForRole(refs: readonly string[], role: 'control-plane' | 'worker'): string[] {
+  return role === 'control-plane' ? [...refs] : refs.filter((r) => !/\/etcd:[^/]+$/.test(r));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageRepository, imagesListArgs, kubeadmFailure, missingImages, upgradeApplyArgs, upgradeNodeArgs } from '../../../src/upgrade/kubeadm.js';
+import { imageRepository, imagesForRole, imagesListArgs, kubeadmFailure, missingImages, upgradeApplyArgs, upgradeNodeArgs } from '../../../src/upgrade/kubeadm.js';
 
 describe('kubeadm upgrade commands', () => {
   it('reads the image repository of a static pod image, tag or digest', () => {
@@ -25,5 +25,11 @@ describe('kubeadm upgrade commands', () => {
   it('names the images a node runtime does not hold', () => {
     const crictl = JSON.stringify({ images: [{ repoTags: ['example.test/etcd:3.7.0-0'] }, { repoTags: null }, { repoTags: ['example.test/pause:3.10'] }] });
     expect(missingImages(['example.test/etcd:3.7.0-0', 'example.test/coredns/coredns:v1.13.1', 'example.test/pause:3.10'], crictl)).toEqual(['example.test/coredns/coredns:v1.13.1']);
+  });
+
+  it('needs etcd only on control-plane nodes', () => {
+    const refs = ['example.test/etcd:3.7.0-0', 'example.test/coredns/coredns:v1.13.1', 'example.test/pause:3.10.2'];
+    expect(imagesForRole(refs, 'control-plane')).toEqual(refs);
+    expect(imagesForRole(refs, 'worker')).toEqual(['example.test/coredns/coredns:v1.13.1', 'example.test/pause:3.10.2']);
   });
 });

@@ -17,7 +17,7 @@ import { manifestImage } from '../../../reload/static-pod.js';
 import { withComponentImages } from '../../../source/component-image.js';
 import { componentImageRefs, IMAGE_COMPONENTS } from '../../../source/release-layout.js';
 import type { ClusterRecord } from '../../../state/records.js';
-import { imageRepository, imagesListArgs, kubeadmFailure, missingImages, upgradeApplyArgs, upgradeNodeArgs } from '../../../upgrade/kubeadm.js';
+import { imageRepository, imagesForRole, imagesListArgs, kubeadmFailure, missingImages, upgradeApplyArgs, upgradeNodeArgs } from '../../../upgrade/kubeadm.js';
 import type { UpgradeContext, UpgradePayload, UpgradeStepDone } from '../../provider.js';
 import { replaceKubelet } from '../reload/kubelet.js';
 import { nodeKubectl, nodeRunner, waitUntil } from '../reload/node-shell.js';
@@ -55,7 +55,7 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   // What kubeadm will look for, in the repository the cluster's images come from.
   const repository = imageRepository(manifestImage((await run(first, ['cat', '/etc/kubernetes/manifests/kube-apiserver.yaml'])).stdout));
   const listed = ctx.dryRun
-    ? `${IMAGE_COMPONENTS.map((c) => `${repository}/${c}:${payload.version.replace('+', '_')}`).join('\n')}\n`
+    ? `${IMAGE_COMPONENTS.map((c) => `${repository}/${c}:${payload.version.replace(/\+/g, '_')}`).join('\n')}\n`
     : (await ctx.runner.run(join(payload.binDir, 'kubeadm'), imagesListArgs(payload.version, repository), { signal: ctx.signal })).stdout;
   const ours = componentImageRefs(listed);
   const theirs = listed.split('\n').map((l) => l.trim()).filter((l) => l && !Object.values(ours).includes(l));
@@ -64,7 +64,8 @@ export async function upgradeKindCluster(rec: ClusterRecord, payload: UpgradePay
   const lacking = new Map<string, string[]>();
   if (!ctx.dryRun) {
     for (const node of all) {
-      for (const ref of missingImages(theirs, (await run(node, ['crictl', 'images', '-o', 'json'])).stdout)) lacking.set(ref, [...(lacking.get(ref) ?? []), node]);
+      const needs = imagesForRole(theirs, controlPlanes.includes(node) ? 'control-plane' : 'worker');
+      for (const ref of missingImages(needs, (await run(node, ['crictl', 'images', '-o', 'json'])).stdout)) lacking.set(ref, [...(lacking.get(ref) ?? []), node]);
     }
   }
   const supply = await supplyImages([...lacking.keys()], payload.imageArchives, docker, ctx.store.paths.root);
