@@ -5,12 +5,10 @@
 import { UsageError } from '../errors.js';
 import { archiveFiles } from '../images/supply.js';
 import { canUpgrade } from '../cluster/provider.js';
-import { resolveSource } from '../source/build-image.js';
-import { Git } from '../source/git.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
-import { kubeGitVersion } from '../source/kube-version.js';
 import { providerVersion } from '../target/resolve.js';
 import { checkUpgrade } from '../upgrade/skew.js';
+import { upgradeTarget } from '../workflows/upgrade.js';
 import { needs } from './context.js';
 import type { RunStep } from './steps.js';
 
@@ -23,9 +21,7 @@ export const upgradeTargetStep: RunStep = {
     const { app } = ctx;
     if (up.images?.length) archiveFiles(up.images); // a path that is not there: said now
     const kubeRoot = chooseKubeRoot(up.kubeRoot, app.env, app.cwd);
-    const src = await resolveSource({ kubeRoot, ref: up.to }, new Git(app.runner, kubeRoot.path, app.signal));
-    const version = kubeGitVersion(src.describe);
-    if (!version) throw new UsageError(`--upgrade-to ${up.to} (${src.describe}) in ${kubeRoot.path} has no Kubernetes version tag before it`, { hint: 'upgrade to a ref that git describe places after a vX.Y.Z tag' });
+    const { src, version } = await upgradeTarget(app, kubeRoot, up.to);
     for (const c of needs(ctx.plan, 'the plan', 'upgrade-target').clusters) {
       if (!canUpgrade(await app.providers.get(c.provider))) {
         throw new UsageError(`--upgrade-to: cluster ${c.name} is planned on the ${c.provider} provider, which cannot upgrade a running cluster`, { hint: 'kindlab upgrades kind clusters (kubeadm): add --provider kind' });

@@ -17,7 +17,7 @@ import { UsageError } from '../errors.js';
 import { checkGates } from '../plan/gates.js';
 import { reloadBuild } from '../reload/build.js';
 import { buildAtRef } from '../source/build-at-ref.js';
-import { resolveSource } from '../source/build-image.js';
+import { resolveSource, type ResolvedSource } from '../source/build-image.js';
 import { treeFeatureSpecs } from '../source/feature-source.js';
 import { Git } from '../source/git.js';
 import { kubeGitVersion } from '../source/kube-version.js';
@@ -67,16 +67,13 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
   }
   const from = (await phases.run('the version the cluster serves', () => app.clusterApi.readInfo(rec.kubeconfig, rec.provider, rec.profile.featureGates, app.signal))).gitVersion;
   const kubeRoot = await upgradeKubeRoot(app, rec, req);
-  const git = new Git(app.runner, kubeRoot.path, app.signal);
-  const src = await phases.run(`resolve ${req.to} in ${kubeRoot.path}`, () => resolveSource({ kubeRoot, ref: req.to }, git));
-  const to = kubeGitVersion(src.describe);
-  if (!to) throw new UsageError(`${req.to} (${src.describe}) in ${kubeRoot.path} has no Kubernetes version tag before it`, { hint: 'upgrade to a ref that git describe places after a vX.Y.Z tag' });
+  const { src, version: to } = await phases.run(`resolve ${req.to} in ${kubeRoot.path}`, () => upgradeTarget(app, kubeRoot, req.to));
   const step = checkUpgrade(from, to, { kubeletsStay: req.kubeletsStay });
   await checkGatesAt(app, rec, to, kubeRoot.path, src.commit);
   const kubeProxyBase = await kubeProxyBaseImage(app, req.baseImage);
 
   const buildStarted = performance.now();
-  const built = await buildAtRef({ kubeRoot, ref: req.to }, { ...reloadBuild(GO_BUILT), kind: 'reload-binaries' }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+  const built = await buildAtRef({ kubeRoot, ref: req.to }, reloadBuild(GO_BUILT), { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile };
   const imageArchives = req.images?.length ? req.images : (app.env.KINDLAB_IMAGES ?? '').split(':').filter(Boolean);
   const payload = { binDir: built.binDir, version: built.gitVersion, experimental: step.experimental, rebuild: step.kind === 'rebuild', kubeletsStay: Boolean(req.kubeletsStay), kubeProxyBase, imageArchives };
@@ -127,6 +124,14 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
     }
     throw e;
   }
+}
+
+/** The tree an upgrade goes to, and the Kubernetes version its binaries will report. */
+export async function upgradeTarget(app: AppEnv, kubeRoot: { path: string; from: string }, ref: string): Promise<{ src: ResolvedSource; version: string }> {
+  const src = await resolveSource({ kubeRoot, ref }, new Git(app.runner, kubeRoot.path, app.signal));
+  const version = kubeGitVersion(src.describe);
+  if (!version) throw new UsageError(`${ref} (${src.describe}) in ${kubeRoot.path} has no Kubernetes version tag before it`, { hint: 'upgrade to a ref that git describe places after a vX.Y.Z tag' });
+  return { src, version };
 }
 
 /** --kube-root, else the checkout the cluster's tree came from, else $KUBE_ROOT, else the current directory. */
