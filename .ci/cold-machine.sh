@@ -10,20 +10,24 @@
 #   - command 1: npm ci && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local
 #   - command 2: bash .ci/run   (CI=true, no stdin)
 #
-#   bash .ci/cold-machine.sh --yes [--repo <dir>] [--out <dir>] [-- <args for .ci/run>]
+#   bash .ci/cold-machine.sh --yes [--repo <dir>] [--out <dir>] [--keep-cluster NAME]... [-- <args for .ci/run>]
 #
 # It destroys every docker container, image and volume on the machine and the caches above, so it
-# asks for --yes. Logs and a summary (cold-summary.txt) go to --out (default: a new /tmp dir).
+# asks for --yes. --keep-cluster NAME keeps a kind cluster that is not this script's to delete (and
+# so dockerd, Debian's docker packages and /var/lib/docker): every other container, every image
+# tag, volume and build cache is removed instead, and the images the kept nodes run lose their tags. Logs and a summary (cold-summary.txt) go to --out (default: a new /tmp dir).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=""
 yes=""
 ci_args=()
+keep=()
 while [[ $# -gt 0 ]]; do
   case $1 in
   --yes) yes=1 && shift ;;
   --repo) repo=${2:?--repo needs a directory} && shift 2 ;;
   --out) out=${2:?--out needs a directory} && shift 2 ;;
+  --keep-cluster) keep+=("${2:?--keep-cluster needs a kind cluster name}") && shift 2 ;;
   --) shift && ci_args=("$@") && break ;;
   -h | --help)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -48,24 +52,44 @@ mkdir -p "$out"
 say() { printf '[cold %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/cold-summary.txt" >&2; }
 
 say "making the machine cold (repo $repo, logs in $out)"
-if command -v kind >/dev/null 2>&1 || [[ -x $HOME/.cache/kindlab-tools/bin/kind ]]; then
-  k=$(command -v kind || echo "$HOME/.cache/kindlab-tools/bin/kind")
+k=$(command -v kind || echo "$HOME/.cache/kindlab-tools/bin/kind")
+if [[ ${#keep[@]} -gt 0 ]]; then
+  # docker stays up for the kept clusters; everything else in it goes
+  kept_containers=()
+  for c in "${keep[@]}"; do
+    mapfile -t -O "${#kept_containers[@]}" kept_containers < <(docker ps -aq --filter "label=io.x-k8s.kind.cluster=$c")
+    [[ ${#kept_containers[@]} -gt 0 ]] || { echo "cold-machine.sh: no kind cluster named $c to keep" >&2; exit 2; }
+  done
+  for c in $("$k" get clusters 2>/dev/null || true); do
+    [[ " ${keep[*]} " == *" $c "* ]] || "$k" delete cluster --name "$c" >/dev/null 2>&1 || true
+  done
+  for id in $(docker ps -aq); do
+    [[ " ${kept_containers[*]} " == *" $id "* ]] || docker rm -f -v "$id" >/dev/null
+  done
+  # every tag goes; an image a kept node runs stays as an untagged image (docker will not drop it)
+  docker images --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' | xargs -r docker rmi -f >/dev/null 2>&1 || true
+  docker image prune -af >/dev/null
+  docker volume prune -af >/dev/null
+  docker builder prune -af >/dev/null
+  docker_note="docker kept for the kind clusters ${keep[*]}: every other container, every tag, volume and build cache removed"
+else
   for c in $("$k" get clusters 2>/dev/null || true); do "$k" delete cluster --name "$c" >/dev/null 2>&1 || true; done
+  pkill -x dockerd 2>/dev/null || true
+  pkill -x containerd 2>/dev/null || true
+  for _ in $(seq 30); do pgrep -x dockerd >/dev/null || pgrep -x containerd >/dev/null || break; sleep 1; done
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get purge -y -qq docker.io containerd runc >/dev/null 2>&1 || true
+  apt-get autoremove -y -qq >/dev/null 2>&1 || true
+  # leftover overlay mounts would keep the wipe from finishing
+  grep -oE ' /var/lib/(docker|containerd)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf /var/lib/docker /var/lib/containerd /run/docker /run/containerd
+  docker_note="docker purged and wiped"
 fi
-pkill -x dockerd 2>/dev/null || true
-pkill -x containerd 2>/dev/null || true
-for _ in $(seq 30); do pgrep -x dockerd >/dev/null || pgrep -x containerd >/dev/null || break; sleep 1; done
-export DEBIAN_FRONTEND=noninteractive
-apt-get purge -y -qq docker.io containerd runc >/dev/null 2>&1 || true
-apt-get autoremove -y -qq >/dev/null 2>&1 || true
-# leftover overlay mounts would keep the wipe from finishing
-grep -oE ' /var/lib/(docker|containerd)[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-rm -rf /var/lib/docker /var/lib/containerd /run/docker /run/containerd
 gomodcache=$(go env GOMODCACHE 2>/dev/null || echo "$HOME/go/pkg/mod")
 gocache=$(GOTOOLCHAIN=local go env GOCACHE 2>/dev/null || echo "$HOME/.cache/go-build")
 chmod -R u+w "$gomodcache" 2>/dev/null || true
 rm -rf "$gomodcache" "$gocache" "$HOME/.npm" "$HOME/.cache/kindlab" "$HOME/.cache/kindlab-tools" "$HOME/.kube/kindlab"
-say "cold: docker purged and wiped, caches emptied ($gomodcache, $gocache, ~/.npm, ~/.cache/kindlab*)"
+say "cold: $docker_note; caches emptied ($gomodcache, $gocache, ~/.npm, ~/.cache/kindlab*)"
 
 clone=$out/kindlab
 git clone -q "$repo" "$clone"

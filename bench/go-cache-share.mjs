@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Does the node-image build reuse the lab's compile of the same tree? With an empty Go build cache:
 //   A. the lab build of the release from its checkout (npm run lab -- --kube-root), then
-//   B. `kindlab build` of the node image from that checkout, same cache: it should compile no
-//      Kubernetes package again (the new cache entries it adds are counted), then
+//   B. `kindlab build` of the node image from that checkout, same cache, with GOFLAGS=-x: it should
+//      compile no Kubernetes package again — the compiler invocations `go build -x` logs are
+//      counted (a cache hit runs none), and the new cache entries it adds — then
 //   C. (baseline) `kindlab build` alone with another empty Go build cache.
 // B's go build phase should take ≤ 25 % of C's. Needs lab/node/build.sh to have run (the checkout,
 // base image and images); takes ≈ 2 cold compiles (25–30 min on 2 cores).
@@ -48,8 +49,27 @@ const temp = (p) => {
   temps.push(d);
   return d;
 };
-const nodeBuild = (goCache) =>
-  run('kindlab build', [join(repo, 'bin', 'kindlab.js'), 'build', version, '--kube-root', lab.KUBE_ROOT, '--base-image', lab.BASE_IMAGE, '--images', lab.IMAGES_DIR, '--force', '-o', 'json'], { GOCACHE: goCache, KINDLAB_HOME: temp('kl-bench-home-') });
+const nodeBuild = (goCache, extraEnv = {}) => {
+  const home = temp('kl-bench-home-');
+  const r = run('kindlab build', [join(repo, 'bin', 'kindlab.js'), 'build', version, '--kube-root', lab.KUBE_ROOT, '--base-image', lab.BASE_IMAGE, '--images', lab.IMAGES_DIR, '--force', '-o', 'json'], { GOCACHE: goCache, KINDLAB_HOME: home, ...extraEnv });
+  return { ...r, ...toolRuns(home) };
+};
+/** What `go build -x` logged into the build's log files under a kindlab home: compiler and linker runs. */
+function toolRuns(home) {
+  const logs = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.log')) logs.push(join(d, e.name));
+    }
+  };
+  walk(home);
+  const text = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
+  // -x prints each tool it runs as a command line: ".../pkg/tool/<os_arch>/compile -o $WORK/b001/_pkg_.a …"
+  const compiles = text.split('\n').filter((l) => /\/compile -o /.test(l));
+  const packages = compiles.map((l) => /-p (\S+)/.exec(l)?.[1]).filter(Boolean);
+  return { compiles: compiles.length, links: text.split('\n').filter((l) => /\/link -o /.test(l)).length, kubePackages: packages.filter((p) => p.startsWith('k8s.io/')), logs: logs.length };
+}
 
 try {
   console.log(`Kubernetes ${version}, tree ${lab.KUBE_ROOT}`);
@@ -57,9 +77,10 @@ try {
   const a = run('lab build', [join(repo, 'dist', 'lab', 'cli.js'), '--k8s-version', version, '--kube-root', lab.KUBE_ROOT, '--cache', temp('kl-bench-lab-'), '--force'], { GOCACHE: shared });
   const afterA = cacheEntries(shared);
   console.log(`A. lab build from the tree, empty Go cache:       ${fmt(a.s)}; Go cache entries: ${afterA}`);
-  const b = nodeBuild(shared);
+  const b = nodeBuild(shared, { GOFLAGS: '-x' });
   const added = cacheEntries(shared) - afterA;
   console.log(`B. node-image build next, same Go cache:          ${fmt(b.s)} (go build phase ${fmt(b.goPhase)}); new Go cache entries: ${added}`);
+  console.log(`   go build -x of B (${b.logs} log files): ${b.compiles} compiler runs (${b.kubePackages.length} of k8s.io/ packages${b.kubePackages.length ? ': ' + b.kubePackages.slice(0, 10).join(' ') : ''}), ${b.links} linker runs`);
   if (baseline) {
     const c = nodeBuild(temp('kl-bench-gocache-'));
     console.log(`C. node-image build alone, empty Go cache:        ${fmt(c.s)} (go build phase ${fmt(c.goPhase)})`);
