@@ -69,7 +69,8 @@ if [[ ${#keep[@]} -gt 0 ]]; then
   # every tag goes; an image a kept node runs stays as an untagged image (docker will not drop it)
   docker images --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' | xargs -r docker rmi -f >/dev/null 2>&1 || true
   docker image prune -af >/dev/null
-  docker volume prune -af >/dev/null
+  # --all (named volumes too) needs API 1.42; before it, prune already removes every unused volume
+  docker volume prune -af >/dev/null 2>&1 || docker volume prune -f >/dev/null
   docker builder prune -af >/dev/null
   docker_note="docker kept for the kind clusters ${keep[*]}: every other container, every tag, volume and build cache removed"
 else
