@@ -68,122 +68,45 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
     notes.push(m);
     deps.note?.(m);
   };
-  const version = normalizeK8sVersion(o.k8sVersion ?? DEFAULT_K8S_VERSION);
-  const cache = o.cache ?? labCacheRoot(deps.env);
-  const kubeRoot = o.kubeRoot ? resolve(o.kubeRoot) : undefined;
-  if (kubeRoot && !existsSync(join(kubeRoot, 'go.mod'))) throw new UsageError(`--kube-root ${o.kubeRoot}: no go.mod there, so it is not a Kubernetes source tree`);
-  if (kubeRoot && o.go) throw new UsageError('--go and --kube-root do not go together: a tree build uses the Go the tree pins (.go-version)', { hint: 'set KINDLAB_GOTOOLCHAIN to override it for every tree build' });
-  const tests = (o.components ?? []).filter(needsTree);
-  if (tests.length && !kubeRoot) throw new UsageError(`${tests.join(', ')} is built from a Kubernetes source tree: pass --kube-root`, { hint: 'lab/node/kube-checkout.sh assembles the tree of a release from the Go module proxy' });
-  // A tree build compiles the node's binaries as well: a node image of this tree then only links.
-  const components = kubeRoot ? [...new Set([...GO_BUILT, ...(o.components ?? [])])] : (o.components ?? DEFAULT_COMPONENTS);
-  const kdir = kubeDir(cache, version);
-  const binDir = join(kdir, 'bin');
+  const req = labRequest(o, deps.env);
+  const { version, kdir, binDir } = req;
   mkdirSync(kdir, { recursive: true });
 
   return withLock(
-    join(cache, `k8s-${version}.lock`),
+    join(req.cache, `k8s-${version}.lock`),
     async () => {
       const existing = readManifest<LabManifest>(kdir);
-      const treeHead = kubeRoot ? (await deps.runner.run('git', ['-C', kubeRoot, 'rev-parse', 'HEAD'], { signal: deps.signal })).stdout.trim() : undefined;
-      const wantEtcd = o.etcdVersion ? normalizeEtcdVersion(o.etcdVersion) : undefined;
-      const kubeFresh =
-        !o.force &&
-        existing?.schema === 1 &&
-        existing.kubernetes.version === version &&
-        // a tree build serves a plain request too (same release, superset of binaries), not the reverse
-        (treeHead === undefined || existing.kubernetes.source?.commit === treeHead) &&
-        components.every((c) => existing.kubernetes.binaries.some((b) => b.name === c)) &&
-        binariesIntact(binDir, existing.kubernetes.binaries);
-      const etcdFresh =
-        kubeFresh &&
-        existing !== undefined &&
-        (wantEtcd === undefined || existing.etcd.version === wantEtcd) &&
-        binariesIntact(binDir, existing.etcd.binaries);
-      if (kubeFresh && etcdFresh && existing) {
+      const fresh = await freshness(req, existing, deps);
+      if (fresh.kube && fresh.etcd && existing) {
         note(`cache hit: Kubernetes ${version} and etcd ${existing.etcd.version} were built on ${existing.kubernetes.builtAt} (--force rebuilds)`);
         return { binDir, cacheHit: { kubernetes: true, etcd: true }, manifest: existing, seconds: secs(started), notes };
       }
 
       const base: GoContext = { runner: deps.runner, signal: deps.signal, note, env: goUserEnv(deps.env) };
       const localGo = await localGoVersion(base);
-      const download = await downloadModule(base, KUBERNETES_MODULE, version, cache);
-      const k8sMod = readGoMod(download);
+      const download = await downloadModule(base, KUBERNETES_MODULE, version, req.cache);
       const dir = download.Dir ?? '';
       const upstreamGo = upstreamGoVersion(readIf(join(dir, '.go-version')), readIf(join(dir, 'build/build-image/cross/VERSION')));
-      const treeGo = kubeRoot ? treeToolchain(kubeRoot, deps.env ?? {}) : undefined;
-      const tc = treeGo ? { gotoolchain: treeGo.value, reason: treeGo.reason } : chooseToolchain(localGo, upstreamGo, k8sMod.go, o.go ?? deps.env?.KINDLAB_LAB_GO);
+      const treeGo = req.kubeRoot ? treeToolchain(req.kubeRoot, deps.env ?? {}) : undefined;
+      const tc = treeGo ? { gotoolchain: treeGo.value, reason: treeGo.reason } : chooseToolchain(localGo, upstreamGo, readGoMod(download).go, o.go ?? deps.env?.KINDLAB_LAB_GO);
       note(`Go: ${tc.reason}`);
       const ctx: GoContext = { ...base, gotoolchain: tc.gotoolchain };
 
-      // etcd: kubeadm's pick for this release, or the nearest same-minor release on the proxy.
-      const constants = readIf(join(dir, 'cmd/kubeadm/app/constants/constants.go'));
-      const kubeadmEtcd = constants ? kubeadmEtcdVersion(constants) : undefined;
-      let etcdVersion: string;
-      let etcdReason: string;
-      if (wantEtcd) {
-        etcdVersion = wantEtcd;
-        etcdReason = '--etcd-version';
-      } else if (kubeadmEtcd) {
-        // The exact version first: a proxy's version list can be incomplete while the version is served.
-        const exact = await availableModules(base, [`${ETCD_SERVER_MODULE}@${kubeadmEtcd}`], cache);
-        const available = exact.size ? [kubeadmEtcd] : await listModuleVersions(base, ETCD_SERVER_MODULE, cache);
-        const choice = chooseEtcdVersion(kubeadmEtcd, available);
-        if (!choice) {
-          throw new EnvironmentError(`kubeadm pairs Kubernetes ${version} with etcd ${kubeadmEtcd}, and the module proxy has no etcd ${kubeadmEtcd.replace(/\.\d+$/, '.x')}`, {
-            hint: 'pass --etcd-version vX.Y.Z with a version `go list -m -versions go.etcd.io/etcd/server/v3` lists',
-          });
-        }
-        etcdVersion = choice.version;
-        etcdReason = choice.reason;
-        if (!choice.exact) note(`etcd: ${choice.reason}: ${choice.version}`);
-      } else {
-        throw new UsageError(`cannot find kubeadm's etcd version in Kubernetes ${version}; pass --etcd-version`);
-      }
-      note(`etcd ${etcdVersion} (${etcdReason})`);
+      const kubeadmEtcd = kubeadmEtcdOf(dir);
+      const etcdChoice = await chooseEtcd(req, kubeadmEtcd, base);
+      note(`etcd ${etcdChoice.version} (${etcdChoice.reason})`);
 
-      // Kubernetes
-      let kube: BuildManifest;
-      const kubeHit = kubeFresh && existing !== undefined;
-      if (kubeHit) {
-        kube = existing.kubernetes;
-        note(`cache hit: Kubernetes ${version}`);
-      } else {
-        const logFile = freshLog(join(kdir, 'build.log'), `kindlab lab: Kubernetes ${version} ${components.join(' ')}`);
-        const origin = moduleOrigin(download);
-        kube = kubeRoot
-          ? await buildKubernetesFromTree({ version, tree: kubeRoot, components, outDir: binDir, logFile, gitCommit: origin.hash ?? 'unknown', buildDate: buildDate(origin.time ?? new Date(0).toISOString()) }, { ...ctx, env: deps.env ?? {} })
-          : await buildKubernetesBinaries({ version, components, outDir: binDir, modDir: join(kdir, 'mod'), logFile, download }, ctx);
-        note(`built Kubernetes ${version} (${components.join(', ')}) in ${kube.buildSeconds}s`);
-      }
-
-      // etcd, shared between releases, hard-linked into this bin folder.
-      const edir = etcdDir(cache, etcdVersion);
-      const etcdKey = tc.gotoolchain ?? 'local';
-      const etcdDone = readManifest<BuildManifest>(edir);
-      let etcd: BuildManifest;
-      let etcdHit = false;
-      if (!o.force && etcdDone && etcdDone.version === etcdVersion && (etcdDone.gotoolchain ?? 'local') === etcdKey && binariesIntact(join(edir, 'bin'), etcdDone.binaries)) {
-        etcd = etcdDone;
-        etcdHit = true;
-        note(`cache hit: etcd ${etcdVersion}`);
-      } else {
-        const logFile = freshLog(join(edir, 'build.log'), `kindlab lab: etcd ${etcdVersion}`);
-        etcd = await withLock(join(cache, `etcd-${etcdVersion}.lock`), () =>
-          buildEtcd({ version: etcdVersion, outDir: join(edir, 'bin'), modDir: join(edir, 'mod'), logFile }, ctx),
-          { timeoutMs: 60 * 60_000, signal: deps.signal },
-        );
-        writeManifest(edir, etcd);
-        note(`built etcd ${etcdVersion} in ${etcd.buildSeconds}s`);
-      }
-      placeFile(join(edir, 'bin', 'etcd'), join(binDir, 'etcd'));
+      const kubeHit = fresh.kube && existing !== undefined;
+      const kube = kubeHit ? existing.kubernetes : await buildKube(req, download, ctx, deps.env);
+      note(kubeHit ? `cache hit: Kubernetes ${version}` : `built Kubernetes ${version} (${req.components.join(', ')}) in ${kube.buildSeconds}s`);
+      const { etcd, hit: etcdHit } = await etcdBuild(req, etcdChoice.version, tc.gotoolchain ?? 'local', ctx, deps.signal);
 
       const history = [...(existing?.history ?? [])];
       if (!kubeHit || !etcdHit) history.push({ at: new Date().toISOString(), kubernetesSeconds: kubeHit ? 0 : kube.buildSeconds, etcdSeconds: etcdHit ? 0 : etcd.buildSeconds });
       const manifest: LabManifest = {
         schema: 1,
         kubernetes: kube,
-        etcd: { ...etcd, reason: etcdReason, kubeadmEtcdVersion: kubeadmEtcd },
+        etcd: { ...etcd, reason: etcdChoice.reason, kubeadmEtcdVersion: kubeadmEtcd },
         binDir,
         history,
       };
@@ -192,6 +115,101 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
     },
     { timeoutMs: 3 * 60 * 60_000, signal: deps.signal, onWait: (pid) => note(`waiting for another lab build of ${version} (pid ${pid})`) },
   );
+}
+
+/** A lab request checked and resolved before any work: the release, where it goes, what it builds. */
+interface LabRequest {
+  version: string;
+  cache: string;
+  kdir: string;
+  binDir: string;
+  kubeRoot?: string;
+  components: readonly string[];
+  wantEtcd?: string;
+  force: boolean;
+}
+
+function labRequest(o: LabOptions, env: NodeJS.ProcessEnv | undefined): LabRequest {
+  const version = normalizeK8sVersion(o.k8sVersion ?? DEFAULT_K8S_VERSION);
+  const cache = o.cache ?? labCacheRoot(env);
+  const kubeRoot = o.kubeRoot ? resolve(o.kubeRoot) : undefined;
+  if (kubeRoot && !existsSync(join(kubeRoot, 'go.mod'))) throw new UsageError(`--kube-root ${o.kubeRoot}: no go.mod there, so it is not a Kubernetes source tree`);
+  if (kubeRoot && o.go) throw new UsageError('--go and --kube-root do not go together: a tree build uses the Go the tree pins (.go-version)', { hint: 'set KINDLAB_GOTOOLCHAIN to override it for every tree build' });
+  const tests = (o.components ?? []).filter(needsTree);
+  if (tests.length && !kubeRoot) throw new UsageError(`${tests.join(', ')} is built from a Kubernetes source tree: pass --kube-root`, { hint: 'lab/node/kube-checkout.sh assembles the tree of a release from the Go module proxy' });
+  // A tree build compiles the node's binaries as well: a node image of this tree then only links.
+  const components = kubeRoot ? [...new Set([...GO_BUILT, ...(o.components ?? [])])] : (o.components ?? DEFAULT_COMPONENTS);
+  const kdir = kubeDir(cache, version);
+  const wantEtcd = o.etcdVersion ? normalizeEtcdVersion(o.etcdVersion) : undefined;
+  return { version, cache, kdir, binDir: join(kdir, 'bin'), kubeRoot, components, wantEtcd, force: o.force ?? false };
+}
+
+/** Whether the cached Kubernetes and etcd builds serve this request as they are. */
+async function freshness(req: LabRequest, existing: LabManifest | undefined, deps: LabDeps): Promise<{ kube: boolean; etcd: boolean }> {
+  const treeHead = req.kubeRoot ? (await deps.runner.run('git', ['-C', req.kubeRoot, 'rev-parse', 'HEAD'], { signal: deps.signal })).stdout.trim() : undefined;
+  const kube =
+    !req.force &&
+    existing?.schema === 1 &&
+    existing.kubernetes.version === req.version &&
+    // a tree build serves a plain request too (same release, superset of binaries), not the reverse
+    (treeHead === undefined || existing.kubernetes.source?.commit === treeHead) &&
+    req.components.every((c) => existing.kubernetes.binaries.some((b) => b.name === c)) &&
+    binariesIntact(req.binDir, existing.kubernetes.binaries);
+  const etcd = kube && existing !== undefined && (req.wantEtcd === undefined || existing.etcd.version === req.wantEtcd) && binariesIntact(req.binDir, existing.etcd.binaries);
+  return { kube, etcd };
+}
+
+function kubeadmEtcdOf(moduleDir: string): string | undefined {
+  const constants = readIf(join(moduleDir, 'cmd/kubeadm/app/constants/constants.go'));
+  return constants ? kubeadmEtcdVersion(constants) : undefined;
+}
+
+/** etcd: --etcd-version, else kubeadm's pick for this release, or the nearest same-minor release on the proxy. */
+async function chooseEtcd(req: LabRequest, kubeadmEtcd: string | undefined, base: GoContext): Promise<{ version: string; reason: string }> {
+  if (req.wantEtcd) return { version: req.wantEtcd, reason: '--etcd-version' };
+  if (!kubeadmEtcd) throw new UsageError(`cannot find kubeadm's etcd version in Kubernetes ${req.version}; pass --etcd-version`);
+  // The exact version first: a proxy's version list can be incomplete while the version is served.
+  const exact = await availableModules(base, [`${ETCD_SERVER_MODULE}@${kubeadmEtcd}`], req.cache);
+  const available = exact.size ? [kubeadmEtcd] : await listModuleVersions(base, ETCD_SERVER_MODULE, req.cache);
+  const choice = chooseEtcdVersion(kubeadmEtcd, available);
+  if (!choice) {
+    throw new EnvironmentError(`kubeadm pairs Kubernetes ${req.version} with etcd ${kubeadmEtcd}, and the module proxy has no etcd ${kubeadmEtcd.replace(/\.\d+$/, '.x')}`, {
+      hint: 'pass --etcd-version vX.Y.Z with a version `go list -m -versions go.etcd.io/etcd/server/v3` lists',
+    });
+  }
+  if (!choice.exact) base.note?.(`etcd: ${choice.reason}: ${choice.version}`);
+  return { version: choice.version, reason: choice.reason };
+}
+
+/** Kubernetes from its source tree (the tree's Go and flags) or from the module proxy's copy. */
+async function buildKube(req: LabRequest, download: Awaited<ReturnType<typeof downloadModule>>, ctx: GoContext, env: NodeJS.ProcessEnv | undefined): Promise<BuildManifest> {
+  const logFile = freshLog(join(req.kdir, 'build.log'), `kindlab lab: Kubernetes ${req.version} ${req.components.join(' ')}`);
+  const origin = moduleOrigin(download);
+  return req.kubeRoot
+    ? buildKubernetesFromTree(
+        { version: req.version, tree: req.kubeRoot, components: req.components, outDir: req.binDir, logFile, gitCommit: origin.hash ?? 'unknown', buildDate: buildDate(origin.time ?? new Date(0).toISOString()) },
+        { ...ctx, env: env ?? {} },
+      )
+    : buildKubernetesBinaries({ version: req.version, components: req.components, outDir: req.binDir, modDir: join(req.kdir, 'mod'), logFile, download }, ctx);
+}
+
+/** etcd, shared between releases (one build per version and toolchain), hard-linked into this bin folder. */
+async function etcdBuild(req: LabRequest, version: string, toolchainKey: string, ctx: GoContext, signal: AbortSignal | undefined): Promise<{ etcd: BuildManifest; hit: boolean }> {
+  const edir = etcdDir(req.cache, version);
+  const done = readManifest<BuildManifest>(edir);
+  let etcd: BuildManifest;
+  const hit = !req.force && done !== undefined && done.version === version && (done.gotoolchain ?? 'local') === toolchainKey && binariesIntact(join(edir, 'bin'), done.binaries);
+  if (hit) {
+    etcd = done;
+    ctx.note?.(`cache hit: etcd ${version}`);
+  } else {
+    const logFile = freshLog(join(edir, 'build.log'), `kindlab lab: etcd ${version}`);
+    etcd = await withLock(join(req.cache, `etcd-${version}.lock`), () => buildEtcd({ version, outDir: join(edir, 'bin'), modDir: join(edir, 'mod'), logFile }, ctx), { timeoutMs: 60 * 60_000, signal });
+    writeManifest(edir, etcd);
+    ctx.note?.(`built etcd ${version} in ${etcd.buildSeconds}s`);
+  }
+  placeFile(join(edir, 'bin', 'etcd'), join(req.binDir, 'etcd'));
+  return { etcd, hit };
 }
 
 function secs(started: number): number {

@@ -83,12 +83,9 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
 
   const result: ScenarioResult = { id: s.id, title: s.title, kep: s.kep, cluster: target.name, status: 'passed', steps: state.steps, logs: state.logs, durationMs: 0, namespace };
   let timer: NodeJS.Timeout | undefined;
-  const absent = missingImages(requirementsFor(s, target.info).images, target.info);
-  if (absent.length) {
-    result.status = 'skipped';
-    result.skipKind = 'environment';
-    result.message = `needs image${absent.length > 1 ? 's' : ''} ${absent.join(', ')}, which no node of the cluster has; kindlab does not wait for a pull (load ${absent.length > 1 ? 'them' : 'it'} into the nodes, e.g. kind load docker-image, or let kindlab create the cluster with ${absent.length > 1 ? 'them' : 'it'} in the local docker daemon)`;
-    result.durationMs = performance.now() - started;
+  const absent = imagesAbsent(s, target);
+  if (absent) {
+    Object.assign(result, { status: 'skipped', skipKind: 'environment', message: absent, durationMs: performance.now() - started });
     opts.signal.removeEventListener('abort', onOuterAbort);
     return result;
   }
@@ -121,25 +118,9 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
         reject(err);
       }, timeoutSeconds * 1000);
     });
-    // The scenario's own signal: aborted by the outer one (Ctrl-C) and by the timeout, and
-    // listened to here only, so no listener outlives the scenario on the run's shared signal.
-    const aborted = new Promise<never>((_, reject) => {
-      if (opts.signal.aborted) reject(opts.signal.reason);
-      scenarioAbort.signal.addEventListener('abort', () => reject(opts.signal.aborted ? opts.signal.reason : scenarioAbort.signal.reason), { once: true });
-    });
-    await Promise.race([s.run(ctx), timeout, aborted]);
+    await Promise.race([s.run(ctx), timeout, abortedBy(scenarioAbort.signal, opts.signal)]);
   } catch (e) {
-    if (e instanceof ScenarioSkip) {
-      result.status = 'skipped';
-      result.skipKind = e.kind;
-      result.message = redact(e.reason);
-    } else {
-      const err = toApiError(e);
-      result.status = 'failed';
-      result.message = redact(err instanceof Error ? err.message : String(err));
-      result.timedOut = Boolean((e as { timedOut?: boolean }).timedOut);
-      result.failedStep = [...state.steps].reverse().find((st) => st.status === 'failed')?.name ?? currentStep;
-    }
+    Object.assign(result, verdictOf(e, state, currentStep));
   } finally {
     clearTimeout(timer);
     opts.signal.removeEventListener('abort', onOuterAbort);
@@ -160,6 +141,38 @@ export async function runOne(s: Scenario, target: RunTarget, opts: RunOptions): 
   result.durationMs = performance.now() - started;
   opts.hooks?.onDone?.(result);
   return result;
+}
+
+/** Why the scenario cannot run here: an image it needs that no node has (nothing is pulled). */
+function imagesAbsent(s: Scenario, target: RunTarget): string | undefined {
+  const absent = missingImages(requirementsFor(s, target.info).images, target.info);
+  if (!absent.length) return undefined;
+  const them = absent.length > 1 ? 'them' : 'it';
+  return `needs image${absent.length > 1 ? 's' : ''} ${absent.join(', ')}, which no node of the cluster has; kindlab does not wait for a pull (load ${them} into the nodes, e.g. kind load docker-image, or let kindlab create the cluster with ${them} in the local docker daemon)`;
+}
+
+/**
+ * Rejects when the scenario's own signal aborts (Ctrl-C through the run's signal, or the timeout),
+ * with the run's reason first. Listened to here only, so no listener outlives the scenario on the
+ * run's shared signal.
+ */
+function abortedBy(scenario: AbortSignal, run: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (run.aborted) reject(run.reason);
+    scenario.addEventListener('abort', () => reject(run.aborted ? run.reason : scenario.reason), { once: true });
+  });
+}
+
+/** What a scenario that threw ends as: skipped for a ScenarioSkip, else failed in its last failed step. */
+function verdictOf(e: unknown, state: RunState, currentStep: string | undefined): Partial<ScenarioResult> {
+  if (e instanceof ScenarioSkip) return { status: 'skipped', skipKind: e.kind, message: redact(e.reason) };
+  const err = toApiError(e);
+  return {
+    status: 'failed',
+    message: redact(err instanceof Error ? err.message : String(err)),
+    timedOut: Boolean((e as { timedOut?: boolean }).timedOut),
+    failedStep: [...state.steps].reverse().find((st) => st.status === 'failed')?.name ?? currentStep,
+  };
 }
 
 async function cleanUp(kc: k8s.KubeConfig, namespace: string, state: RunState, keep: boolean): Promise<void> {

@@ -168,29 +168,9 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
     });
     phases.note(`build log: ${logFile}`);
     if (!deps.dryRun) mkdirSync(workDir, { recursive: true });
-    let baseImage = req.baseImage;
-    if (req.images?.length && deps.dryRun) {
-      phases.note(`--images: kindlab would serve kind's image fetches from ${req.images.join(', ')} through a proxy on docker's bridge, with a copy of the base image that trusts kindlab's CA`);
-    } else if (req.images?.length) {
-      const base = req.baseImage ?? (await kind.defaultBaseImage());
-      if (!base) throw new EnvironmentError('cannot tell which base image kind would use', { hint: 'pass --base-image' });
-      offline = await phases.run('serve --images to kind (no registry)', () =>
-        prepareOfflineBuild({ archives: req.images ?? [], baseImage: base, stateDir: store.paths.root, workDir }, deps.runner, deps.signal),
-      );
-      phases.note(`kind's image fetches go to kindlab (${offline.supply.refs.length} image reference(s) in --images, plus local docker images on request)`);
-      baseImage = offline.baseImage;
-    }
-    let source: { tree: string } | { tarball: string } = { tree: worktree };
-    if (builder === 'go') {
-      const kubeProxyBase = req.baseImage ?? (await kind.defaultBaseImage()) ?? (deps.dryRun ? "<kind's default base image>" : undefined);
-      if (!kubeProxyBase) throw new EnvironmentError('cannot tell which base image kind would use (for the kube-proxy image)', { hint: 'pass --base-image' });
-      source = {
-        tarball: await buildServerTarball(
-          { worktree, workDir, gitVersion: gitVersion ?? '', commit: src.commit, dirty: Boolean(src.patch), kubeProxyBase, logFile },
-          { runner: deps.runner, phases, env: deps.env ?? process.env, signal: deps.signal, dryRun: deps.dryRun },
-        ),
-      };
-    }
+    offline = await offlineSupply(req, deps, kind, workDir);
+    const baseImage = offline?.baseImage ?? req.baseImage;
+    const source = builder === 'go' ? { tarball: await goBuiltTarball(req, deps, kind, { worktree, workDir, gitVersion: gitVersion ?? '', src, logFile }) } : { tree: worktree };
     const how = 'tree' in source ? '--type source' : '--type file';
     await phases.run(`kind build node-image ${how} (kind ${kindVersion})`, async () => {
       try {
@@ -204,27 +184,7 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
         throw missing ?? e;
       }
     });
-    await phases.run('label image', async () => {
-      // A rebuild moves the tag: the image kindlab built before under it would be left dangling,
-      // out of sight of ls and rmi. It goes, unless a container still uses it (docker refuses then).
-      const previous = await docker.imageInfo(src.image);
-      await docker.deriveImage(unlabelled, src.image, {
-        files: offline?.restoreFiles,
-        changes: Object.entries({
-          [LABEL_MANAGED]: 'true',
-          [LABEL_COMMIT]: src.commit,
-          [LABEL_DESCRIBE]: src.describe,
-          [LABEL_KUBE_ROOT]: req.kubeRoot.path,
-        }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`),
-      });
-      await docker.removeImage(unlabelled);
-      const now = await docker.imageInfo(src.image);
-      if (previous && previous.labels[LABEL_MANAGED] === 'true' && previous.id !== now?.id) {
-        await docker.removeImage(previous.id);
-        if (await docker.imageInfo(previous.id)) phases.note(`the image this tag pointed to before (${previous.id.slice(7, 19)}) is still used by a container; docker image rm it when that is gone`);
-        else phases.note(`removed the image this tag pointed to before (${previous.id.slice(7, 19)})`);
-      }
-    });
+    await phases.run('label image', () => labelImage(docker, unlabelled, src, req, offline, phases));
   } catch (e) {
     // kind leaves its build container behind when it is killed; remove only the new ones.
     const leftovers = (await docker.containersNamed('kind-build-')).filter((c) => !buildContainersBefore.has(c));
@@ -239,23 +199,74 @@ async function buildLocked(req: BuildRequest, deps: BuildDeps, src: ResolvedSour
   }
 
   const seconds = (performance.now() - started) / 1000;
-  if (!deps.dryRun) {
-    const rec: ImageRecord = {
-      kind: 'node-image',
-      tag: src.image,
-      commit: src.key,
-      describe: src.describe,
-      kubeRoot: req.kubeRoot.path,
-      builtAt: new Date().toISOString(),
-      buildSeconds: Math.round(seconds),
-      kindVersion,
-      builder,
-      baseImage: req.baseImage,
-    };
-    if (src.patch) writeFileAtomic(store.imagePatchFile('node-image', src.key), src.patch, 0o600);
-    await store.lock(() => store.saveImage(rec));
-  }
+  if (!deps.dryRun) await saveRecord(store, req, src, { seconds, kindVersion, builder });
   return { image: src.image, commit: src.commit, describe: src.describe, cacheHit: false, logFile, seconds };
+}
+
+async function saveRecord(store: BuildDeps['store'], req: BuildRequest, src: ResolvedSource, b: { seconds: number; kindVersion: string; builder: Builder }): Promise<void> {
+  const rec: ImageRecord = {
+    kind: 'node-image',
+    tag: src.image,
+    commit: src.key,
+    describe: src.describe,
+    kubeRoot: req.kubeRoot.path,
+    builtAt: new Date().toISOString(),
+    buildSeconds: Math.round(b.seconds),
+    kindVersion: b.kindVersion,
+    builder: b.builder,
+    baseImage: req.baseImage,
+  };
+  if (src.patch) writeFileAtomic(store.imagePatchFile('node-image', src.key), src.patch, 0o600);
+  await store.lock(() => store.saveImage(rec));
+}
+
+/** The built image under its tag with kindlab's labels; the image the tag pointed to before goes. */
+async function labelImage(docker: Docker, unlabelled: string, src: ResolvedSource, req: BuildRequest, offline: OfflineBuild | undefined, phases: BuildDeps['phases']): Promise<void> {
+  // A rebuild moves the tag: the image kindlab built before under it would be left dangling,
+  // out of sight of ls and rmi. It goes, unless a container still uses it (docker refuses then).
+  const previous = await docker.imageInfo(src.image);
+  await docker.deriveImage(unlabelled, src.image, {
+    files: offline?.restoreFiles,
+    changes: Object.entries({
+      [LABEL_MANAGED]: 'true',
+      [LABEL_COMMIT]: src.commit,
+      [LABEL_DESCRIBE]: src.describe,
+      [LABEL_KUBE_ROOT]: req.kubeRoot.path,
+    }).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`),
+  });
+  await docker.removeImage(unlabelled);
+  const now = await docker.imageInfo(src.image);
+  if (previous && previous.labels[LABEL_MANAGED] === 'true' && previous.id !== now?.id) {
+    await docker.removeImage(previous.id);
+    if (await docker.imageInfo(previous.id)) phases.note(`the image this tag pointed to before (${previous.id.slice(7, 19)}) is still used by a container; docker image rm it when that is gone`);
+    else phases.note(`removed the image this tag pointed to before (${previous.id.slice(7, 19)})`);
+  }
+}
+
+/** --images: kind's image fetches served from the archives (no registry); a dry run only says so. */
+async function offlineSupply(req: BuildRequest, deps: BuildDeps, kind: Kind, workDir: string): Promise<OfflineBuild | undefined> {
+  if (!req.images?.length) return undefined;
+  if (deps.dryRun) {
+    deps.phases.note(`--images: kindlab would serve kind's image fetches from ${req.images.join(', ')} through a proxy on docker's bridge, with a copy of the base image that trusts kindlab's CA`);
+    return undefined;
+  }
+  const base = req.baseImage ?? (await kind.defaultBaseImage());
+  if (!base) throw new EnvironmentError('cannot tell which base image kind would use', { hint: 'pass --base-image' });
+  const offline = await deps.phases.run('serve --images to kind (no registry)', () =>
+    prepareOfflineBuild({ archives: req.images ?? [], baseImage: base, stateDir: deps.store.paths.root, workDir }, deps.runner, deps.signal),
+  );
+  deps.phases.note(`kind's image fetches go to kindlab (${offline.supply.refs.length} image reference(s) in --images, plus local docker images on request)`);
+  return offline;
+}
+
+/** The go builder: the server tarball kind packs, built from the worktree with the Go build cache. */
+async function goBuiltTarball(req: BuildRequest, deps: BuildDeps, kind: Kind, b: { worktree: string; workDir: string; gitVersion: string; src: ResolvedSource; logFile: string }): Promise<string> {
+  const kubeProxyBase = req.baseImage ?? (await kind.defaultBaseImage()) ?? (deps.dryRun ? "<kind's default base image>" : undefined);
+  if (!kubeProxyBase) throw new EnvironmentError('cannot tell which base image kind would use (for the kube-proxy image)', { hint: 'pass --base-image' });
+  return buildServerTarball(
+    { worktree: b.worktree, workDir: b.workDir, gitVersion: b.gitVersion, commit: b.src.commit, dirty: Boolean(b.src.patch), kubeProxyBase, logFile: b.logFile },
+    { runner: deps.runner, phases: deps.phases, env: deps.env ?? process.env, signal: deps.signal, dryRun: deps.dryRun },
+  );
 }
 
 /**

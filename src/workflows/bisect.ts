@@ -132,36 +132,43 @@ export async function bisectWorkflow(app: AppEnv, req: BisectRequest): Promise<B
   };
 
   // The ends first: they define what good and bad look like.
-  const goodEnd = await at(good);
-  goodEnd.verdict = 'good';
-  goodEnd.reason = 'the good end';
-  save();
-  const badEnd = await at(bad);
-  badEnd.verdict = 'bad';
-  badEnd.reason = 'the bad end';
-  save();
+  const end = async (commit: string, verdict: 'good' | 'bad'): Promise<StepRecord> => {
+    const rec = Object.assign(await at(commit), { verdict, reason: `the ${verdict} end` });
+    save();
+    return rec;
+  };
+  const goodEnd = await end(good, 'good');
+  const badEnd = await end(bad, 'bad');
   const problem = checkEnds(goodEnd, badEnd);
   if (problem) {
     throw new UsageError(`cannot bisect ${scenario.id} between ${req.good} and ${req.bad}: ${problem}`, {
       hint: `check the ends with kindlab test <ref> ${scenario.id}; bisect needs the scenario to pass at one end and fail at the other (results are saved: --restart tests the ends again)`,
     });
   }
-  const verdicts = new Map<string, Verdict>(steps.map((s) => [s.commit, s.verdict]));
+  return { plan, steps, answer: await walk(app, git, commits, { steps, at, save, goodEnd, badEnd }) };
+}
+
+/** Between the ends: the next commit to test, judged against the ends, until one commit (or a set of untestable ones) is left. */
+async function walk(
+  app: AppEnv,
+  git: Git,
+  commits: string[],
+  w: { steps: StepRecord[]; at: (commit: string) => Promise<StepRecord>; save: () => void; goodEnd: StepRecord; badEnd: StepRecord },
+): Promise<NonNullable<BisectOutcome['answer']>> {
+  const verdicts = new Map<string, Verdict>(w.steps.map((s) => [s.commit, s.verdict]));
   for (;;) {
     const next = nextStep(commits, verdicts);
     if (next.kind === 'found') {
-      const at = steps.find((s) => s.commit === next.commit)!;
-      return { plan, steps, answer: { commit: next.commit, subject: await git.subject(next.commit), describe: await git.describe(next.commit), message: at.message, failedStep: at.failedStep } };
+      const found = w.steps.find((s) => s.commit === next.commit)!;
+      return { commit: next.commit, subject: await git.subject(next.commit), describe: await git.describe(next.commit), message: found.message, failedStep: found.failedStep };
     }
-    if (next.kind === 'ambiguous') {
-      return { plan, steps, answer: { among: await Promise.all(next.commits.map(async (c) => ({ commit: c, subject: await git.subject(c) }))) } };
-    }
+    if (next.kind === 'ambiguous') return { among: await Promise.all(next.commits.map(async (c) => ({ commit: c, subject: await git.subject(c) }))) };
     app.progress(`bisect: ${next.remaining} candidate(s) left, about ${next.stepsLeft} step(s)\n`);
-    const rec = await at(next.commit);
-    if (!rec.reason) Object.assign(rec, judge(rec, goodEnd, badEnd));
+    const rec = await w.at(next.commit);
+    if (!rec.reason) Object.assign(rec, judge(rec, w.goodEnd, w.badEnd));
     verdicts.set(rec.commit, rec.verdict);
     app.progress(`  ${rec.commit.slice(0, 12)}: ${rec.verdict} (${rec.reason})\n`);
-    save();
+    w.save();
   }
 }
 

@@ -12,7 +12,6 @@ import { inShard } from '../plan/shard.js';
 import { labTestBinary, withUpstreamSpecs } from '../e2e/upstream.js';
 import { isE2eSelector } from '../e2e/selector.js';
 import type { RunReport } from '../report/model.js';
-import type { Scenario } from '../scenario/types.js';
 
 export interface RunRequest extends runs.RunSettings {
   selectors: string[];

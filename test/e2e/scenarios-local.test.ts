@@ -7,7 +7,7 @@
 //    gates comes from a plain cluster's own kubernetes_feature_enabled metric.
 // 2. `kindlab run` passes the scenarios on that cluster. This part skips, with the reason, until the
 //    runner exists.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLabBinDir } from '../../src/cluster/local/provider.js';
-import { docker, dockerUp, ensureSubstituteNodeImage, kindAvailable, kindlab, repoRoot, SUBSTITUTE_NODE_IMAGE, whyNoDocker, whyNoKind } from '../helpers/env.js';
+import { docker, ensureSubstituteNodeImage, kindlab, repoRoot, SUBSTITUTE_NODE_IMAGE, whyNoDocker, whyNoKind } from '../helpers/env.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
 const labVersion: string = (binDir ? /v\d+\.\d+\.\d+\S*/.exec(execFileSync(join(binDir, 'kube-apiserver'), ['--version'], { encoding: 'utf8' }))?.[0] : undefined) ?? '';

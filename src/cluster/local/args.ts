@@ -107,13 +107,24 @@ function gates(profile: ClusterProfile): Flags {
 }
 
 export function renderComponentCommands(input: RenderInput): ComponentCommand[] {
-  const { profile, ports, layout } = input;
-  const pki = (f: string): string => join(layout.pkiDir, f);
-  const sub = (v: string): string => substituteFilesDir(v, layout.filesDir);
-  const bin = (c: LocalComponent): string => join(layout.binDir, c);
-  const peer = `http://127.0.0.1:${ports.etcdPeer}`;
+  const r = rendering(input);
+  return [etcdCommand(input, r), apiServerCommand(input, r), controllerManagerCommand(input, r), ...(input.withScheduler ? [schedulerCommand(input, r)] : [])];
+}
 
-  const etcd: ComponentCommand = {
+interface Rendering {
+  pki: (f: string) => string;
+  sub: (v: string) => string;
+  bin: (c: LocalComponent) => string;
+}
+function rendering(input: RenderInput): Rendering {
+  const { layout } = input;
+  return { pki: (f) => join(layout.pkiDir, f), sub: (v) => substituteFilesDir(v, layout.filesDir), bin: (c) => join(layout.binDir, c) };
+}
+
+function etcdCommand(input: RenderInput, { bin }: Rendering): ComponentCommand {
+  const { ports, layout } = input;
+  const peer = `http://127.0.0.1:${ports.etcdPeer}`;
+  return {
     component: 'etcd',
     file: bin('etcd'),
     args: mergeFlags(
@@ -134,7 +145,10 @@ export function renderComponentCommands(input: RenderInput): ComponentCommand[] 
       {},
     ),
   };
+}
 
+function apiServerCommand(input: RenderInput, { pki, sub, bin }: Rendering): ComponentCommand {
+  const { profile, ports } = input;
   const apiDefaults: Flags = [
     ['advertise-address', '127.0.0.1'],
     ['bind-address', '127.0.0.1'],
@@ -162,13 +176,16 @@ export function renderComponentCommands(input: RenderInput): ComponentCommand[] 
     ...gates(profile),
   ];
   if (Object.keys(profile.runtimeConfig).length) apiDefaults.push(['runtime-config', runtimeConfigFlag(profile.runtimeConfig)]);
-  const apiServer: ComponentCommand = {
+  return {
     component: 'kube-apiserver',
     file: bin('kube-apiserver'),
     args: mergeFlags(apiDefaults, profile.apiServerExtraArgs, sub),
   };
+}
 
-  const kcm: ComponentCommand = {
+function controllerManagerCommand(input: RenderInput, { pki, sub, bin }: Rendering): ComponentCommand {
+  const { profile, ports, layout } = input;
+  return {
     component: 'kube-controller-manager',
     file: bin('kube-controller-manager'),
     args: mergeFlags(
@@ -193,27 +210,26 @@ export function renderComponentCommands(input: RenderInput): ComponentCommand[] 
       sub,
     ),
   };
+}
 
-  const out = [etcd, apiServer, kcm];
-  if (input.withScheduler) {
-    out.push({
-      component: 'kube-scheduler',
-      file: bin('kube-scheduler'),
-      args: mergeFlags(
-        [
-          ['kubeconfig', layout.schedulerKubeconfig],
-          ['authentication-kubeconfig', layout.schedulerKubeconfig],
-          ['authorization-kubeconfig', layout.schedulerKubeconfig],
-          ['bind-address', '127.0.0.1'],
-          ['secure-port', String(ports.scheduler)],
-          ['leader-elect', 'false'],
-          ...gates(profile),
-        ],
-        {},
-      ),
-    });
-  }
-  return out;
+function schedulerCommand(input: RenderInput, { bin }: Rendering): ComponentCommand {
+  const { profile, ports, layout } = input;
+  return {
+    component: 'kube-scheduler',
+    file: bin('kube-scheduler'),
+    args: mergeFlags(
+      [
+        ['kubeconfig', layout.schedulerKubeconfig],
+        ['authentication-kubeconfig', layout.schedulerKubeconfig],
+        ['authorization-kubeconfig', layout.schedulerKubeconfig],
+        ['bind-address', '127.0.0.1'],
+        ['secure-port', String(ports.scheduler)],
+        ['leader-elect', 'false'],
+        ...gates(profile),
+      ],
+      {},
+    ),
+  };
 }
 
 /** A kubeconfig with embedded credentials (YAML is a superset of JSON; kubectl reads both). */

@@ -78,6 +78,38 @@ export async function checkBinaries(binDir: string, components: readonly LocalCo
   return api?.v ?? 'unknown';
 }
 
+/** Moves (or copies) a failed start's logs out of the cluster folder, which is removed; where they went. */
+function keepLogs(logDir: string, to: string, logsRoot: string): string | undefined {
+  if (!existsSync(logDir)) return undefined;
+  try {
+    mkdirSync(logsRoot, { recursive: true });
+    renameSync(logDir, to);
+    return to;
+  } catch {
+    try {
+      cpSync(logDir, to, { recursive: true });
+      return to;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The cluster folder's files: the profile's files, the PKI, the components' kubeconfigs (all 0600). */
+async function writeClusterFiles(req: CreateRequest, layout: LocalLayout, ports: LocalPorts, ctx: ProviderContext): Promise<AdminTls> {
+  for (const dir of [layout.pkiDir, layout.etcdDataDir, layout.filesDir, layout.logDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const f of req.profile.files) {
+    if (!/^[^/\\]+$/.test(f.name) || f.name === '.' || f.name === '..') throw new UsageError(`profile file name ${JSON.stringify(f.name)} must be a plain file name`);
+    writeFileSync(join(layout.filesDir, f.name), f.content, { mode: 0o600 });
+  }
+  const pki = await createPki(layout.pkiDir, ctx.runner, ctx.signal);
+  const server = apiServerUrl(ports);
+  writeFileSync(layout.adminKubeconfig, renderKubeconfig({ name: req.name, server, caPem: pki.caPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem, user: 'kindlab-admin' }), { mode: 0o600 });
+  writeFileSync(layout.controllerManagerKubeconfig, renderKubeconfig({ name: req.name, server, caPem: pki.caPem, ...pki.controllerManager, user: 'system:kube-controller-manager' }), { mode: 0o600 });
+  writeFileSync(layout.schedulerKubeconfig, renderKubeconfig({ name: req.name, server, caPem: pki.caPem, ...pki.scheduler, user: 'system:kube-scheduler' }), { mode: 0o600 });
+  return { ca: pki.caPem, cert: pki.adminCertPem, key: pki.adminKeyPem };
+}
+
 export class LocalProvider implements ClusterProvider, LogCollector, ComponentReloader {
   readonly name = localDescriptor.name;
 
@@ -117,18 +149,9 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
       return r;
     };
     try {
-      for (const dir of [layout.pkiDir, layout.etcdDataDir, layout.filesDir, layout.logDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
-      for (const f of req.profile.files) {
-        if (!/^[^/\\]+$/.test(f.name) || f.name === '.' || f.name === '..') throw new UsageError(`profile file name ${JSON.stringify(f.name)} must be a plain file name`);
-        writeFileSync(join(layout.filesDir, f.name), f.content, { mode: 0o600 });
-      }
-      const pki = await createPki(layout.pkiDir, ctx.runner, ctx.signal);
+      const tls = await writeClusterFiles(req, layout, ports, ctx);
       const server = apiServerUrl(ports);
-      writeFileSync(layout.adminKubeconfig, renderKubeconfig({ name: req.name, server, caPem: pki.caPem, certPem: pki.adminCertPem, keyPem: pki.adminKeyPem, user: 'kindlab-admin' }), { mode: 0o600 });
-      writeFileSync(layout.controllerManagerKubeconfig, renderKubeconfig({ name: req.name, server, caPem: pki.caPem, ...pki.controllerManager, user: 'system:kube-controller-manager' }), { mode: 0o600 });
-      writeFileSync(layout.schedulerKubeconfig, renderKubeconfig({ name: req.name, server, caPem: pki.caPem, ...pki.scheduler, user: 'system:kube-scheduler' }), { mode: 0o600 });
       ctx.log.debug(`local cluster ${req.name}: certificates and kubeconfigs written (${elapsed()})`);
-      const tls: AdminTls = { ca: pki.caPem, cert: pki.adminCertPem, key: pki.adminKeyPem };
 
       // etcd and the API server together (it retries etcd); the controllers once /readyz is ok,
       // because they read RBAC-protected objects that the API server's bootstrap creates.
@@ -150,32 +173,27 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
       ctx.log.debug(`local cluster ${req.name}: default ServiceAccount exists (${elapsed()})`);
       return save('ready');
     } catch (e) {
-      const aborted = ctx.signal?.aborted === true;
-      await stopCluster(started, clusterDir, aborted ? 2_000 : 5_000);
-      for (const s of started) s.child.removeAllListeners();
-      let kept: string | undefined;
-      if (!aborted && existsSync(layout.logDir)) {
-        // Keep the logs of a failed start outside the cluster folder, which is removed.
-        kept = join(ctx.store.paths.logs, `local-${req.name}-${Date.now()}`);
-        try {
-          mkdirSync(ctx.store.paths.logs, { recursive: true });
-          renameSync(layout.logDir, kept);
-        } catch {
-          try {
-            cpSync(layout.logDir, kept, { recursive: true });
-          } catch {
-            kept = undefined;
-          }
-        }
-      }
-      ctx.store.removeCluster(req.name);
-      if (aborted) throw ctx.signal?.reason instanceof Error ? ctx.signal.reason : e;
-      if (e instanceof ProcessError && kept && e.logFile) {
-        const moved = join(kept, e.logFile.slice(layout.logDir.length + 1));
-        throw new ProcessError(e.message, e.argv, e.processExitCode, e.outputTail, { logFile: moved, hint: e.hint ?? `full logs: ${kept}`, cause: e.cause });
-      }
-      throw e;
+      throw await this.failedStart(e, req, started, layout, ctx);
     }
+  }
+
+  /**
+   * A start that failed or was stopped: its processes stopped and its folder removed, the logs of a
+   * failed start kept outside it (the error points there); Ctrl-C's own reason is what is thrown.
+   */
+  private async failedStart(e: unknown, req: CreateRequest, started: Started[], layout: LocalLayout, ctx: ProviderContext): Promise<unknown> {
+    const clusterDir = ctx.store.clusterDir(req.name);
+    const aborted = ctx.signal?.aborted === true;
+    await stopCluster(started, clusterDir, aborted ? 2_000 : 5_000);
+    for (const s of started) s.child.removeAllListeners();
+    const kept = aborted ? undefined : keepLogs(layout.logDir, join(ctx.store.paths.logs, `local-${req.name}-${Date.now()}`), ctx.store.paths.logs);
+    ctx.store.removeCluster(req.name);
+    if (aborted) return ctx.signal?.reason instanceof Error ? ctx.signal.reason : e;
+    if (e instanceof ProcessError && kept && e.logFile) {
+      const moved = join(kept, e.logFile.slice(layout.logDir.length + 1));
+      return new ProcessError(e.message, e.argv, e.processExitCode, e.outputTail, { logFile: moved, hint: e.hint ?? `full logs: ${kept}`, cause: e.cause });
+    }
+    return e;
   }
 
   private record(req: CreateRequest, layout: LocalLayout, ports: LocalPorts, processes: LocalProcessRecord[], state: ClusterRecord['state'], version?: string): ClusterRecord {

@@ -3,21 +3,17 @@
 // them), then the kubelet of every node, control plane first, then kube-proxy's DaemonSet. Each is healthy and serves the new
 // version before the next one is touched.
 import { join } from 'node:path';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirtyHash } from '../../../reload/plan.js';
-import { tmpdir } from 'node:os';
 import { Docker } from '../../../docker/docker.js';
 import { LABEL_COMMIT, LABEL_DESCRIBE, LABEL_KUBE_ROOT } from '../../../docker/labels.js';
-import { EnvironmentError } from '../../../errors.js';
-import { Kind } from '../../../kind/driver.js';
 import { componentImage } from '../../../reload/static-pod.js';
-import { withComponentImages } from '../../../source/component-image.js';
 import type { ReloadComponent } from '../../../reload/components.js';
 import type { ClusterRecord } from '../../../state/records.js';
 import type { ClusterSource, ReloadContext, ReloadedComponent, ReloadPayload } from '../../provider.js';
 import { replaceKubelet } from './kubelet.js';
 import { kubeProxyImage, replaceKubeProxy } from './kube-proxy.js';
-import { nodeKubectl, nodeRunner } from './node-shell.js';
+import { clusterNodes, loadPackedImages, nodeKubectl, nodeRunner, type NodeRun } from './node-shell.js';
 import { currentImage, replaceStaticPod } from './static-pod.js';
 
 /** What the cluster's node image was built from (kindlab's labels on it). */
@@ -33,46 +29,22 @@ export async function kindClusterSource(rec: ClusterRecord, ctx: Pick<ReloadCont
 }
 
 export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPayload, ctx: ReloadContext): Promise<ReloadedComponent[]> {
-  const docker = new Docker(ctx.runner, ctx.signal);
-  const nodes = (await docker.kindNodes()).filter((n) => n.cluster === rec.name);
-  const controlPlanes = nodes.filter((n) => n.role === 'control-plane').map((n) => n.name).sort();
-  const workers = nodes.filter((n) => n.role !== 'control-plane' && n.role !== 'external-load-balancer').map((n) => n.name).sort();
-  if (controlPlanes.length === 0) throw new EnvironmentError(`kind cluster ${rec.name} has no control-plane node container running`, { hint: `kindlab ls; kindlab down ${rec.name}` });
+  const { controlPlanes, workers, first } = await clusterNodes(new Docker(ctx.runner, ctx.signal), rec.name);
   const run = nodeRunner(ctx);
-  const kubectl = nodeKubectl(run, controlPlanes[0]!);
+  const kubectl = nodeKubectl(run, first);
   const done: ReloadedComponent[] = [];
   const landed = (r: ReloadedComponent): void => {
     done.push(r);
     ctx.onReplaced(r);
   };
 
-  // Control-plane components whose nodes do not run the new version yet (the version carries the
-  // patch hash, so the same version is the same tree: a reload cut off after a component landed
-  // on a node goes on with the next one).
-  const swaps: Array<{ component: Exclude<ReloadComponent, 'kubelet' | 'kube-proxy'>; image: string; nodes: string[] }> = [];
-  for (const component of payload.components) {
-    if (component === 'kubelet' || component === 'kube-proxy') continue;
-    const running = new Map<string, string>();
-    for (const node of controlPlanes) running.set(node, await currentImage(run, node, component));
-    const image = componentImage(running.get(controlPlanes[0]!)!, payload.version);
-    const nodes = controlPlanes.filter((node) => running.get(node) !== image);
-    if (nodes.length) swaps.push({ component, image, nodes });
-    else ctx.phases.note(`${component} already runs ${image}`);
-  }
+  const swaps = await staticPodSwaps(payload, controlPlanes, run, ctx);
   if (swaps.length) {
-    // One import into each node's containerd for all the images: each `kind load` pays a save and an import.
     const images = swaps.map((w) => w.image);
     const into = [...new Set(swaps.flatMap((w) => w.nodes))].sort();
-    const workDir = mkdtempSync(join(tmpdir(), 'kindlab-reload-'));
-    try {
-      await ctx.phases.run(`load ${images.join(', ')} into ${into.join(', ')}`, () =>
-        withComponentImages(swaps.map((w) => ({ component: w.component, ref: w.image, binary: join(payload.binDir, w.component), workDir })), { docker, runner: ctx.runner, signal: ctx.signal }, () =>
-          new Kind(ctx.runner, ctx.signal).loadImages(rec.name, images, undefined, into),
-        ),
-      );
-    } finally {
-      rmSync(workDir, { recursive: true, force: true });
-    }
+    await ctx.phases.run(`load ${images.join(', ')} into ${into.join(', ')}`, () =>
+      loadPackedImages(swaps.map((w) => ({ component: w.component, ref: w.image, binary: join(payload.binDir, w.component) })), { cluster: rec.name, nodes: into }, ctx),
+    );
   }
   // Node by node; on a node, its components at once (each waits for its own container: the
   // kubelet restarts them independently, and one after the other would add their restarts up).
@@ -98,24 +70,38 @@ export async function reloadKindCluster(rec: ClusterRecord, payload: ReloadPaylo
       landed({ component: 'kubelet', where: node, version: payload.version, seconds });
     }
   }
-  if (payload.components.includes('kube-proxy')) {
-    const all = [...controlPlanes, ...workers];
-    const image = componentImage(await kubeProxyImage(kubectl), payload.version);
-    const workDir = mkdtempSync(join(tmpdir(), 'kindlab-reload-'));
-    try {
-      await ctx.phases.run(`load ${image} into ${all.join(', ')}`, () =>
-        ctx.dryRun
-          ? Promise.resolve(ctx.phases.note(`then: ${image} packed from ${payload.binDir}/kube-proxy on ${payload.kubeProxyBase}, kind load docker-image --name ${rec.name} ${image}`))
-          : withComponentImages([{ component: 'kube-proxy', ref: image, binary: join(payload.binDir, 'kube-proxy'), workDir, kubeProxyBase: payload.kubeProxyBase }], { docker, runner: ctx.runner, signal: ctx.signal }, () =>
-              new Kind(ctx.runner, ctx.signal).loadImages(rec.name, [image], undefined, all),
-            ),
-      );
-    } finally {
-      rmSync(workDir, { recursive: true, force: true });
-    }
-    ctx.onReplacing('kube-proxy', all.join(', '));
-    const seconds = await ctx.phases.run(`kube-proxy: DaemonSet → ${image}, wait until every node runs it`, () => replaceKubeProxy({ image, version: payload.version, nodes: all, run, kubectl }, ctx));
-    landed({ component: 'kube-proxy', where: all.join(', '), version: payload.version, seconds });
-  }
+  if (payload.components.includes('kube-proxy')) landed(await reloadKubeProxy(rec, payload, [...controlPlanes, ...workers], { run, kubectl }, ctx));
   return done;
+}
+
+/**
+ * Control-plane components whose nodes do not run the new version yet (the version carries the
+ * patch hash, so the same version is the same tree: a reload cut off after a component landed
+ * on a node goes on with the next one).
+ */
+async function staticPodSwaps(payload: ReloadPayload, controlPlanes: string[], run: NodeRun, ctx: ReloadContext): Promise<Array<{ component: Exclude<ReloadComponent, 'kubelet' | 'kube-proxy'>; image: string; nodes: string[] }>> {
+  const swaps: Array<{ component: Exclude<ReloadComponent, 'kubelet' | 'kube-proxy'>; image: string; nodes: string[] }> = [];
+  for (const component of payload.components) {
+    if (component === 'kubelet' || component === 'kube-proxy') continue;
+    const running = new Map<string, string>();
+    for (const node of controlPlanes) running.set(node, await currentImage(run, node, component));
+    const image = componentImage(running.get(controlPlanes[0]!)!, payload.version);
+    const nodes = controlPlanes.filter((node) => running.get(node) !== image);
+    if (nodes.length) swaps.push({ component, image, nodes });
+    else ctx.phases.note(`${component} already runs ${image}`);
+  }
+  return swaps;
+}
+
+/** kube-proxy: its image packed on the base with iptables/nft, into every node, then its DaemonSet pointed at it. */
+async function reloadKubeProxy(rec: ClusterRecord, payload: ReloadPayload, all: string[], shell: { run: NodeRun; kubectl: ReturnType<typeof nodeKubectl> }, ctx: ReloadContext): Promise<ReloadedComponent> {
+  const image = componentImage(await kubeProxyImage(shell.kubectl), payload.version);
+  await ctx.phases.run(`load ${image} into ${all.join(', ')}`, () =>
+    ctx.dryRun
+      ? Promise.resolve(ctx.phases.note(`then: ${image} packed from ${payload.binDir}/kube-proxy on ${payload.kubeProxyBase}, kind load docker-image --name ${rec.name} ${image}`))
+      : loadPackedImages([{ component: 'kube-proxy', ref: image, binary: join(payload.binDir, 'kube-proxy'), kubeProxyBase: payload.kubeProxyBase }], { cluster: rec.name, nodes: all }, ctx),
+  );
+  ctx.onReplacing('kube-proxy', all.join(', '));
+  const seconds = await ctx.phases.run(`kube-proxy: DaemonSet → ${image}, wait until every node runs it`, () => replaceKubeProxy({ image, version: payload.version, nodes: all, run: shell.run, kubectl: shell.kubectl }, ctx));
+  return { component: 'kube-proxy', where: all.join(', '), version: payload.version, seconds };
 }
