@@ -12,6 +12,13 @@ import { labCacheRoot } from '../../src/lab/cache.js';
 // A cache, not a temporary folder: its image records make the tier's node image a cache hit from
 // one run to the next. Runs and logs of earlier runs are dropped when the tier starts.
 export const tierHome = process.env.KINDLAB_KIND_TIER_HOME ?? join(homedir(), '.cache', 'kindlab', 'kind-tier');
+/**
+ * The one worktree builds at a ref keep and move from commit to commit (src/source/build-at-ref.ts
+ * keepTree; the reload test leaves it in the tier's home): not a leftover of any test.
+ */
+export const KEPT_TREE = 'reload-binaries-tree';
+/** The worktrees of the tier's home that a test may have left: all but the kept one. */
+export const leftoverWorktrees = (names: readonly string[]): string[] => names.filter((w) => w !== KEPT_TREE);
 mkdirSync(tierHome, { recursive: true });
 
 const lab = readLabNode();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kindlabBin, repoRoot } from '../helpers/env.js';
-import { env, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { env, kindlabLong, labNode, leftoverWorktrees, tierHome, whyNotReady } from '../helpers/kind-tier.js';
 import { unavailable } from '../helpers/unavailable.js';
 
 const d = whyNotReady ? describe.skip : describe;
@@ -129,7 +129,7 @@ d('kindlab bisect on real Kubernetes commits', () => {
     expect(stderr).toMatch(/the bisect can be resumed by running the same command again|interrupted/);
     const list = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
     expect(list(join(tierHome, 'clusters')).filter((n) => n.startsWith('kl-bisect-'))).toEqual([]);
-    expect(list(join(tierHome, 'worktrees'))).toEqual([]);
+    expect(leftoverWorktrees(list(join(tierHome, 'worktrees')))).toEqual([]);
     expect(execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(join(tierHome, 'clusters')))).toEqual([]);
 
     const again = kindlabLong(args);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, kindlabBin, realKind } from '../helpers/env.js';
-import { env, ensureNodeImage, kindlabLong, labNode, leftovers, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { env, ensureNodeImage, kindlabLong, labNode, leftovers, leftoverWorktrees, tierHome, whyNotReady } from '../helpers/kind-tier.js';
 import { inTier } from '../helpers/releases.js';
 import { unavailable } from '../helpers/unavailable.js';
 import { labCacheRoot } from '../../src/lab/cache.js';
@@ -20,9 +20,7 @@ const d = whyNotReady ? describe.skip : describe;
 if (whyNotReady) unavailable('real kind clusters', whyNotReady);
 
 const FROM = 'v1.37.1';
-/** The one worktree builds at a ref keep and move from commit to commit (src/source/build-at-ref.ts keepTree): not a leftover. */
-const KEPT_TREE = 'reload-binaries-tree';
-const worktrees = (l: { worktrees: string[] }): string[] => l.worktrees.filter((w) => w !== KEPT_TREE);
+const worktrees = (l: { worktrees: string[] }): string[] => leftoverWorktrees(l.worktrees);
 
 interface Report {
   clusters: Array<{ name: string; version: string; upgrade?: { from: string; to: string; error?: string; steps: Array<{ step: string; where: string; version?: string }> } }>;
