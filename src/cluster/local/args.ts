@@ -183,6 +183,18 @@ function apiServerCommand(input: RenderInput, { pki, sub, bin }: Rendering): Com
   };
 }
 
+/** What the controller manager and the scheduler share: their kubeconfig for every API call, loopback serving, one instance. */
+function controllerFlags(kubeconfig: string, port: number): Flags {
+  return [
+    ['kubeconfig', kubeconfig],
+    ['authentication-kubeconfig', kubeconfig],
+    ['authorization-kubeconfig', kubeconfig],
+    ['bind-address', '127.0.0.1'],
+    ['secure-port', String(port)],
+    ['leader-elect', 'false'],
+  ];
+}
+
 function controllerManagerCommand(input: RenderInput, { pki, sub, bin }: Rendering): ComponentCommand {
   const { profile, ports, layout } = input;
   return {
@@ -190,12 +202,7 @@ function controllerManagerCommand(input: RenderInput, { pki, sub, bin }: Renderi
     file: bin('kube-controller-manager'),
     args: mergeFlags(
       [
-        ['kubeconfig', layout.controllerManagerKubeconfig],
-        ['authentication-kubeconfig', layout.controllerManagerKubeconfig],
-        ['authorization-kubeconfig', layout.controllerManagerKubeconfig],
-        ['bind-address', '127.0.0.1'],
-        ['secure-port', String(ports.controllerManager)],
-        ['leader-elect', 'false'],
+        ...controllerFlags(layout.controllerManagerKubeconfig, ports.controllerManager),
         ['cluster-name', input.name],
         ['controllers', '*'],
         ['use-service-account-credentials', 'true'],
@@ -219,12 +226,7 @@ function schedulerCommand(input: RenderInput, { bin }: Rendering): ComponentComm
     file: bin('kube-scheduler'),
     args: mergeFlags(
       [
-        ['kubeconfig', layout.schedulerKubeconfig],
-        ['authentication-kubeconfig', layout.schedulerKubeconfig],
-        ['authorization-kubeconfig', layout.schedulerKubeconfig],
-        ['bind-address', '127.0.0.1'],
-        ['secure-port', String(ports.scheduler)],
-        ['leader-elect', 'false'],
+        ...controllerFlags(layout.schedulerKubeconfig, ports.scheduler),
         ...gates(profile),
       ],
       {},
