@@ -56,7 +56,7 @@ async function handler(ctx: CliContext, flags: LsFlags): Promise<number> {
             r.record.provider,
             r.record.kubernetesVersion ?? '-',
             r.record.commit?.slice(0, 12) ?? '-',
-            r.record.image ?? (r.record.local ? r.record.local.binDir : '-'),
+            r.record.image ?? r.record.binDir ?? '-',
             age(r.record.createdAt),
             r.observed + (r.note ? ` (${r.note})` : ''),
           ]),

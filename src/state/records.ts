@@ -45,6 +45,7 @@ export interface ClusterRecord {
   upgrades?: UpgradeEntry[];
   /** An upgrade under way (or cut off: `ownerPid` is gone), and the steps that landed so far. */
   upgrading?: UpgradeInProgress;
+  /** The local provider's own (read only in src/cluster/local/): its data, its URL, its processes. */
   local?: {
     binDir: string;
     dataDir: string;

@@ -24,7 +24,7 @@ export async function targetFromRecord(app: AppEnv, rec: ClusterRecord): Promise
   info.apiServerOnHost = caps.apiServerOnHost;
   info.reconfigurable = caps.createsClusters;
   info.loadedImages = rec.loadedImages;
-  const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(app.env, rec.binDir ?? rec.local?.binDir, rec.kubectl) };
+  const target: RunTarget = { name: rec.name, kubeconfigPath: rec.kubeconfig, info, kubectl: kubectlFor(app.env, rec.binDir, rec.kubectl) };
   // Whichever provider made the cluster collects its logs (kind export logs, local component logs).
   const provider = await app.providers.get(rec.provider);
   if (canListNodeImages(provider)) {
