@@ -1,20 +1,15 @@
 // What the commands that run scenarios share around a run (the run itself is src/run/): load and
 // select scenarios, the run's options, writing the reports, and the exit code of a finished run.
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AppEnv } from './env.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { writeFileAtomic } from '../state/atomic.js';
 import { runOutcome, type RunOutcome, type RunReport } from '../report/model.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios } from '../scenario/loader.js';
 import { select } from '../plan/select.js';
 import { isE2eSelector, parseE2eSelector, type E2eSelector } from '../e2e/selector.js';
 import { e2ePlanItem } from '../e2e/plan-item.js';
 import type { Scenario } from '../scenario/types.js';
-import { toJUnit } from '../report/junit.js';
-import { renderRunHtml } from '../report/html.js';
-import { listFiles } from '../report/list-files.js';
 
 export interface ScenarioSource {
   scenariosDir?: string[];
@@ -98,43 +93,6 @@ export function executeOptions(
     json: f.json,
     html: f.html,
   };
-}
-
-export interface WrittenReports {
-  /** The JSON report kept in the run folder. */
-  json: string;
-  junit?: string;
-  html?: string;
-  /** Reports the user asked for that could not be written at the end (checked before the run, so rare). */
-  failed: { flag: string; path: string; error: string }[];
-}
-
-/** Writes the JSON report into the run folder, and the JUnit/JSON/HTML files the user asked for. */
-export async function writeReports(ctx: AppEnv, report: RunReport, o: ExecuteOptions): Promise<WrittenReports> {
-  const json = JSON.stringify(report, null, 2) + '\n';
-  const runDir = join(ctx.store.paths.runs, report.runId);
-  mkdirSync(runDir, { recursive: true });
-  const written: WrittenReports = { json: join(runDir, 'report.json'), failed: [] };
-  writeFileAtomic(written.json, json);
-  // Each report on its own: one that cannot be written does not cost the others, or the summary.
-  const out = (flag: string, file: string, text: () => string): string | undefined => {
-    const path = resolve(ctx.cwd, file);
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileAtomic(path, text());
-      return path;
-    } catch (e) {
-      written.failed.push({ flag, path, error: (e as Error).message });
-      return undefined;
-    }
-  };
-  if (o.json) out('--json', o.json, () => json);
-  if (o.junit) written.junit = out('--junit', o.junit, () => toJUnit(report));
-  if (o.html) {
-    const path = resolve(ctx.cwd, o.html);
-    written.html = out('--html', o.html, () => renderRunHtml(report, { reportDir: dirname(path), cwd: ctx.cwd, listArtifacts: listFiles }));
-  }
-  return written;
 }
 
 const EXIT_OF: Record<RunOutcome, number> = { ok: ExitCode.ok, failed: ExitCode.failed, interrupted: ExitCode.interrupted, untested: ExitCode.environment };

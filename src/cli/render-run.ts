@@ -1,6 +1,7 @@
 // How a finished run is shown: the summary table, where the reports and artifacts are, and the
 // exit code.
-import { runExitCode, type WrittenReports } from '../app/scenario-runs.js';
+import { runExitCode } from '../app/scenario-runs.js';
+import type { WrittenReports } from '../report/write-reports.js';
 import type { RunReport } from '../report/model.js';
 import { ExitCode } from '../errors.js';
 import { summary } from '../report/summary.js';

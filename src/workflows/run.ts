@@ -2,6 +2,7 @@
 // (nothing is created or deleted; needs that cannot be met are skips with the reason).
 import type { AppEnv } from '../app/env.js';
 import * as runs from '../app/scenario-runs.js';
+import { writeReports, type WrittenReports } from '../report/write-reports.js';
 import { targetFromKubeconfig, targetFromRecord } from '../run/cluster/connect.js';
 import { loadMissingImages } from '../run/cluster/load-images.js';
 import { runScenarios } from '../run/cluster/run-scenarios.js';
@@ -20,7 +21,7 @@ export interface RunRequest extends runs.RunSettings {
   junit?: string;
 }
 
-export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ report: RunReport; written: runs.WrittenReports; artifactsDir: string }> {
+export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ report: RunReport; written: WrittenReports; artifactsDir: string }> {
   const selected = await runs.selectScenarios(app, req, req.selectors, 'plan');
   const sharded = inShard(selected, (s) => s.id, req.shard);
   if (req.cluster && req.kubeconfig) throw new UsageError('give --cluster or --kubeconfig, not both');
@@ -59,5 +60,5 @@ export async function runWorkflow(app: AppEnv, req: RunRequest): Promise<{ repor
   for (const c of p.clusters) for (const [id, chosen] of Object.entries(c.chosen)) for (const u of chosen.unknown) app.progress(`  unknown for ${id}: ${u}\n`);
   const results = await runScenarios(app, runnable, target, opts);
   const report = buildReport(runId, started, [{ name: target.name, provider: target.info.provider, version: target.info.gitVersion }], [...results, ...skippedResults(p.skips, scenarios, target.name)]);
-  return { report, written: await runs.writeReports(app, report, opts), artifactsDir: opts.artifactsDir };
+  return { report, written: await writeReports(app, report, opts), artifactsDir: opts.artifactsDir };
 }

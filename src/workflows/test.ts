@@ -3,6 +3,7 @@
 // run's one target version.
 import type { AppEnv } from '../app/env.js';
 import * as runs from '../app/scenario-runs.js';
+import { writeReports, type WrittenReports } from '../report/write-reports.js';
 import { UsageError } from '../errors.js';
 import { isE2eSelector } from '../e2e/selector.js';
 import type { TargetFlags } from '../target/resolve.js';
@@ -30,7 +31,7 @@ export interface TestRequest extends TargetFlags, runs.RunSettings {
 
 export interface TestOutcome {
   report: RunReport;
-  written: runs.WrittenReports;
+  written: WrittenReports;
   artifactsDir: string;
 }
 
@@ -78,6 +79,6 @@ export async function testWorkflow(app: AppEnv, req: TestRequest): Promise<TestO
   const onPlan = (ctx: RunContext): void => announcePlan(app, runId, ctx.plan!, { image: ctx.resolved?.image, source: ctx.resolved?.imageSource }, Boolean(ctx.resolved?.split));
   const ctx = newRunContext(app, { flags: { ...req, ref }, scenarios: sharded, opts, namePrefix: `kl-${runId}`, failFast: req.failFast, counterProof: req.counterProof, onPlan, ...(req.upgradeTo ? { upgrade: { to: req.upgradeTo, kubeRoot: req.kubeRoot, baseImage: req.baseImage, kubeletsStay: req.kubeletsStay, images: req.upgradeImages } } : {}) });
   const report = await runSteps(ctx);
-  const written = await runs.writeReports(app, report, opts);
+  const written = await writeReports(app, report, opts);
   return { report, written, artifactsDir: opts.artifactsDir };
 }
