@@ -51,7 +51,8 @@ assemble() {
   # as the lab does (src/lab/build.ts resolveStagingVersions)
   local want=()
   while read -r m; do want+=("$m@$sv"); done < <(staging_modules)
-  ok=$(cd / && GOFLAGS=-mod=mod go list -m -e -json "${want[@]}" | jq -r 'select(.Error == null) | .Path')
+  # served = downloadable: the proxy can list a version (go list) and still refuse its .mod (403)
+  ok=$(cd / && GOFLAGS=-mod=mod go mod download -json "${want[@]}" 2>/dev/null | jq -r 'select(.Error == null) | .Path') || true
   while read -r m; do
     if grep -qx "$m" <<<"$ok"; then
       specs+=("$m@$sv")
@@ -61,7 +62,7 @@ assemble() {
     while ((patch > 0)); do
       patch=$((patch - 1))
       v=${sv%.*}.$patch
-      if (cd / && GOFLAGS=-mod=mod go list -m -e -json "$m@$v" | jq -e '.Error == null' >/dev/null); then
+      if (cd / && GOFLAGS=-mod=mod go mod download -json "$m@$v" 2>/dev/null | jq -e '.Error == null' >/dev/null); then
         found=$v
         break
       fi
@@ -86,6 +87,13 @@ assemble() {
   done < <(jq -r '"\(.Path)\t\(.Dir)"' <<<"$json")
   chmod -R u+w "$tmp/staging"
   [[ $n == "${#specs[@]}" ]] || die "placed $n of ${#specs[@]} staging modules"
+  # A module zip keeps vendor/modules.txt but none of the vendored code (1.30 lists it; 1.37 has no
+  # list): with the list, Go would build in vendor mode from an empty vendor/. Without it the
+  # workspace builds from the module cache.
+  if [[ -f $tmp/vendor/modules.txt && -z $(find "$tmp/vendor" -name '*.go' -print -quit) ]]; then
+    log "vendor/modules.txt without vendored code: removed"
+    rm "$tmp/vendor/modules.txt"
+  fi
   # the module zips keep no modes: scripts ("#!") become executable, the rest 0644
   log "file modes"
   find "$tmp" -type f -print0 | xargs -0 chmod 0644
