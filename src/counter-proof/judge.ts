@@ -16,6 +16,11 @@ function verdictOf(variant: ScenarioResult, of: NonNullable<Scenario['counterPro
   const gate = of.gate;
   const how = `${of.absent ? `${gate} absent` : `${gate}=false`} on ${where}`;
   if (variant.status === 'passed') {
+    // A partial pass whose feature steps never ran (they need what this cluster lacks, e.g. a
+    // kubelet) shows nothing either way: its plain steps may rightly pass with the feature off.
+    if (variant.partial?.length && !variant.steps.some((st) => st.assertsFeature)) {
+      return { verdict: 'inconclusive', how, detail: `passed without reaching a step that asserts the feature (not covered here: ${variant.partial.join('; ')})` };
+    }
     return { verdict: 'not-counter-proved', how, detail: `passed with ${of.absent ? `${gate} absent` : `${gate}=false`}: its checks do not depend on the feature` };
   }
   if (variant.status === 'failed') {

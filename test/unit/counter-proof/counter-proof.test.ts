@@ -63,6 +63,17 @@ describe('counter-proof verdicts', () => {
     expect(judgeCounterProof(result('x', {}), { ...of, absent: 'G does not exist yet' }, 'v1.28.15')).toMatchObject({ verdict: 'not-counter-proved', how: 'G absent on v1.28.15' });
   });
 
+  it('a partial pass whose feature steps never ran is inconclusive, not a defect; a full pass without them is one', () => {
+    const of = { id: 'grpc', gate: 'GRPCContainerProbe' };
+    const plainSteps = [{ name: 'the field is kept', status: 'passed' as const, durationMs: 1 }];
+    const partial = result('counter-proof:grpc', { steps: plainSteps, partial: ['node part: this cluster does not run pods'] });
+    expect(judgeCounterProof(partial, of, 'v1.24.17')).toMatchObject({ verdict: 'inconclusive', detail: expect.stringMatching(/^passed without reaching a step that asserts the feature \(not covered here: node part/) });
+    // a feature step that ran and passed, partial or not, is a defect of the scenario
+    const ran = result('counter-proof:grpc', { steps: [...plainSteps, { name: 'node: probed', status: 'passed', durationMs: 1, assertsFeature: true }], partial: ['something else'] });
+    expect(judgeCounterProof(ran, of, 'v1.24.17').verdict).toBe('not-counter-proved');
+    expect(judgeCounterProof(result('counter-proof:grpc', { steps: plainSteps }), of, 'v1.24.17').verdict).toBe('not-counter-proved');
+  });
+
   it('folds the variant into its scenario; a scenario not counter-proved fails the run, an expected failure does not', () => {
     const variant = scenario('counter-proof:s', {});
     variant.counterProofOf = of;
