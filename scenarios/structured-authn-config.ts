@@ -158,6 +158,11 @@ export default defineScenario({
   // StructuredAuthenticationConfiguration: alpha (off) 1.29, beta (on) 1.30, GA 1.34. The file is
   // v1alpha1 where the feature is alpha; v1beta1 from 1.30, also after GA (read by 1.37.2; v1 from 1.34).
   versions: '>=1.29',
+  // With the gate off (or before 1.29) kube-apiserver refuses --authentication-config and does not
+  // start ("set --feature-gates=StructuredAuthenticationConfiguration=true to use
+  // authentication-config file", v1.30.14): the counter-proof runs it without the file, and the
+  // issuers' tokens must then fail to authenticate.
+  counterProof: { featureFlags: ['authentication-config'] },
   requires: {
     needs: 'api',
     apiServerReachesHostLoopback: `the test issuers are served on 127.0.0.1:${ISSUER_PORT}`,
@@ -215,7 +220,7 @@ export default defineScenario({
         { name: 'team-b', key: keyB() },
         // Known to the API server only once the rewritten configuration is loaded (reload step).
         { name: RELOADED_ISSUER, key: keyA() },
-      ]);
+      ], { seconds: 150, signal: ctx.signal, onWait: (m) => ctx.log(m) });
       ctx.cleanup(() => running.close());
       return running;
     });

@@ -33,8 +33,35 @@ export function issuerUrl(port: number, name: string): string {
   return `https://127.0.0.1:${port}/${name}`;
 }
 
-/** Serve discovery + JWKS for each issuer on 127.0.0.1:<port>. Rejects if the port is taken. */
-export function serveIssuers(port: number, issuers: IssuerDef[]): Promise<RunningIssuers> {
+export interface PortWait {
+  /** How long to wait for the port while another process holds it (default: not at all). */
+  seconds: number;
+  signal?: AbortSignal;
+  /** Told once, when the port is found taken. */
+  onWait?: (message: string) => void;
+}
+
+/**
+ * Serve discovery + JWKS for each issuer on 127.0.0.1:<port>. The port is fixed (the API server's
+ * configuration names it), so a second run on this machine (another release's, or a counter-proof
+ * beside the scenario's own run) waits for it up to `wait.seconds`, then rejects.
+ */
+export async function serveIssuers(port: number, issuers: IssuerDef[], wait?: PortWait): Promise<RunningIssuers> {
+  const deadline = Date.now() + (wait?.seconds ?? 0) * 1000;
+  for (let told = false; ; told = true) {
+    try {
+      return await serveIssuersOnce(port, issuers);
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || Date.now() >= deadline || wait?.signal?.aborted) throw e;
+      if (!told) wait?.onWait?.(`${e.message}: waiting up to ${wait?.seconds}s for it`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+function serveIssuersOnce(port: number, issuers: IssuerDef[]): Promise<RunningIssuers> {
   const hits = new Map<string, number>();
   const byName = new Map(issuers.map((i) => [i.name, i]));
   const server = https.createServer(
@@ -66,7 +93,7 @@ export function serveIssuers(port: number, issuers: IssuerDef[]): Promise<Runnin
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new Error(`port 127.0.0.1:${port} is already in use; the test issuer needs it (it is fixed in the API server's AuthenticationConfiguration)`)
+          ? new PortTakenError(`port 127.0.0.1:${port} is already in use; the test issuer needs it (it is fixed in the API server's AuthenticationConfiguration)`)
           : err,
       ),
     );

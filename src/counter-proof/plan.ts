@@ -8,7 +8,7 @@
 import semver from 'semver';
 import { featureAt } from '../plan/gates.js';
 import { featureGateOf, resolveRequirements, type RequirementTarget } from '../plan/requirements.js';
-import type { Scenario } from '../scenario/types.js';
+import type { Scenario, ScenarioRequirements, VersionedRequirements } from '../scenario/types.js';
 
 export const COUNTER_PROOF_PREFIX = 'counter-proof:';
 
@@ -44,12 +44,19 @@ export function counterProofOf(s: Scenario, target: RequirementTarget): { varian
   }
   const v = semver.coerce(target.version);
   const state = v ? featureAt(fg.gate, v.minor, v.patch, target.sourceGates) : undefined;
+  const featureFlags = s.counterProof?.featureFlags ?? [];
   const variant = (absent?: string): { variant: Scenario } => ({
-    variant: { ...s, id: counterProofId(s.id), title: `${s.title} — counter-proof: ${absent ? `${fg.gate} absent` : `${fg.gate}=false`}`, counterProofOf: { id: s.id, gate: fg.gate, ...(absent ? { absent } : {}) } },
+    variant: {
+      ...s,
+      id: counterProofId(s.id),
+      title: `${s.title} — counter-proof: ${absent ? `${fg.gate} absent` : `${fg.gate}=false`}`,
+      ...(featureFlags.length && s.requires ? { requires: withoutFlags(s.requires, featureFlags) } : {}),
+      counterProofOf: { id: s.id, gate: fg.gate, ...(absent ? { absent } : {}) },
+    },
   });
   if (state && !state.exists && state.notYet) {
-    // Flags of the feature's own would stop a release that predates it from starting at all.
-    const flags = [...Object.keys(s.requires?.apiServerFlags ?? {}), ...Object.keys(s.requires?.controllerManagerFlags ?? {})];
+    // Flags a release that predates the feature does not know would stop its components from starting.
+    const flags = [...Object.keys(s.requires?.apiServerFlags ?? {}), ...Object.keys(s.requires?.controllerManagerFlags ?? {})].filter((f) => !featureFlags.includes(f));
     if (flags.length) return { why: `${state.reason}, and the scenario's needs include flags (--${flags.join(', --')}) that such a release does not know: its components would not start` };
     return variant(state.reason);
   }
@@ -68,6 +75,16 @@ export function counterProofOf(s: Scenario, target: RequirementTarget): { varian
     if (st.defaultOn || r.requirements.featureGates[d] === true) alsoOff.push(d);
   }
   return alsoOff.length ? { variant: { ...variant().variant, counterProofOf: { id: s.id, gate: fg.gate, alsoOff } } } : variant();
+}
+
+/** The needs without the feature's own flags, everywhere they are given (per version too). */
+function withoutFlags(r: ScenarioRequirements, flags: readonly string[]): ScenarioRequirements {
+  const strip = <T extends VersionedRequirements>(v: T): T => ({
+    ...v,
+    ...(v.apiServerFlags ? { apiServerFlags: Object.fromEntries(Object.entries(v.apiServerFlags).filter(([k]) => !flags.includes(k))) } : {}),
+    ...(v.controllerManagerFlags ? { controllerManagerFlags: Object.fromEntries(Object.entries(v.controllerManagerFlags).filter(([k]) => !flags.includes(k))) } : {}),
+  });
+  return { ...strip(r), ...(r.perVersion ? { perVersion: r.perVersion.map(strip) } : {}) };
 }
 
 /** Every gate that depends on `gate`, directly or through another, in name order. */

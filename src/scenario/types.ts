@@ -153,12 +153,20 @@ export interface ScenarioMeta {
   timeoutSeconds?: number;
   /** One-paragraph description of what the scenario proves and why. */
   description?: string;
-  /**
-   * Why switching the feature's gate off cannot show this scenario failing (e.g. the gate governs
-   * a controller while the scenario checks an API served by runtime config): --counter-proof
-   * reports it instead of running a variant that would pass.
-   */
-  counterProof?: { notPossible: string };
+  counterProof?: {
+    /**
+     * Why switching the feature's gate off cannot show this scenario failing (e.g. the gate governs
+     * a controller while the scenario checks an API served by runtime config): --counter-proof
+     * reports it instead of running a variant that would pass.
+     */
+    notPossible?: string;
+    /**
+     * Component flags that exist only for the feature (e.g. kube-apiserver's
+     * `authentication-config`): where the feature is off or absent the components refuse them and
+     * do not start, so the counter-proof runs without them.
+     */
+    featureFlags?: readonly string[];
+  };
 }
 
 export interface WaitOptions {

@@ -47,6 +47,28 @@ describe('counter-proof plan', () => {
     expect(plan.notPossible.gone).toMatch(/does not run at v1\.37\.2/);
   });
 
+  it('flags that exist only for the feature are left out of its variant, switched off or absent; other flags still stop an absent one', () => {
+    const requires: Scenario['requires'] = {
+      feature: 'StructuredAuthenticationConfiguration',
+      apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/authn.yaml', 'v': '2' },
+      perVersion: [{ stage: 'beta', apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/b.yaml' } }],
+    };
+    const s = { ...scenario('authn', requires, '>=1.29'), counterProof: { featureFlags: ['authentication-config'] } };
+    // beta at 1.30: switched off, without the flag the API server would refuse
+    const off = (counterProofOf(s, { version: '1.30.14' }) as { variant: Scenario }).variant;
+    expect(off.counterProofOf).toMatchObject({ gate: 'StructuredAuthenticationConfiguration' });
+    expect(off.requires?.apiServerFlags).toEqual({ v: '2' });
+    expect(off.requires?.perVersion?.[0]?.apiServerFlags).toEqual({});
+    // the scenario itself keeps its flags
+    expect(s.requires?.apiServerFlags).toHaveProperty('authentication-config');
+    // absent at 1.28: a flag that is not the feature's own still stops the release
+    expect(counterProofOf(s, { version: '1.28.15' })).toEqual({ why: expect.stringMatching(/the scenario's needs include flags \(--v\) that such a release does not know/) });
+    const only = { ...scenario('authn', { ...requires, apiServerFlags: { 'authentication-config': 'x' } }, '>=1.29'), counterProof: { featureFlags: ['authentication-config'] } };
+    const absent = (counterProofOf(only, { version: '1.28.15' }) as { variant: Scenario }).variant;
+    expect(absent.counterProofOf?.absent).toMatch(/does not exist yet in 1\.28/);
+    expect(absent.requires?.apiServerFlags).toEqual({});
+  });
+
   it('a scenario that declares why it cannot be counter-proved is not given a variant', () => {
     const s = { ...scenario('cidr', { feature: 'MultiCIDRRangeAllocator' }), counterProof: { notPossible: 'the gate does not switch off what it checks' } };
     expect(counterProofOf(s, { version: '1.28.15' })).toEqual({ why: 'the gate does not switch off what it checks' });
