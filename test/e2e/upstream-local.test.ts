@@ -1,7 +1,8 @@
 // Upstream API-level specs on the local provider (a real etcd + kube-apiserver +
 // kube-controller-manager, no nodes): the ValidatingAdmissionPolicy specs of
 // test/e2e/apimachinery/validatingadmissionpolicy.go from the lab's e2e.test v1.37.2, beside
-// kindlab's own create-token. Without nodes the framework's node waits are off
+// kindlab's own create-token; under `bash .ci/run --full` a matrix of one label filter over
+// v1.24.17, v1.30.14 and v1.37.2. Without nodes the framework's node waits are off
 // (--allowed-not-ready-nodes=-1 --num-nodes=0) and the pass is partial, in every report.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defaultLabBinDir } from '../../src/cluster/local/provider.js';
 import { kindlab } from '../helpers/env.js';
 import { unavailable } from '../helpers/unavailable.js';
-import { inTier, labBin } from '../helpers/releases.js';
+import { fullTier, inTier, labBin } from '../helpers/releases.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
 const e2eTest = binDir ? join(binDir, 'e2e.test') : undefined;
@@ -56,5 +57,29 @@ describe.skipIf(Boolean(why))('upstream API-level specs on the local provider', 
       // the version's own scenarios still run
       expect(cell('lab:v1.28.15', 'validating-admission-policy').status).toBe('passed');
     }
+  });
+
+  // The label filter names a gate that was beta (on) at v1.30.14 and is GA (locked) at v1.37.2;
+  // both frameworks put FeatureGate:CRDValidationRatcheting on the same 8 specs, which need only
+  // the API server. v1.24.17's framework is Ginkgo v1: no labels, a skip said at plan time.
+  it.runIf(fullTier)('matrix of one label filter over the releases whose frameworks carry labels (v1.30.14, v1.37.2), v1.24.17 skipping it at plan time (full tier)', () => {
+    for (const v of ['v1.24.17', 'v1.30.14']) labBin(v);
+    const sel = 'e2e:label=FeatureGate:CRDValidationRatcheting';
+    const json = join(home, 'matrix-labels.json');
+    const r = kindlab(['matrix', '--provider', 'local', '--versions', 'lab:v1.24.17,lab:v1.30.14,lab:v1.37.2', '--json', json, sel], { KINDLAB_HOME: join(home, 'state-l'), CI: 'true' });
+    expect(r.code, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`).toBe(0);
+    const m = JSON.parse(readFileSync(json, 'utf8')) as { columns: Array<{ label: string; report: { results: Array<{ id: string; status: string; message?: string; partial?: string[]; logs: string[] }> } }> };
+    const cell = (label: string) => m.columns.find((c) => c.label === label)!.report.results.find((x) => x.id === sel)!;
+    expect(cell('lab:v1.24.17')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/label filter needs Ginkgo v2 labels; Kubernetes before 1\.25 runs its e2e suite on Ginkgo v1/) });
+    for (const v of ['v1.30.14', 'v1.37.2']) {
+      const c = cell(`lab:${v}`);
+      expect(c, v).toMatchObject({ status: 'passed', partial: [expect.stringMatching(/no nodes/)] });
+      // each version ran its own test binary, and all 8 specs of the file passed there
+      expect(c.logs.join('\n'), v).toContain(`k8s-${v}/bin/e2e.test`);
+      const specs = c.logs.filter((l) => /^[✓✗-] /.test(l));
+      expect(specs.length, v).toBe(8);
+      expect(specs.every((l) => l.startsWith('✓ [sig-api-machinery] CRDValidationRatcheting')), v).toBe(true);
+    }
+    expect(r.stdout).toMatch(/FeatureGate:CRDValidationRatcheting\s+SKIPPED\s+PASSED \(partial\)\s+PASSED \(partial\)/);
   });
 });
