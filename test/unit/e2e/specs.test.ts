@@ -65,8 +65,7 @@ describe('upstream spec lists from a Ginkgo dry run', () => {
       '--ginkgo.dry-run',
       '--ginkgo.json-report=/t/s.json',
       '--ginkgo.no-color',
-      '--ginkgo.silence-skips',
-      '--ginkgo.label-filter=FeatureGate:X && !Serial',
+        '--ginkgo.label-filter=FeatureGate:X && !Serial',
     ]);
   });
 });
