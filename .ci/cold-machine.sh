@@ -11,6 +11,12 @@
 #   - command 2: bash .ci/run   (CI=true, no stdin)
 #
 #   bash .ci/cold-machine.sh --yes [--repo <dir>] [--out <dir>] [--keep-cluster NAME]... [-- <args for .ci/run>]
+#   bash .ci/cold-machine.sh --empty-home [--repo <dir>] [--out <dir>]
+#
+# --empty-home times command 1 alone and destroys nothing: it runs in a HOME of its own (only
+# ~/.npmrc, ~/.gitconfig and ~/.config/go/env copied), so the Go module and build caches, npm's
+# and kindlab's caches are empty, and removes that HOME afterwards. Command 1 builds nothing in
+# docker, so for it this is as cold as a wiped machine.
 #
 # It destroys every docker container, image and volume on the machine and the caches above, so it
 # asks for --yes. --keep-cluster NAME keeps a kind cluster that is not this script's to delete (and
@@ -22,12 +28,14 @@ out=""
 yes=""
 ci_args=()
 keep=()
+empty_home=""
 while [[ $# -gt 0 ]]; do
   case $1 in
   --yes) yes=1 && shift ;;
   --repo) repo=${2:?--repo needs a directory} && shift 2 ;;
   --out) out=${2:?--out needs a directory} && shift 2 ;;
   --keep-cluster) keep+=("${2:?--keep-cluster needs a kind cluster name}") && shift 2 ;;
+  --empty-home) empty_home=1 && shift ;;
   --) shift && ci_args=("$@") && break ;;
   -h | --help)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -39,6 +47,26 @@ while [[ $# -gt 0 ]]; do
     ;;
   esac
 done
+command1() {
+  (npm ci --no-audit --no-fund && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local) </dev/null
+}
+if [[ -n $empty_home ]]; then
+  out=${out:-$(mktemp -d /tmp/kindlab-cold.XXXXXX)}
+  home=$(mktemp -d /tmp/kindlab-cold-home.XXXXXX)
+  mkdir -p "$home/.config/go" "$out"
+  for f in .npmrc .gitconfig .config/go/env; do [[ ! -f $HOME/$f ]] || cp "$HOME/$f" "$home/$f"; done
+  git clone -q "$repo" "$home/kindlab"
+  echo "[cold] command 1 of $(git -C "$home/kindlab" rev-parse --short HEAD) with an empty HOME ($home; logs in $out)" >&2
+  t0=$(date +%s)
+  rc=0
+  (cd "$home/kindlab" && HOME=$home command1) >"$out/command1.log" 2>&1 || rc=$?
+  t1=$(date +%s)
+  echo "[cold] command 1 (npm ci && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local): exit $rc, $((t1 - t0)) s; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/cold-summary.txt" >&2
+  grep -E '^(lab: built|total )' "$out/command1.log" >&2 || true
+  chmod -R u+w "$home" 2>/dev/null || true
+  rm -rf "$home"
+  exit "$rc"
+fi
 if [[ -z $yes ]]; then
   echo "cold-machine.sh wipes every docker image, container and volume and the Go/npm/kindlab caches of $HOME; pass --yes to go on" >&2
   exit 2
@@ -101,7 +129,7 @@ say "fresh clone of $(git -C "$clone" rev-parse --short HEAD) in $clone"
 cd "$clone"
 t0=$(date +%s)
 set +e
-(npm ci --no-audit --no-fund && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local) </dev/null >"$out/command1.log" 2>&1
+command1 >"$out/command1.log" 2>&1
 rc1=$?
 t1=$(date +%s)
 say "command 1 (npm ci && node bin/kindlab.js lab build && node bin/kindlab.js test --provider local): exit $rc1, $((t1 - t0)) s"
