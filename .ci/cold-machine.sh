@@ -76,6 +76,11 @@ fi
   exit 2
 }
 out=${out:-$(mktemp -d /tmp/kindlab-cold.XXXXXX)}
+# checked before anything is wiped: the clone goes to $out/kindlab
+if [[ -e $out/kindlab ]]; then
+  echo "cold-machine.sh: $out/kindlab exists (an earlier run's clone); pass another --out" >&2
+  exit 2
+fi
 mkdir -p "$out"
 say() { printf '[cold %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/cold-summary.txt" >&2; }
 
