@@ -1,7 +1,8 @@
 // Two long jobs side by side (the lab's Kubernetes and etcd builds) that succeed or fail as one.
 /**
- * Runs two jobs at once; the first to fail stops the other (its processes get the abort: jobs pass the signal on) and
- * its error is the one thrown, once both have settled, so no job outlives the call.
+ * Runs two jobs at once. The first to fail stops the other (its processes get the abort: each job
+ * passes the signal on), and its error is the one thrown once both have settled, so no job
+ * outlives the call.
  */
 export async function bothOrNeither<A, B>(a: (signal: AbortSignal) => Promise<A>, b: (signal: AbortSignal) => Promise<B>, outer: AbortSignal | undefined): Promise<[A, B]> {
   const stop = new AbortController();
