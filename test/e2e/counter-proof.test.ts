@@ -41,10 +41,10 @@ const asRun = (r: RecordedRuns['runs'][number]): CounterProofRun => ({ version: 
 // What each release can show on a control plane alone, as seen on this machine (2026-12-06; v1.24.17
 // and v1.30.14, the full tier's, 2026-12-07).
 const COUNTER_PROVED: Record<string, string[]> = {
-  'v1.37.2': ['exec-websockets', 'mutating-admission-policy', 'pod-level-resources', 'portforward-websockets', 'statefulset-max-unavailable'],
   'v1.24.17': ['cronjob-timezone', 'exec-websockets', 'in-place-pod-resize', 'job-tracking-finalizer', 'mutating-admission-policy', 'pdb-unhealthy-pod-eviction', 'pod-level-resources', 'portforward-websockets', 'sa-token-no-autogen', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'validating-admission-policy'],
-  'v1.30.14': ['exec-websockets', 'pdb-unhealthy-pod-eviction', 'pod-level-resources', 'portforward-websockets', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config'],
   'v1.28.15': ['exec-websockets', 'mutating-admission-policy', 'pdb-unhealthy-pod-eviction', 'pod-level-resources', 'portforward-websockets', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'validating-admission-policy'],
+  'v1.30.14': ['exec-websockets', 'pdb-unhealthy-pod-eviction', 'pod-level-resources', 'portforward-websockets', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config'],
+  'v1.37.2': ['exec-websockets', 'mutating-admission-policy', 'pod-level-resources', 'portforward-websockets', 'statefulset-max-unavailable'],
 };
 
 describe('kindlab test --counter-proof on real API servers', () => {
