@@ -23,6 +23,9 @@
 # so dockerd, Debian's docker packages and /var/lib/docker): every other container, every image
 # tag, volume and build cache is removed instead, and the images the kept nodes run lose their tags. Logs and a summary (cold-summary.txt) go to --out (default: a new /tmp dir).
 set -euo pipefail
+# One compound command: bash parses all of it before it runs, so an edit of this file during the
+# hour it runs (it lives in the repository it clones) cannot change what runs.
+{
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=""
 yes=""
@@ -145,3 +148,5 @@ set -e
 say "command 2 (bash .ci/run ${ci_args[*]}): exit $rc2, $((t2 - t1)) s ($(((t2 - t1 + 30) / 60)) min)"
 sed -n '/^=== stages/,$p' "$out/command2.log" | tee -a "$out/cold-summary.txt" >&2
 [[ $rc1 == 0 && $rc2 == 0 ]]
+exit
+}
