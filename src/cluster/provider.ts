@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger.js';
 import type { StateStore } from '../state/store.js';
 import type { ClusterRecord, ProviderName } from '../state/records.js';
 import type { ClusterProfile } from './profile.js';
+import type { ProviderCapabilities } from './capabilities.js';
 import type { ReloadComponent } from '../reload/components.js';
 import type { Phases } from '../util/phases.js';
 
@@ -22,20 +23,40 @@ export interface ProviderContext {
 export interface CreateRequest {
   name: string;
   profile: ClusterProfile;
-  /** kind: node image. */
-  image?: string;
+  /**
+   * The Kubernetes build the cluster runs, in the form the provider runs from (its
+   * capabilities.runsFrom); absent: the provider's own default.
+   */
+  build?: KubernetesBuild;
   /** Kubernetes version the cluster will run, when known (selects config dialects). */
   kubernetesVersion?: string;
   commit?: string;
-  /** kind: the user's own kind config (parsed YAML) to merge. */
-  userKindConfig?: unknown;
-  userKindConfigPath?: string;
-  /** local: folder with kube-apiserver, kube-controller-manager, etcd, ... */
-  binDir?: string;
-  /** local: also start kube-scheduler. */
+  /** The user's own config file for the provider, parsed (only where capabilities.kindConfig). */
+  userConfig?: { path: string; parsed: unknown };
+  /** Run kube-scheduler too, where the provider leaves it out unless asked (no nodes to schedule on). */
   withScheduler?: boolean;
   /** Seconds to wait for readiness. */
   waitSeconds?: number;
+}
+
+/** A Kubernetes build in one of the forms a provider runs from (capabilities.runsFrom). */
+export type KubernetesBuild = { runsFrom: 'node-image'; image: string } | { runsFrom: 'binaries'; binDir: string };
+
+/** The build a provider running from `form` gets, of what a target holds (it may hold both forms). */
+export function buildInForm(form: ProviderCapabilities['runsFrom'], have: { image?: string; binDir?: string }): KubernetesBuild | undefined {
+  if (form === 'node-image') return have.image ? { runsFrom: form, image: have.image } : undefined;
+  if (form === 'binaries') return have.binDir ? { runsFrom: form, binDir: have.binDir } : undefined;
+  return undefined;
+}
+
+/** The node image a request names, if it names one. */
+export function requestedImage(req: CreateRequest): string | undefined {
+  return req.build?.runsFrom === 'node-image' ? req.build.image : undefined;
+}
+
+/** The folder of binaries a request names, if it names one. */
+export function requestedBinDir(req: CreateRequest): string | undefined {
+  return req.build?.runsFrom === 'binaries' ? req.build.binDir : undefined;
 }
 
 /** What a provider can say about a cluster that exists in reality (not just in state). */

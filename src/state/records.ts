@@ -5,12 +5,6 @@ import type { ClusterProfile } from '../cluster/profile.js';
 export type ProviderName = string;
 export type ClusterState = 'creating' | 'ready' | 'failed' | 'deleting';
 
-export interface LocalProcessRecord {
-  component: string;
-  pid: number;
-  logFile: string;
-}
-
 export interface ClusterRecord {
   name: string;
   provider: ProviderName;
@@ -45,13 +39,11 @@ export interface ClusterRecord {
   upgrades?: UpgradeEntry[];
   /** An upgrade under way (or cut off: `ownerPid` is gone), and the steps that landed so far. */
   upgrading?: UpgradeInProgress;
-  /** The local provider's own (read only in src/cluster/local/): its data, its URL, its processes. */
-  local?: {
-    binDir: string;
-    dataDir: string;
-    apiServerUrl: string;
-    processes: LocalProcessRecord[];
-  };
+  /**
+   * What the provider keeps about its cluster for itself (the local provider: its folders, URL and
+   * processes). Opaque to everything else; the provider reads it back with its own check.
+   */
+  providerState?: unknown;
 }
 
 export interface ClusterTree {

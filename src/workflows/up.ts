@@ -6,7 +6,7 @@ import semver from 'semver';
 import type { AppEnv } from '../app/env.js';
 import { phasesOf, providerContext } from '../app/env.js';
 import { binaryVersion, checkOneSource, describeSource } from '../target/source.js';
-import { canExportKubeconfig } from '../cluster/provider.js';
+import { buildInForm, canExportKubeconfig } from '../cluster/provider.js';
 import type { ClusterProfile } from '../cluster/profile.js';
 import { kindConfigFeatureGates, validateFeatureGates } from '../cluster/flags.js';
 import { UsageError } from '../errors.js';
@@ -78,7 +78,16 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
   const ctx = providerContext(app);
   const rec = await phases.run(`create ${o.provider} cluster ${o.name}`, () =>
     provider.create(
-      { name: o.name, profile: o.profile, image, kubernetesVersion, commit, userKindConfig, userKindConfigPath: userConfigPath, binDir, withScheduler: o.withScheduler, waitSeconds: o.waitSeconds },
+      {
+        name: o.name,
+        profile: o.profile,
+        build: buildInForm(caps.runsFrom, { image, binDir }),
+        kubernetesVersion,
+        commit,
+        userConfig: userConfigPath ? { path: userConfigPath, parsed: userKindConfig } : undefined,
+        withScheduler: o.withScheduler,
+        waitSeconds: o.waitSeconds,
+      },
       ctx,
     ),
   );

@@ -1,6 +1,7 @@
 // The local provider against real etcd + kube-apiserver + kube-controller-manager binaries from
 // `npm run lab`. Skips (with the reason) when those binaries are missing.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { localProcesses } from '../../src/cluster/local/state.js';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import { silentLogger } from '../../src/util/logger.js';
 import { unavailable } from '../helpers/unavailable.js';
 
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
+// what the clusters below run (the describe is skipped without lab binaries)
+const labBuild = binDir ? ({ runsFrom: 'binaries', binDir } as const) : undefined;
 const whyMissing = binDir ? '' : 'no lab binaries (set KINDLAB_LAB_BIN or run `npm run lab`)';
 
 // Off by default in 1.37 (alpha); both chosen by asking a default API server (/metrics, /apis).
@@ -101,18 +104,18 @@ describe.skipIf(!binDir)('local provider (real binaries)', () => {
   });
 
   function gone(rec: ClusterRecord): void {
-    for (const p of rec.local?.processes ?? []) expect(processArgv(p.pid), `${p.component} pid ${p.pid} still running`).toBeUndefined();
+    for (const p of localProcesses(rec)) expect(processArgv(p.pid), `${p.component} pid ${p.pid} still running`).toBeUndefined();
     expect(existsSync(store.clusterDir(rec.name))).toBe(false);
     expect(store.getCluster(rec.name)).toBeUndefined();
   }
 
   it('a default cluster is ready, serves no alpha API and runs the alpha gate off', async () => {
-    const rec = await provider.create({ name: 'plain', profile: emptyProfile(), binDir }, ctx);
+    const rec = await provider.create({ name: 'plain', profile: emptyProfile(), build: labBuild }, ctx);
     expect(rec.state).toBe('ready');
     expect(rec.provider).toBe('local');
     expect(rec.kubernetesVersion).toMatch(/^v1\.\d+\.\d+/);
     expect(statSync(rec.kubeconfig).mode & 0o777).toBe(0o600);
-    expect(rec.local?.processes.map((p) => p.component)).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager']);
+    expect(localProcesses(rec).map((p) => p.component)).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager']);
     const c = creds(rec);
     expect((await call(c, 'GET', '/readyz')).status).toBe(200);
     expect((await call(c, 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status).toBe(200);
@@ -136,9 +139,9 @@ describe.skipIf(!binDir)('local provider (real binaries)', () => {
       files: [{ name: 'admission.yaml', content: ADMISSION }],
     };
     const started = performance.now();
-    const rec = await provider.create({ name: 'shaped', profile, binDir, withScheduler: true }, ctx);
+    const rec = await provider.create({ name: 'shaped', profile, build: labBuild, withScheduler: true }, ctx);
     console.log(`local up-to-ready: ${((performance.now() - started) / 1000).toFixed(1)}s`);
-    expect(rec.local?.processes.map((p) => p.component)).toContain('kube-scheduler');
+    expect(localProcesses(rec).map((p) => p.component)).toContain('kube-scheduler');
     const c = creds(rec);
     expect(gateMetric((await call(c, 'GET', '/metrics')).text, GATE)).toMatch(/ 1$/);
     const gv = await call(c, 'GET', `/apis/${GROUP_VERSION}`);
@@ -155,7 +158,7 @@ describe.skipIf(!binDir)('local provider (real binaries)', () => {
 
   it('a flag the API server rejects fails with its own message and leaves nothing', async () => {
     const profile: ClusterProfile = { ...emptyProfile(), apiServerExtraArgs: { 'no-such-flag': 'x' } };
-    const err = await provider.create({ name: 'badflag', profile, binDir }, ctx).catch((e: unknown) => e);
+    const err = await provider.create({ name: 'badflag', profile, build: labBuild }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProcessError);
     expect((err as ProcessError).message).toMatch(/kube-apiserver exited .*unknown flag: --no-such-flag/);
     expect(existsSync(store.clusterDir('badflag'))).toBe(false);
@@ -167,10 +170,10 @@ describe.skipIf(!binDir)('local provider (real binaries)', () => {
     const seen: number[] = [];
     const watch = setInterval(() => {
       const r = store.getCluster('interrupted');
-      for (const p of r?.local?.processes ?? []) if (!seen.includes(p.pid)) seen.push(p.pid);
+      for (const p of (r ? localProcesses(r) : [])) if (!seen.includes(p.pid)) seen.push(p.pid);
       if (seen.length >= 2 && !ac.signal.aborted) ac.abort(new Error('interrupted by SIGINT'));
     }, 20);
-    const err = await provider.create({ name: 'interrupted', profile: emptyProfile(), binDir }, { ...ctx, signal: ac.signal }).catch((e: unknown) => e);
+    const err = await provider.create({ name: 'interrupted', profile: emptyProfile(), build: labBuild }, { ...ctx, signal: ac.signal }).catch((e: unknown) => e);
     clearInterval(watch);
     expect((err as Error).message).toBe('interrupted by SIGINT');
     expect(seen.length).toBeGreaterThanOrEqual(2);
@@ -189,13 +192,13 @@ describe.skipIf(otherReleases.length === 0)('local provider on other lab release
     const ctx: ProviderContext = { runner: new ExecaRunner(), store, log: silentLogger };
     const provider = new LocalProvider();
     try {
-      const rec = await provider.create({ name: 'old', profile: emptyProfile(), binDir: dir }, ctx);
+      const rec = await provider.create({ name: 'old', profile: emptyProfile(), build: { runsFrom: 'binaries', binDir: dir } }, ctx);
       expect(rec.kubernetesVersion).toBe(version);
       const c = creds(rec);
       expect(JSON.parse((await call(c, 'GET', '/version')).text).gitVersion).toBe(version);
       expect((await call(c, 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status).toBe(200);
       await provider.delete(rec, ctx);
-      for (const p of rec.local?.processes ?? []) expect(processArgv(p.pid)).toBeUndefined();
+      for (const p of localProcesses(rec)) expect(processArgv(p.pid)).toBeUndefined();
       expect(existsSync(store.clusterDir('old'))).toBe(false);
     } finally {
       for (const r of store.listClusters()) await provider.delete(r, ctx).catch(() => undefined);

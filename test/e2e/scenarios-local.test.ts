@@ -28,6 +28,8 @@ import { unavailable } from '../helpers/unavailable.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const binDir = process.env.KINDLAB_LAB_BIN || defaultLabBinDir();
+// what the clusters below run (the describe is skipped without lab binaries)
+const labBuild = binDir ? ({ runsFrom: 'binaries', binDir } as const) : undefined;
 const cli = join(root, 'bin', 'kindlab.js');
 
 async function scenarios(): Promise<Scenario[]> {
@@ -76,7 +78,7 @@ describe.skipIf(!binDir)('API-level scenarios on the local provider (real binari
     process.env.KINDLAB_HOME = home;
     store = new StateStore(home);
     ctx = { runner: new ExecaRunner(), store, log: silentLogger };
-    const plain = await provider.create({ name: 'gates', profile: emptyProfile(), binDir }, ctx);
+    const plain = await provider.create({ name: 'gates', profile: emptyProfile(), build: labBuild }, ctx);
     version = (plain.kubernetesVersion ?? '').replace(/^v/, '');
     const metrics = (await get(plain, '/metrics')).text;
     known = new Set([...metrics.matchAll(/^kubernetes_feature_enabled\{name="([^"]+)"/gm)].map((m) => m[1]!));
@@ -109,7 +111,7 @@ describe.skipIf(!binDir)('API-level scenarios on the local provider (real binari
       for (const f of r.requirements.files) if (!profile.files.some((x) => x.name === f.name)) profile.files.push(f);
     }
     console.log(`v${version}: gates ${JSON.stringify(profile.featureGates)}; left out (unknown to this release): ${dropped.join(', ')}`);
-    shaped = await provider.create({ name: 'scenarios', profile, binDir }, ctx);
+    shaped = await provider.create({ name: 'scenarios', profile, build: labBuild }, ctx);
     expect(shaped.state).toBe('ready');
     const metrics = (await get(shaped, '/metrics')).text;
     for (const [gate, on] of Object.entries(profile.featureGates)) {

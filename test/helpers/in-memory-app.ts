@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { AppEnv } from '../../src/app/env.js';
 import type { ProviderCapabilities, ProviderDescriptor } from '../../src/cluster/capabilities.js';
 import type { ClusterProvider, CreateRequest, LiveCluster, ProviderContext } from '../../src/cluster/provider.js';
+import { requestedBinDir, requestedImage } from '../../src/cluster/provider.js';
 import { ProviderRegistry } from '../../src/cluster/registry.js';
 import { existingDescriptor } from '../../src/cluster/existing/descriptor.js';
 import { ExecaRunner } from '../../src/exec/runner.js';
@@ -73,8 +74,8 @@ class TestProvider implements ClusterProvider {
       provider: this.name,
       state: 'ready',
       createdAt: new Date().toISOString(),
-      image: req.image,
-      binDir: req.binDir,
+      image: requestedImage(req),
+      binDir: requestedBinDir(req),
       kubernetesVersion: req.kubernetesVersion,
       commit: req.commit,
       kubeconfig,

@@ -60,7 +60,7 @@ describe('LocalProvider.create preflight', () => {
     dirs.push(home);
     const store = new StateStore(home);
     const dir = binDir({ 'kube-apiserver': 'v1.37.2', 'kube-controller-manager': 'v1.37.2' });
-    await expect(new LocalProvider().create({ name: 'x', profile: emptyProfile(), binDir: dir }, { runner, store, log: silentLogger })).rejects.toThrow(/etcd not found/);
+    await expect(new LocalProvider().create({ name: 'x', profile: emptyProfile(), build: { runsFrom: 'binaries', binDir: dir } }, { runner, store, log: silentLogger })).rejects.toThrow(/etcd not found/);
     expect(store.listClusters()).toEqual([]);
   });
   it('prints the commands on a dry run and starts nothing', async () => {
@@ -69,7 +69,7 @@ describe('LocalProvider.create preflight', () => {
     const store = new StateStore(home);
     const out: string[] = [];
     const profile = { ...emptyProfile(), featureGates: { Foo: true } };
-    await new LocalProvider().create({ name: 'dry', profile, binDir: '/nowhere' }, { runner, store, log: silentLogger, dryRun: true, print: (t) => out.push(t) });
+    await new LocalProvider().create({ name: 'dry', profile, build: { runsFrom: 'binaries', binDir: '/nowhere' } }, { runner, store, log: silentLogger, dryRun: true, print: (t) => out.push(t) });
     expect(out.join('\n')).toMatch(/\/nowhere\/kube-apiserver .*--feature-gates=Foo=true/);
     expect(out.join('\n')).toMatch(/\/nowhere\/etcd --name=kindlab/);
     expect(store.listClusters()).toEqual([]);

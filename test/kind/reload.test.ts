@@ -171,7 +171,7 @@ d('kindlab reload on a kind cluster', () => {
       const create = k('create', 'configmap', 'reload-probe');
       expect(create.status, create.stderr).toBe(0);
       expect(create.stderr).toContain(`Warning: ${APISERVER_WARNING}`);
-      const pid = (JSON.parse(readFileSync(join(tierHome, 'clusters', local, 'cluster.json'), 'utf8')) as { local: { processes: Array<{ component: string; pid: number }> } }).local.processes.find((p) => p.component === 'kube-apiserver')!.pid;
+      const pid = (JSON.parse(readFileSync(join(tierHome, 'clusters', local, 'cluster.json'), 'utf8')) as { providerState: { processes: Array<{ component: string; pid: number }> } }).providerState.processes.find((p) => p.component === 'kube-apiserver')!.pid;
       expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]).toMatch(/reload-binaries\/.*\/bin\/kube-apiserver$/);
 
       const again = kindlabLong(['reload', '--cluster', local, '--kube-root', tree]);

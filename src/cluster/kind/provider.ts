@@ -8,6 +8,7 @@ import { Kind } from '../../kind/driver.js';
 import { RELOADABLE, type ReloadComponent } from '../../reload/components.js';
 import type { ClusterRecord } from '../../state/records.js';
 import type { ClusterProvider, ClusterSource, ClusterUpgrader, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload, UpgradeContext, UpgradePayload, UpgradeStepDone } from '../provider.js';
+import { requestedImage } from '../provider.js';
 import { upgradeKindCluster } from './upgrade/upgrade.js';
 import { kindClusterSource, reloadKindCluster } from './reload/reload.js';
 import type { KindStepContext } from './steps/context.js';
@@ -45,7 +46,7 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
       state: 'creating',
       createdAt: new Date().toISOString(),
       ownerPid: process.pid,
-      image: req.image,
+      image: requestedImage(req),
       kubernetesVersion: req.kubernetesVersion,
       commit: req.commit,
       kubeconfig: sc.kubeconfig,

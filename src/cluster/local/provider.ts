@@ -12,10 +12,12 @@ import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../../
 import { describe } from '../../exec/runner.js';
 import { binariesIntact, readManifest, type LabManifest } from '../../lab/cache.js';
 import { parseVersionOutput } from '../../lab/versions.js';
-import type { ClusterRecord, LocalProcessRecord } from '../../state/records.js';
+import type { ClusterRecord } from '../../state/records.js';
+import { localProcesses, localState, withLocalState, type LocalProcessRecord } from './state.js';
 import { sleep } from '../../util/abort.js';
 import { readTail } from '../../util/tail.js';
 import type { ClusterProvider, ClusterSource, ComponentReloader, CreateRequest, LiveCluster, LogCollector, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload } from '../provider.js';
+import { requestedBinDir } from '../provider.js';
 import type { ReloadComponent } from '../../reload/components.js';
 import { localClusterSource, localReloadable, reloadLocalCluster } from './reload.js';
 import { apiServerUrl, etcdUrl, localLayout, renderComponentCommands, renderKubeconfig, type LocalComponent, type LocalLayout, type LocalPorts } from './args.js';
@@ -114,7 +116,7 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
   readonly name = localDescriptor.name;
 
   async create(req: CreateRequest, ctx: ProviderContext): Promise<ClusterRecord> {
-    const binDir = req.binDir ?? defaultLabBinDir();
+    const binDir = requestedBinDir(req) ?? defaultLabBinDir();
     if (!binDir) throw new UsageError('--provider local needs Kubernetes binaries and none were found', { hint: HOW_TO_GET });
     const components: LocalComponent[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', ...(req.withScheduler ? (['kube-scheduler'] as const) : [])];
     const clusterDir = ctx.store.clusterDir(req.name);
@@ -136,15 +138,12 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
     const version = await checkBinaries(binDir, components, ctx);
     ctx.log.debug(`local cluster ${req.name}: binaries ${version} checked (${elapsed()})`);
     const rec = this.record(req, layout, ports, [], 'creating', req.kubernetesVersion ?? version);
+    const own = localState(rec)!;
     await ctx.store.reserveCluster(rec);
     const started: Started[] = [];
     const save = (state: ClusterRecord['state'] = 'creating'): ClusterRecord => {
-      const r: ClusterRecord = {
-        ...rec,
-        state,
-        ownerPid: state === 'ready' ? undefined : process.pid,
-        local: { ...rec.local!, processes: started.map((s): LocalProcessRecord => ({ component: s.component, pid: s.pid, logFile: s.logFile })) },
-      };
+      const processes = started.map((s): LocalProcessRecord => ({ component: s.component, pid: s.pid, logFile: s.logFile }));
+      const r = withLocalState({ ...rec, state, ownerPid: state === 'ready' ? undefined : process.pid }, { ...own, processes });
       ctx.store.saveCluster(r);
       return r;
     };
@@ -197,7 +196,7 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
   }
 
   private record(req: CreateRequest, layout: LocalLayout, ports: LocalPorts, processes: LocalProcessRecord[], state: ClusterRecord['state'], version?: string): ClusterRecord {
-    return {
+    return withLocalState({
       name: req.name,
       provider: this.name,
       state,
@@ -208,8 +207,7 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
       kubeconfig: layout.adminKubeconfig,
       profile: req.profile,
       binDir: layout.binDir,
-      local: { binDir: layout.binDir, dataDir: join(layout.clusterDir, 'data'), apiServerUrl: apiServerUrl(ports), processes },
-    };
+    }, { binDir: layout.binDir, dataDir: join(layout.clusterDir, 'data'), apiServerUrl: apiServerUrl(ports), processes });
   }
 
   private async waitReady(req: CreateRequest, ports: LocalPorts, tls: AdminTls, started: Started[], ctx: ProviderContext, until: ReadyStage, deadline: number): Promise<void> {
@@ -240,7 +238,7 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
 
   async delete(rec: ClusterRecord, ctx: ProviderContext): Promise<void> {
     const clusterDir = ctx.store.clusterDir(rec.name);
-    const procs = rec.local?.processes ?? [];
+    const procs = localProcesses(rec);
     if (ctx.dryRun) {
       const print = ctx.print ?? ((t: string) => ctx.log.info(t));
       for (const p of [...procs].reverse()) print(`# would stop ${p.component} (pid ${p.pid}) and remove ${clusterDir}`);
@@ -256,7 +254,7 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
   async listLive(ctx: ProviderContext): Promise<LiveCluster[]> {
     return ctx.store
       .listClusters()
-      .filter((r) => r.provider === this.name && (r.local?.processes ?? []).some((p) => isClusterProcess(p.pid, p.component, ctx.store.clusterDir(r.name))))
+      .filter((r) => r.provider === this.name && localProcesses(r).some((p) => isClusterProcess(p.pid, p.component, ctx.store.clusterDir(r.name))))
       .map((r) => ({ name: r.name, ownedByKindlab: true }));
   }
 
@@ -280,7 +278,7 @@ export class LocalProvider implements ClusterProvider, LogCollector, ComponentRe
 
   async exportLogs(rec: ClusterRecord, dir: string): Promise<void> {
     mkdirSync(dir, { recursive: true });
-    for (const p of rec.local?.processes ?? []) {
+    for (const p of localProcesses(rec)) {
       if (existsSync(p.logFile)) cpSync(p.logFile, join(dir, `${p.component}.log`));
     }
   }

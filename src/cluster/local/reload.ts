@@ -7,7 +7,8 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.js';
 import type { ReloadComponent } from '../../reload/components.js';
-import type { ClusterRecord, LocalProcessRecord } from '../../state/records.js';
+import type { ClusterRecord } from '../../state/records.js';
+import { localProcesses, localState, withLocalState, type LocalProcessRecord } from './state.js';
 import { sleep } from '../../util/abort.js';
 import type { ClusterSource, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload } from '../provider.js';
 import { isClusterProcess, processArgv, startDetached, stopProcesses } from './processes.js';
@@ -18,7 +19,7 @@ const WHERE = 'this machine';
 
 /** The components build the cluster runs (`up --ref`, `build --components`), as recorded when it was built. */
 export function localClusterSource(rec: ClusterRecord, ctx: Pick<ProviderContext, 'store'>): ClusterSource | undefined {
-  const binDir = rec.local?.binDir;
+  const binDir = localState(rec)?.binDir;
   const built = ctx.store.listImages().find((i) => i.kind === 'components' && i.binDir === binDir);
   if (!built) return undefined;
   const patchFile = ctx.store.imagePatchFile('components', built.commit);
@@ -26,7 +27,7 @@ export function localClusterSource(rec: ClusterRecord, ctx: Pick<ProviderContext
 }
 
 export function localReloadable(rec: ClusterRecord): ReloadComponent[] {
-  const running = new Set((rec.local?.processes ?? []).map((p) => p.component));
+  const running = new Set(localProcesses(rec).map((p) => p.component));
   return (['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const).filter((c) => running.has(c));
 }
 
@@ -34,7 +35,8 @@ export async function reloadLocalCluster(rec: ClusterRecord, payload: ReloadPayl
   const clusterDir = ctx.store.clusterDir(rec.name);
   const done: ReloadedComponent[] = [];
   for (const component of payload.components) {
-    const current = ctx.store.getCluster(rec.name)?.local?.processes.find((p) => p.component === component);
+    const now = ctx.store.getCluster(rec.name);
+    const current = now ? localProcesses(now).find((p) => p.component === component) : undefined;
     const argv = current && isClusterProcess(current.pid, component, clusterDir) ? processArgv(current.pid) : undefined;
     if (!current || !argv) throw new EnvironmentError(`${component} of local cluster ${rec.name} is not running`, { hint: `kindlab ls; kindlab down ${rec.name} && kindlab up --provider local` });
     const binary = join(payload.binDir, component);
@@ -63,9 +65,10 @@ async function restart(rec: ClusterRecord, current: LocalProcessRecord, argv: st
     // The record names the running process at once: `down` stops it even if this command is cut off.
     await ctx.store.lock(() => {
       const now = ctx.store.getCluster(rec.name);
-      if (!now?.local) return;
-      const processes = now.local.processes.map((p) => (p.component === current.component ? { ...p, pid: s.pid } : p));
-      ctx.store.saveCluster({ ...now, local: { ...now.local, processes } });
+      const own = now && localState(now);
+      if (!now || !own) return;
+      const processes = own.processes.map((p) => (p.component === current.component ? { ...p, pid: s.pid } : p));
+      ctx.store.saveCluster(withLocalState(now, { ...own, processes }));
     });
     current = { ...current, pid: s.pid };
     return s.pid;

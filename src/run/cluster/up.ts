@@ -5,6 +5,7 @@ import type { PlannedCluster } from '../../plan/planner.js';
 import type { ClusterRecord } from '../../state/records.js';
 import { providerVersion } from '../../target/resolve.js';
 import { needs, type RunContext } from '../context.js';
+import { buildInForm } from '../../cluster/provider.js';
 
 export async function up(ctx: RunContext, c: PlannedCluster): Promise<ClusterRecord> {
   const { app } = ctx;
@@ -16,8 +17,7 @@ export async function up(ctx: RunContext, c: PlannedCluster): Promise<ClusterRec
       {
         name: c.name,
         profile: c.profile,
-        image: caps.runsFrom === 'node-image' ? resolved.image : undefined,
-        binDir: caps.runsFrom === 'binaries' ? resolved.binDir : undefined,
+        build: buildInForm(caps.runsFrom, resolved),
         kubernetesVersion: providerVersion(app, resolved, c.provider),
         commit: resolved.commit,
         waitSeconds: 180,

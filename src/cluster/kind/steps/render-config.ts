@@ -1,4 +1,5 @@
 // Step: write the profile's files and the rendered kind config into the cluster's state folder.
+import { requestedImage } from '../../provider.js';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../../errors.js';
@@ -14,12 +15,12 @@ export function renderConfigStep(sc: KindStepContext): void {
   const { yaml } = renderKindConfig({
     hostKubelet: host.kubelet,
     profile: sc.req.profile,
-    image: sc.req.image,
+    image: requestedImage(sc.req),
     kubernetesVersion: sc.req.kubernetesVersion,
     kindVersion: sc.kindVersion,
     filesHostDir: filesDir,
-    userConfig: sc.req.userKindConfig,
-    userConfigPath: sc.req.userKindConfigPath,
+    userConfig: sc.req.userConfig?.parsed,
+    userConfigPath: sc.req.userConfig?.path,
     clusterName: sc.req.name,
   });
   sc.kindConfigYaml = yaml;
