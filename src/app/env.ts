@@ -11,6 +11,7 @@ import type { ProviderContext } from '../cluster/provider.js';
 import { createPhases, type Phases } from '../util/phases.js';
 import type { ProviderRegistry } from '../cluster/registry.js';
 import type { ClusterApi } from '../scenario/cluster-api.js';
+import type { RefBuildDeps } from '../source/build-at-ref.js';
 
 export interface AppEnv {
   env: NodeJS.ProcessEnv;
@@ -71,6 +72,14 @@ export function dryRunEnv(app: AppEnv, print: (line: string) => void): AppEnv {
 /** What a provider is given: derived from the workflow's environment, dry-run included. */
 export function providerContext(app: AppEnv): ProviderContext {
   return { runner: app.runner, store: app.store, log: app.log, signal: app.signal, dryRun: Boolean(app.dryRun), print: app.dryRun?.print };
+}
+
+/**
+ * What a builder (node image, components, test binaries) is given: the workflow's runner, store,
+ * environment and signal, dry-run included, and the phases it reports to.
+ */
+export function buildDeps(app: AppEnv, phases: Phases = phasesOf(app)): RefBuildDeps {
+  return { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) };
 }
 
 export function phasesOf(app: AppEnv): Phases {

@@ -70,11 +70,9 @@ The build output goes to a log file under $KINDLAB_HOME/logs; its tail is shown 
 
 async function handler(ctx: CliContext, ref: string, flags: BuildFlags): Promise<number> {
   const { buildWorkflow } = await import('../workflows/build.js');
-  const { dryRunEnv } = await import('../app/env.js');
-  // With -o json the printed commands are collected, so stdout stays one JSON document.
-  const printed: string[] = [];
+  const { commandEnv } = await import('./dry-run.js');
   const json = flags.output === 'json';
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
+  const { app, printed } = commandEnv(ctx, flags);
   const out = await buildWorkflow(app, { ...flags, ref, components: Boolean(flags.components), testBinaries: Boolean(flags.testBinaries) });
   if (json) ctx.io.stdout(JSON.stringify(flags.dryRun ? { dryRun: true, built: false, result: out.result, printed } : out.result, null, 2) + '\n');
   else if (out.kind !== 'node-image') ctx.io.stdout(`${out.binDir}\n`);

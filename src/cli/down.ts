@@ -28,12 +28,12 @@ Examples:
 
 async function handler(ctx: CliContext, names: string[], flags: DownFlags): Promise<number> {
   const { downWorkflow } = await import('../workflows/down.js');
-  const { dryRunEnv } = await import('../app/env.js');
+  const { commandEnv } = await import('./dry-run.js');
   if (flags.all && names.length > 0) throw new UsageError('give cluster names or --all, not both');
   if (!flags.all && names.length === 0) {
     throw new UsageError('which cluster? give one or more names, or --all', { hint: 'kindlab ls shows the clusters kindlab created' });
   }
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => ctx.io.stdout(`${line}\n`)) : ctx;
+  const { app } = commandEnv(ctx, flags);
   const deleted = await downWorkflow(app, flags.all ? 'all' : names);
   if (!flags.dryRun) for (const n of deleted) ctx.io.stdout(`deleted ${n}\n`);
   else if (deleted.length === 0) ctx.io.stdout('nothing to delete\n');

@@ -86,10 +86,9 @@ async function handler(ctx: CliContext, components: string[], flags: ReloadFlags
     if (selected.length === 0) throw new UsageError(`--run ${flags.run.join(' ')} selects no scenario`, { hint: 'kindlab run --list shows them' });
   }
   const { reloadWorkflow } = await import('../workflows/reload.js');
-  const { dryRunEnv } = await import('../app/env.js');
+  const { commandEnv } = await import('./dry-run.js');
   const json = flags.output === 'json';
-  const printed: string[] = [];
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
+  const { app, printed } = commandEnv(ctx, flags);
   const request = { cluster, components: named, ref: flags.ref, kubeRoot: flags.kubeRoot, baseImage: flags.baseImage };
 
   let kubeRoot: string | undefined;

@@ -80,11 +80,9 @@ async function handler(ctx: CliContext, flags: UpFlags): Promise<number> {
     workers: parseWorkers(flags.workers),
   };
   const { upWorkflow } = await import('../workflows/up.js');
-  const { dryRunEnv } = await import('../app/env.js');
-  // With -o json the printed commands are collected, so stdout stays one JSON document.
-  const printed: string[] = [];
+  const { commandEnv } = await import('./dry-run.js');
   const json = flags.output === 'json';
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
+  const { app, printed } = commandEnv(ctx, flags);
   const rec = await upWorkflow(app, {
     ...flags,
     name: validateClusterName(flags.name),

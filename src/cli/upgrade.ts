@@ -57,10 +57,9 @@ that landed; kindlab down removes it.`,
 async function handler(ctx: CliContext, flags: UpgradeFlags): Promise<number> {
   const cluster = pickCluster(ctx, flags.cluster, 'upgrade');
   const { upgradeWorkflow } = await import('../workflows/upgrade.js');
-  const { dryRunEnv } = await import('../app/env.js');
+  const { commandEnv } = await import('./dry-run.js');
   const json = flags.output === 'json';
-  const printed: string[] = [];
-  const app = flags.dryRun ? dryRunEnv(ctx, (line) => (json ? printed.push(line) : ctx.io.stdout(`${line}\n`))) : ctx;
+  const { app, printed } = commandEnv(ctx, flags);
   const out = await upgradeWorkflow(app, { cluster, to: flags.to, kubeRoot: flags.kubeRoot, baseImage: flags.baseImage, kubeletsStay: flags.kubeletsStay, images: flags.images });
   if (json) {
     ctx.io.stdout(JSON.stringify(flags.dryRun ? { dryRun: true, ...out, printed } : out, null, 2) + '\n');

@@ -1,7 +1,7 @@
 // Step: for a ref, build what the planned clusters run (each provider says how: binaries, a node
 // image), cached by commit. Only the providers the plan uses are built for. A built node image
 // can change the facts its nodes are planned against (its containerd), so the plan is redone then.
-import { phasesOf } from '../app/env.js';
+import { buildDeps } from '../app/env.js';
 import { planRun } from '../target/plan-run.js';
 import { needs } from './context.js';
 import type { RunStep } from './steps.js';
@@ -15,7 +15,7 @@ export const buildStep: RunStep = {
     if (!resolved.build || ctx.app.signal.aborted) return;
     const { app } = ctx;
     const used = [...new Set(plan.clusters.map((c) => c.provider))].map((n) => app.providers.describe(n)).filter((d) => d.capabilities.createsClusters);
-    const deps = { runner: app.runner, store: app.store, phases: phasesOf(app), signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) };
+    const deps = buildDeps(app);
     let hostChanged = false;
     for (const d of used) {
       if (!d.buildFromRef) continue;

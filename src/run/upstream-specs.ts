@@ -4,7 +4,7 @@
 // what the clusters need. --dry-run prints that build and plans from the selectors alone.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { phasesOf, type AppEnv } from '../app/env.js';
+import { buildDeps, type AppEnv } from '../app/env.js';
 import { labTestBinary, withUpstreamSpecs, type TestBinary } from '../e2e/upstream.js';
 import { isE2eSelector } from '../e2e/selector.js';
 import { buildTestBinaries, builtTestBinaries, TEST_BINARIES } from '../source/build-test-binaries.js';
@@ -32,7 +32,7 @@ export async function targetTestBinary(app: AppEnv, resolved: ResolvedTarget, us
     const built = await builtTestBinaries(src, { runner: app.runner, store: app.store, signal: app.signal });
     if (built || use === 'look up') return fromRef(src.ref, built?.binDir ?? join(app.store.paths.root, 'test-binaries', '<commit>', 'bin'), built?.gitVersion ?? src.ref);
   }
-  const built = await buildTestBinaries(src, { runner: app.runner, store: app.store, phases: phasesOf(app), signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+  const built = await buildTestBinaries(src, buildDeps(app));
   return fromRef(src.ref, built.binDir, built.gitVersion);
 }
 

@@ -3,7 +3,7 @@
 // cached by commit.
 import { resolve } from 'node:path';
 import type { AppEnv } from '../app/env.js';
-import { phasesOf } from '../app/env.js';
+import { buildDeps, phasesOf } from '../app/env.js';
 import { UsageError } from '../errors.js';
 import { chooseKubeRoot } from '../source/kube-root.js';
 import { buildComponents } from '../source/build-components.js';
@@ -33,11 +33,11 @@ export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<Bui
   if (req.components && req.testBinaries) throw new UsageError('give --components or --test-binaries, not both (each is its own build)');
   if (req.testBinaries) {
     if (req.etcd) throw new UsageError('--etcd only applies with --components');
-    const result = await buildTestBinaries({ kubeRoot, ref: req.ref, force: req.force }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+    const result = await buildTestBinaries({ kubeRoot, ref: req.ref, force: req.force }, buildDeps(app, phases));
     return { kind: 'test-binaries', binDir: result.binDir, result };
   }
   if (req.components) {
-    const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+    const result = await buildComponents({ kubeRoot, ref: req.ref, force: req.force, etcd: req.etcd }, buildDeps(app, phases));
     return { kind: 'components', binDir: result.binDir, result };
   }
   if (req.etcd) throw new UsageError('--etcd only applies with --components');
@@ -55,7 +55,7 @@ export async function buildWorkflow(app: AppEnv, req: BuildRequest): Promise<Bui
       images: req.images?.map((p) => resolve(app.cwd, p)),
       kindVersion: req.kindVersion?.replace(/^v/, ''),
     },
-    { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env },
+    buildDeps(app, phases),
   );
   return { kind: 'node-image', image: result.image, result };
 }

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from '../app/env.js';
-import { phasesOf, providerContext } from '../app/env.js';
+import { buildDeps, phasesOf, providerContext } from '../app/env.js';
 import { changeableCluster, progressMarker, recordTree, updateCluster } from '../app/cluster-record.js';
 import { kubeProxyBaseImage } from '../app/kube-proxy-base.js';
 import { canReloadComponents, type ClusterSource, type ComponentReloader, type ReloadedComponent, type ReloadPayload } from '../cluster/provider.js';
@@ -69,7 +69,7 @@ export async function reloadWorkflow(app: AppEnv, req: ReloadRequest): Promise<R
   // Checked before the build is paid for.
   const kubeProxyBase = p.plan.components.includes('kube-proxy') ? await kubeProxyBaseImage(app, req.baseImage) : undefined;
   const buildStarted = performance.now();
-  const built = await buildForReload({ kubeRoot: p.kubeRoot, ref: req.ref }, p.plan.components, { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+  const built = await buildForReload({ kubeRoot: p.kubeRoot, ref: req.ref }, p.plan.components, buildDeps(app, phases));
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile, version: built.gitVersion };
   const payload = { binDir: built.binDir, components: p.plan.components.filter(isClusterComponent), version: built.gitVersion, kubeProxyBase };
   if (app.dryRun) {

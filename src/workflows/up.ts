@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
 import type { AppEnv } from '../app/env.js';
-import { phasesOf, providerContext } from '../app/env.js';
+import { buildDeps, phasesOf, providerContext } from '../app/env.js';
 import { binaryVersion, checkOneSource, describeSource } from '../target/source.js';
 import { buildInForm, canExportKubeconfig } from '../cluster/provider.js';
 import type { ClusterProfile } from '../cluster/profile.js';
@@ -56,7 +56,7 @@ export async function upWorkflow(app: AppEnv, o: UpRequest): Promise<ClusterReco
   const source = o.ref ? { kubeRoot: chooseKubeRoot(o.kubeRoot, app.env, app.cwd), ref: o.ref } : undefined;
   if (source) {
     if (!descriptor.buildFromRef) throw new UsageError(`--provider ${o.provider} cannot build from a ref`);
-    const built = await descriptor.buildFromRef(source, { runner: app.runner, store: app.store, phases, signal: app.signal, dryRun: Boolean(app.dryRun), env: app.env });
+    const built = await descriptor.buildFromRef(source, buildDeps(app, phases));
     ({ commit, version: kubernetesVersion } = built);
     image = built.image ?? image;
     binDir = built.binDir ?? binDir;

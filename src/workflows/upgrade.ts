@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import semver from 'semver';
 import { changeableCluster, progressMarker, recordTree, updateCluster } from '../app/cluster-record.js';
 import type { AppEnv } from '../app/env.js';
-import { phasesOf, providerContext } from '../app/env.js';
+import { buildDeps, phasesOf, providerContext } from '../app/env.js';
 import { kubeProxyBaseImage } from '../app/kube-proxy-base.js';
 import { canReloadComponents, canUpgrade, type UpgradeStepDone } from '../cluster/provider.js';
 import { UsageError } from '../errors.js';
@@ -73,7 +73,7 @@ export async function upgradeCluster(app: AppEnv, rec: ClusterRecord, req: Omit<
   const kubeProxyBase = await kubeProxyBaseImage(app, req.baseImage);
 
   const buildStarted = performance.now();
-  const built = await buildAtRef({ kubeRoot, ref: req.to }, reloadBuild(GO_BUILT), { runner: app.runner, store: app.store, phases, signal: app.signal, env: app.env, dryRun: Boolean(app.dryRun) });
+  const built = await buildAtRef({ kubeRoot, ref: req.to }, reloadBuild(GO_BUILT), buildDeps(app, phases));
   const build = { seconds: (performance.now() - buildStarted) / 1000, cacheHit: built.cacheHit, logFile: built.logFile };
   const imageArchives = req.images?.length ? req.images : (app.env.KINDLAB_IMAGES ?? '').split(':').filter(Boolean);
   const payload = { binDir: built.binDir, version: built.gitVersion, experimental: step.experimental, rebuild: step.kind === 'rebuild', kubeletsStay: Boolean(req.kubeletsStay), kubeProxyBase, imageArchives };
