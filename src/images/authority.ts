@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leafExtensions, opensslConfig } from '../cluster/local/pki.js';
+import { leafExtensions, opensslConfig } from '../util/openssl-config.js';
 import { EnvironmentError, ProcessError } from '../errors.js';
 import type { ProcessRunner } from '../exec/runner.js';
 

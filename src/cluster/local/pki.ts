@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EnvironmentError, ProcessError } from '../../errors.js';
 import type { ProcessRunner } from '../../exec/runner.js';
 import { PKI } from './args.js';
+import { leafExtensions, opensslConfig } from '../../util/openssl-config.js';
 
 export interface Pki {
   caPem: string;
@@ -33,23 +34,6 @@ function writeKey(path: string): { keyPem: string; pubPem: string } {
   const pubPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   writeFileSync(path, keyPem, { mode: 0o600 });
   return { keyPem, pubPem };
-}
-
-/** A minimal openssl config: the extensions we ask for, nothing from the system openssl.cnf. */
-export function opensslConfig(ext: string[]): string {
-  return ['[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = ext', '[dn]', '[ext]', ...ext, ''].join('\n');
-}
-
-/** Leaf certificate extensions. */
-export function leafExtensions(usage: 'server' | 'client', sans: string[] = []): string[] {
-  return [
-    'basicConstraints = critical, CA:FALSE',
-    'keyUsage = critical, digitalSignature, keyEncipherment',
-    `extendedKeyUsage = ${usage === 'server' ? 'serverAuth' : 'clientAuth'}`,
-    'subjectKeyIdentifier = hash',
-    'authorityKeyIdentifier = keyid',
-    ...(sans.length ? [`subjectAltName = ${sans.join(', ')}`] : []),
-  ];
 }
 
 export async function createPki(dir: string, runner: ProcessRunner, signal?: AbortSignal): Promise<Pki> {

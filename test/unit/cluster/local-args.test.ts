@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyLogLine } from '../../../src/cluster/local/provider.js';
 import { localLayout, mergeFlags, renderComponentCommands, renderKubeconfig, type LocalPorts } from '../../../src/cluster/local/args.js';
-import { leafExtensions, opensslConfig } from '../../../src/cluster/local/pki.js';
+import { leafExtensions, opensslConfig } from '../../../src/util/openssl-config.js';
 import { emptyProfile } from '../../../src/cluster/profile.js';
 
 const ports: LocalPorts = { etcdClient: 2379, etcdPeer: 2380, apiServer: 6443, controllerManager: 10257, scheduler: 10259 };
