@@ -63,7 +63,7 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
     } catch (e) {
       if (!ctx.dryRun) {
         ctx.log.info(`cleaning up: deleting half-created cluster ${req.name}`);
-        if (createStarted) await new Kind(ctx.runner).deleteCluster(req.name, sc.kubeconfig, join(clusterDir, 'delete.log')).catch(() => undefined);
+        if (createStarted) await deleteHalfCreated(req.name, sc.kubeconfig, join(clusterDir, 'delete.log'), ctx);
         ctx.store.removeCluster(req.name);
       }
       throw e;
@@ -163,4 +163,23 @@ export class KindProvider implements ClusterProvider, LogCollector, NodeImageLis
     if (!live) return 'absent';
     return live.ownedByKindlab ? 'ours' : 'foreign';
   }
+}
+
+/**
+ * A cluster cut off while kind created it, deleted until docker lists none of its nodes. A Ctrl-C
+ * can land while kind's `docker run` of a node is still in flight: that node may appear (in state
+ * "created") after the first `kind delete` listed the nodes, so the delete is checked and repeated.
+ * Its nodes are kindlab's (the name was reserved before kind ran). What still remains is named.
+ */
+async function deleteHalfCreated(name: string, kubeconfig: string, logFile: string, ctx: ProviderContext): Promise<void> {
+  const kind = new Kind(ctx.runner);
+  const docker = new Docker(ctx.runner);
+  let left: string[] = [];
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await kind.deleteCluster(name, kubeconfig, logFile).catch(() => undefined);
+    left = (await docker.kindNodes().catch(() => [])).filter((n) => n.cluster === name).map((n) => n.name);
+    if (left.length === 0) return;
+    await new Promise((r) => setTimeout(r, 1000 * attempt));
+  }
+  ctx.log.warn(`half-created cluster ${name}: nodes ${left.join(', ')} are still there after 4 deletes; remove them with kind delete cluster --name ${name}`);
 }
