@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { ConflictError } from '../../errors.js';
 import { Docker } from '../../docker/docker.js';
 import { Kind } from '../../kind/driver.js';
+import { sleep } from '../../util/abort.js';
 import { RELOADABLE, type ReloadComponent } from '../../reload/components.js';
 import type { ClusterRecord } from '../../state/records.js';
-import type { ClusterProvider, ClusterSource, ClusterUpgrader, ComponentReloader, CreateRequest, ImageLoader, KubeconfigExporter, LiveCluster, LogCollector, NodeImageLister, ProviderContext, ReloadContext, ReloadedComponent, ReloadPayload, UpgradeContext, UpgradePayload, UpgradeStepDone } from '../provider.js';
-import { requestedImage } from '../provider.js';
+import { requestedImage, type ClusterProvider, type ClusterSource, type ClusterUpgrader, type ComponentReloader, type CreateRequest, type ImageLoader, type KubeconfigExporter, type LiveCluster, type LogCollector, type NodeImageLister, type ProviderContext, type ReloadContext, type ReloadedComponent, type ReloadPayload, type UpgradeContext, type UpgradePayload, type UpgradeStepDone } from '../provider.js';
 import { upgradeKindCluster } from './upgrade/upgrade.js';
 import { kindClusterSource, reloadKindCluster } from './reload/reload.js';
 import type { KindStepContext } from './steps/context.js';
@@ -179,7 +179,7 @@ async function deleteHalfCreated(name: string, kubeconfig: string, logFile: stri
     await kind.deleteCluster(name, kubeconfig, logFile).catch(() => undefined);
     left = (await docker.kindNodes().catch(() => [])).filter((n) => n.cluster === name).map((n) => n.name);
     if (left.length === 0) return;
-    await new Promise((r) => setTimeout(r, 1000 * attempt));
+    await sleep(1000 * attempt);
   }
   ctx.log.warn(`half-created cluster ${name}: nodes ${left.join(', ')} are still there after 4 deletes; remove them with kind delete cluster --name ${name}`);
 }
