@@ -7,8 +7,8 @@
 #
 #   lab/node/kube-checkout.sh      prints KUBE_ROOT=<dir> on stdout
 #
-# That it builds is shown by the lab's build from it (npm run lab -- --kube-root, run by
-# lab/node/build.sh). The module zips carry no file modes: files that start with "#!" are made
+# The lab builds from it (npm run lab, kindlab lab build: src/lab/checkout.ts runs this script when
+# the tree is not there yet), and so does lab/node/build.sh. The module zips carry no file modes: files that start with "#!" are made
 # executable; see docs/lab-node.md for what else differs from a git clone.
 set -euo pipefail
 LOG_TAG=checkout
@@ -119,8 +119,16 @@ $(printf '  %s\n' "${SUBSTITUTIONS[@]}")}"
 }
 
 main() {
-  local dir
+  local dir c
+  for c in go jq git perl flock; do command -v "$c" >/dev/null || die "$c is not installed (assembling the tree needs go, jq, git, perl, flock)"; done
   dir=$(kube_root)
+  # one assembly of a release at a time (the lab build and lab/node/build.sh both ask for it); a
+  # second caller waits, then finds it done
+  exec {checkout_lock}>"$dir.lock"
+  if ! flock -n "$checkout_lock"; then
+    log "another assembly of $dir is running: waiting for it"
+    flock "$checkout_lock"
+  fi
   RELEASE_TIME=$(module_time "k8s.io/kubernetes@$K8S_VERSION")
   if is_done "$dir"; then
     log "cached: $dir ($(git -C "$dir" rev-parse --short HEAD))"

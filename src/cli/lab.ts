@@ -9,7 +9,8 @@ import type { CliContext } from './context.js';
 import type { CommandModule } from './registry.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { binariesIntact, kubeDir, labCacheRoot, readManifest, type LabManifest } from '../lab/cache.js';
-import { DEFAULT_K8S_VERSION, normalizeK8sVersion } from '../lab/lab.js';
+import { releaseCheckoutDir } from '../lab/checkout.js';
+import { DEFAULT_K8S_VERSION, LAB_SOURCES, normalizeK8sVersion, type LabSource } from '../lab/lab.js';
 import { table } from '../util/table.js';
 import { normalizeVersion } from '../cluster/image-version.js';
 
@@ -21,6 +22,7 @@ interface BuildFlags {
   etcdVersion?: string;
   go?: string;
   kubeRoot?: string;
+  from: LabSource;
   force?: boolean;
   dryRun?: boolean;
   output: 'text' | 'json';
@@ -32,12 +34,14 @@ export const register: CommandModule['register'] = (cmd: Command, run) => {
     `
 Examples:
   kindlab lab build                       # v${DEFAULT_K8S_VERSION.slice(1)}: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl
-  kindlab lab build v1.28.15 --components kube-apiserver,kube-controller-manager
+  kindlab lab build v1.28.15 --components kube-apiserver,kube-controller-manager --from module
   kindlab lab node v1.37.2                # a kind node's ingredients: base image, images, checkout, e2e.test
   kindlab lab ls
 
 Everything goes to the lab cache ($KINDLAB_LAB_CACHE, else ~/.cache/kindlab/lab), built from the Go
-module proxy (and Debian for the node's base image): nothing comes from a container registry.`,
+module proxy (and Debian for the node's base image): nothing comes from a container registry.
+\`lab build\` compiles the release's source tree, which it assembles from the proxy (node/kubernetes-<v>):
+the node image, components and e2e.test of that release then compile no package again.`,
   );
   cmd
     .command('build')
@@ -45,8 +49,9 @@ module proxy (and Debian for the node's base image): nothing comes from a contai
     .argument('[version]', 'Kubernetes release', DEFAULT_K8S_VERSION)
     .option('--components <list>', "comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (with --kube-root)")
     .option('--etcd-version <version>', "etcd server release (default: kubeadm's for the release)")
-    .option('--go <toolchain>', 'auto (default), local, or a Go version fetched through the module proxy')
-    .option('--kube-root <dir>', 'build from this Kubernetes source tree at the release tag (adds the node binaries)')
+    .addOption(new Option('--from <source>', "tree: the release's source tree (assembled from the module proxy), its Go and the flags of node-image builds, so later builds of the release reuse its packages; module: the proxy's copy of k8s.io/kubernetes").choices(LAB_SOURCES).default('tree'))
+    .option('--go <toolchain>', 'with --from module: auto (default), local, or a Go version fetched through the module proxy')
+    .option('--kube-root <dir>', "the tree to build from, at the release's tag (default: the lab's checkout of the release)")
     .option('--force', 'rebuild even when the cache has the binaries')
     .option('--dry-run', 'say what would be built and where, and whether the cache has it; build nothing')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -89,16 +94,20 @@ async function buildHandler(ctx: CliContext, version: string, flags: BuildFlags)
     const have = m?.schema === 1 && binariesIntact(join(dir, 'bin'), m.kubernetes.binaries) ? m.kubernetes.binaries.map((b) => b.name) : [];
     const want = components ?? ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'];
     const missing = want.filter((c) => !have.includes(c));
-    const plan = { version: v, cache, binDir: join(dir, 'bin'), components: want, cached: missing.length === 0 && !flags.force, wouldBuild: flags.force ? want : missing, fromTree: flags.kubeRoot ?? null };
+    const tree = flags.from === 'tree' ? (flags.kubeRoot ?? releaseCheckoutDir(cache, v)) : null;
+    const plan = { version: v, cache, binDir: join(dir, 'bin'), components: want, cached: missing.length === 0 && !flags.force, wouldBuild: flags.force ? want : missing, from: flags.from, fromTree: tree };
     if (flags.output === 'json') ctx.io.stdout(JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n');
-    else ctx.io.stdout(`lab build of Kubernetes ${v} into ${plan.binDir}\n  ${plan.cached ? 'cached: nothing to build' : `would build: ${plan.wouldBuild.join(', ')}${flags.kubeRoot ? ` from the tree ${flags.kubeRoot}` : ' from the Go module proxy'}, and etcd`}\n`);
+    else ctx.io.stdout(`lab build of Kubernetes ${v} into ${plan.binDir}\n  ${plan.cached ? 'cached: nothing to build' : `would build: ${plan.wouldBuild.join(', ')}${tree ? ` from the tree ${tree}${flags.kubeRoot || existsSync(join(tree, '.git')) ? '' : ' (assembled first from the Go module proxy)'}` : " from the Go module proxy's copy"}, and etcd`}\n`);
     return 0;
   }
   requireTool(ctx, 'go', 'to compile Kubernetes and etcd', 'install Go (https://go.dev/dl) or your distribution’s golang package; the module proxy must be reachable');
+  if (flags.from === 'tree' && !flags.kubeRoot) {
+    for (const tool of ['git', 'jq', 'perl']) requireTool(ctx, tool, "to assemble the release's source tree (lab/node/kube-checkout.sh)", `install ${tool}, or build from the module proxy's copy with --from module`);
+  }
   const { runLab } = await import('../lab/lab.js');
   const { labJson, labSummary } = await import('../lab/summary.js');
   const r = await runLab(
-    { k8sVersion: v, etcdVersion: flags.etcdVersion, force: flags.force, go: flags.go, kubeRoot: flags.kubeRoot, components },
+    { k8sVersion: v, etcdVersion: flags.etcdVersion, force: flags.force, go: flags.go, from: flags.from, kubeRoot: flags.kubeRoot, components },
     { runner: ctx.runner, signal: ctx.signal, env: ctx.env, note: (m) => ctx.io.stderr(`lab: ${m}\n`) },
   );
   ctx.io.stdout(flags.output === 'json' ? labJson(r) : labSummary(r));

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run lab [-- options]` (the installed CLI: `kindlab lab build`, src/cli/lab.ts): builds (or reuses) the lab binaries and prints their folder as the
 // last line of stdout, so scripts can do BIN=$(npm run -s lab | tail -1).
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ExecaRunner } from '../exec/runner.js';
 import { isKindlabError } from '../errors.js';
 import { onInterrupt } from '../util/abort.js';
-import { DEFAULT_K8S_VERSION, runLab } from './lab.js';
+import { DEFAULT_K8S_VERSION, LAB_SOURCES, runLab, type LabSource } from './lab.js';
 import { labCacheRoot } from './cache.js';
 import { labJson, labSummary } from './summary.js';
 
@@ -18,17 +18,19 @@ interface Flags {
   go?: string;
   components?: string;
   kubeRoot?: string;
+  from?: LabSource;
 }
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('lab')
-    .description('Build Kubernetes and etcd binaries from the Go module proxy for the local provider (cached; a second run reuses them).')
+    .description("Build Kubernetes and etcd binaries from the Go module proxy for the local provider (cached; a second run reuses them). Kubernetes is built from the release's source tree, assembled from the proxy, so that node images and test binaries of the release reuse its compiled packages.")
     .option('--k8s-version <version>', 'Kubernetes release', DEFAULT_K8S_VERSION)
     .option('--etcd-version <version>', "etcd server release (default: kubeadm's for the Kubernetes release)")
     .option('--cache <dir>', `cache folder (default: $KINDLAB_LAB_CACHE, else ${labCacheRoot({})})`)
     .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (upstream\'s e2e test binary) and ginkgo (its CLI), both with --kube-root', 'kube-apiserver,kube-controller-manager,kube-scheduler,kubectl')
-    .option('--go <toolchain>', 'auto (default), local, or a Go version to fetch through the module proxy (e.g. 1.21.8)')
-    .option('--kube-root <dir>', 'build from this Kubernetes source tree at the release tag (its Go, the flags of node-image builds; adds the node binaries) instead of the module proxy copy')
+    .addOption(new Option('--from <source>', "tree: the release's source tree, its Go, the flags of node-image builds; module: the module proxy's copy of k8s.io/kubernetes (shares no compiled package)").choices(LAB_SOURCES).default('tree'))
+    .option('--go <toolchain>', 'with --from module: auto (default), local, or a Go version to fetch through the module proxy (e.g. 1.21.8)')
+    .option('--kube-root <dir>', "the tree to build from, at the release's tag (default: the lab's checkout of the release, assembled by lab/node/kube-checkout.sh)")
     .option('--force', 'rebuild even when the cache has the binaries')
     .option('--json', 'print the manifest and result as JSON instead of text')
     .addHelpText(
@@ -37,8 +39,8 @@ async function main(argv: string[]): Promise<number> {
 Examples:
   npm run lab
   npm run lab -- --k8s-version v1.26.15
-  npm run lab -- --k8s-version v1.24.17 --go 1.20.7 --cache /tmp/lab
-  npm run lab -- --kube-root ~/.cache/kindlab/lab/node/kubernetes-v1.37.2
+  npm run lab -- --k8s-version v1.24.17 --from module --go 1.20.7 --cache /tmp/lab
+  npm run lab -- --components kubelet,kubeadm,e2e.test --kube-root ~/src/kubernetes
   BIN=$(npm run -s lab | tail -1)
 
 The binaries folder is the last line of stdout. See docs/lab.md.`,
@@ -57,6 +59,7 @@ The binaries folder is the last line of stdout. See docs/lab.md.`,
         force: flags.force,
         go: flags.go,
         kubeRoot: flags.kubeRoot,
+        from: flags.from,
         components: flags.components?.split(',').map((s) => s.trim()).filter(Boolean),
       },
       { runner: new ExecaRunner(), signal: interrupt.signal, env: process.env, note: (m) => err(`lab: ${m}\n`) },

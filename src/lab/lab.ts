@@ -1,6 +1,8 @@
 // `npm run lab`: the binaries of a pinned Kubernetes release and of the etcd kubeadm pairs with
-// it, built from the Go module proxy into the lab cache. Idempotent: a finished set (manifest +
-// intact binaries) is reused unless forced.
+// it, built from the Go module proxy into the lab cache: by default from the release's source tree
+// (assembled from the proxy, src/lab/checkout.ts), so that every later build of the release shares
+// its compiled packages; with `from: 'module'` from the proxy's copy of k8s.io/kubernetes.
+// Idempotent: a finished set (manifest + intact binaries) is reused unless forced.
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, copyFileSync, chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
@@ -9,7 +11,7 @@ import { withLock } from '../state/lock.js';
 import { bothOrNeither } from '../util/both-or-neither.js';
 import { availableModules, buildEtcd, buildKubernetesBinaries, buildKubernetesFromTree, DEFAULT_COMPONENTS, downloadModule, listModuleVersions, localGoVersion, moduleOrigin, readGoMod, type GoContext } from './build.js';
 import { needsTree, treeToolchain } from '../source/go-build.js';
-import { GO_BUILT } from '../source/release-layout.js';
+import { releaseCheckout } from './checkout.js';
 import { binariesIntact, etcdDir, kubeDir, labCacheRoot, readManifest, writeManifest, type BuildManifest, type LabManifest } from './cache.js';
 import { ETCD_SERVER_MODULE, KUBERNETES_MODULE, parseSemVer } from './gomod.js';
 import { buildDate, chooseEtcdVersion, chooseToolchain, kubeadmEtcdVersion, upstreamGoVersion } from './versions.js';
@@ -24,15 +26,20 @@ export interface LabOptions {
   cache?: string;
   force?: boolean;
   components?: readonly string[];
-  /** auto (default), local, or a Go version such as 1.21.8. */
+  /** A module build's toolchain: auto (default), local, or a Go version such as 1.21.8. */
   go?: string;
   /**
-   * Build from this Kubernetes source tree (at the release's tag) with its own Go and the flags of
-   * every tree build, instead of from the module proxy's copy: the node image, components and test
-   * binaries of the same tree then reuse the compiled packages. Builds the node's binaries too.
+   * tree (default): build from the release's source tree with its own Go and the flags of every
+   * tree build, so that the node image, components and test binaries of the release reuse the
+   * compiled packages; module: from the module proxy's copy of k8s.io/kubernetes (shares nothing).
    */
+  from?: LabSource;
+  /** The tree to build from (at the release's tag); default: the lab's assembled checkout of the release. */
   kubeRoot?: string;
 }
+
+export const LAB_SOURCES = ['tree', 'module'] as const;
+export type LabSource = (typeof LAB_SOURCES)[number];
 
 export interface LabResult {
   binDir: string;
@@ -69,19 +76,23 @@ export async function runLab(o: LabOptions, deps: LabDeps): Promise<LabResult> {
     notes.push(m);
     deps.note?.(m);
   };
-  const req = labRequest(o, deps.env);
-  const { version, kdir, binDir } = req;
+  const request = labRequest(o, deps.env);
+  const { version, kdir, binDir } = request;
   mkdirSync(kdir, { recursive: true });
 
   return withLock(
-    join(req.cache, `k8s-${version}.lock`),
+    join(request.cache, `k8s-${version}.lock`),
     async () => {
+      const req = request.from === 'tree' && !request.kubeRoot ? { ...request, kubeRoot: await releaseCheckout(version, request.cache, deps) } : request;
       const existing = readManifest<LabManifest>(kdir);
       const fresh = await freshness(req, existing, deps);
       if (fresh.kube && fresh.etcd && existing) {
         note(`cache hit: Kubernetes ${version} and etcd ${existing.etcd.version} were built on ${existing.kubernetes.builtAt} (--force rebuilds)`);
         return { binDir, cacheHit: { kubernetes: true, etcd: true }, manifest: existing, seconds: secs(started), notes };
       }
+      // More binaries of the tree already built: they are built again with the new ones (from
+      // Go's cache, a link each), so that the manifest keeps listing them.
+      if (fresh.sameTree && existing) req.components = [...new Set([...existing.kubernetes.binaries.map((b) => b.name), ...req.components])];
 
       const base: GoContext = { runner: deps.runner, signal: deps.signal, note, env: goUserEnv(deps.env) };
       const localGo = await localGoVersion(base);
@@ -133,8 +144,9 @@ interface LabRequest {
   cache: string;
   kdir: string;
   binDir: string;
+  from: LabSource;
   kubeRoot?: string;
-  components: readonly string[];
+  components: string[];
   wantEtcd?: string;
   force: boolean;
 }
@@ -143,30 +155,32 @@ function labRequest(o: LabOptions, env: NodeJS.ProcessEnv | undefined): LabReque
   const version = normalizeK8sVersion(o.k8sVersion ?? DEFAULT_K8S_VERSION);
   const cache = o.cache ?? labCacheRoot(env);
   const kubeRoot = o.kubeRoot ? resolve(o.kubeRoot) : undefined;
+  const from = o.from ?? 'tree';
+  if (!LAB_SOURCES.includes(from)) throw new UsageError(`--from ${String(from)}: the lab builds from a tree or a module`, { hint: '--from tree (default) or --from module' });
+  if (kubeRoot && from === 'module') throw new UsageError('--kube-root and --from module do not go together: --kube-root names the tree to build from', { hint: 'drop one of them' });
   if (kubeRoot && !existsSync(join(kubeRoot, 'go.mod'))) throw new UsageError(`--kube-root ${o.kubeRoot}: no go.mod there, so it is not a Kubernetes source tree`);
-  if (kubeRoot && o.go) throw new UsageError('--go and --kube-root do not go together: a tree build uses the Go the tree pins (.go-version)', { hint: 'set KINDLAB_GOTOOLCHAIN to override it for every tree build' });
+  if (from === 'tree' && o.go) throw new UsageError('--go picks the toolchain of a build from the module proxy\'s copy; a tree build uses the Go the tree pins (.go-version)', { hint: 'add --from module, or set KINDLAB_GOTOOLCHAIN to override the Go of every tree build' });
   const tests = (o.components ?? []).filter(needsTree);
-  if (tests.length && !kubeRoot) throw new UsageError(`${tests.join(', ')} is built from a Kubernetes source tree: pass --kube-root`, { hint: 'lab/node/kube-checkout.sh assembles the tree of a release from the Go module proxy' });
-  // A tree build compiles the node's binaries as well: a node image of this tree then only links.
-  const components = kubeRoot ? [...new Set([...GO_BUILT, ...(o.components ?? [])])] : (o.components ?? DEFAULT_COMPONENTS);
+  if (tests.length && from === 'module') throw new UsageError(`${tests.join(', ')} is built from a Kubernetes source tree, not with --from module`, { hint: 'drop --from module: the lab assembles the release\'s tree itself' });
+  const components = [...(o.components ?? DEFAULT_COMPONENTS)];
   const kdir = kubeDir(cache, version);
   const wantEtcd = o.etcdVersion ? normalizeEtcdVersion(o.etcdVersion) : undefined;
-  return { version, cache, kdir, binDir: join(kdir, 'bin'), kubeRoot, components, wantEtcd, force: o.force ?? false };
+  return { version, cache, kdir, binDir: join(kdir, 'bin'), from, kubeRoot, components, wantEtcd, force: o.force ?? false };
 }
 
 /** Whether the cached Kubernetes and etcd builds serve this request as they are. */
-async function freshness(req: LabRequest, existing: LabManifest | undefined, deps: LabDeps): Promise<{ kube: boolean; etcd: boolean }> {
+async function freshness(req: LabRequest, existing: LabManifest | undefined, deps: LabDeps): Promise<{ kube: boolean; etcd: boolean; sameTree: boolean }> {
   const treeHead = req.kubeRoot ? (await deps.runner.run('git', ['-C', req.kubeRoot, 'rev-parse', 'HEAD'], { signal: deps.signal })).stdout.trim() : undefined;
+  const intact = existing?.schema === 1 && existing.kubernetes.version === req.version && binariesIntact(req.binDir, existing.kubernetes.binaries);
+  const sameTree = intact && treeHead !== undefined && existing.kubernetes.source?.commit === treeHead;
   const kube =
     !req.force &&
-    existing?.schema === 1 &&
-    existing.kubernetes.version === req.version &&
-    // a tree build serves a plain request too (same release, superset of binaries), not the reverse
-    (treeHead === undefined || existing.kubernetes.source?.commit === treeHead) &&
-    req.components.every((c) => existing.kubernetes.binaries.some((b) => b.name === c)) &&
-    binariesIntact(req.binDir, existing.kubernetes.binaries);
+    intact &&
+    // a tree build serves a module request too (same release, superset of binaries), not the reverse
+    (treeHead === undefined || sameTree) &&
+    req.components.every((c) => existing.kubernetes.binaries.some((b) => b.name === c));
   const etcd = kube && existing !== undefined && (req.wantEtcd === undefined || existing.etcd.version === req.wantEtcd) && binariesIntact(req.binDir, existing.etcd.binaries);
-  return { kube, etcd };
+  return { kube, etcd, sameTree };
 }
 
 function kubeadmEtcdOf(moduleDir: string): string | undefined {

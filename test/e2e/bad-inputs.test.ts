@@ -107,6 +107,8 @@ const CASES: Case[] = [
   { name: 'lab build of a version that is not a release, before the module proxy is asked', args: () => ['lab', 'build', 'v1.2'], code: 2, says: /lab: v1\.2 is not a Kubernetes version/ },
   { name: 'lab build of a release that does not exist yet', args: () => ['lab', 'build', 'v1.99.0'], code: 2, says: /v1\.99\.0 is not a Kubernetes release/ },
   { name: 'lab build --components empty', args: () => ['lab', 'build', '--components', ''], code: 2, says: /--components is empty/ },
+  { name: 'lab build --go for a tree build, which uses the Go the tree pins', args: () => ['lab', 'build', '--go', '1.20.7'], code: 2, says: /--go picks the toolchain of a build from the module proxy's copy[^]*hint: add --from module/ },
+  { name: 'lab build --from an unknown source', args: () => ['lab', 'build', '--from', 'git'], code: 2, says: /--from.*git.*Allowed choices are tree, module/ },
   { name: 'lab ls -o yaml', args: () => ['lab', 'ls', '-o', 'yaml'], code: 2, says: /Allowed choices are text, json/ },
   { name: 'doctor -o yaml', args: () => ['doctor', '-o', 'yaml'], code: 2, says: /Allowed choices are text, json/ },
 ];
