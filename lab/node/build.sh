@@ -10,7 +10,10 @@
 # take turns (one at a time, nice'd). Cached by version under
 # ${KINDLAB_LAB_CACHE:-~/.cache/kindlab/lab}/node/: a second run builds nothing.
 #
-#   lab/node/build.sh [--k8s-version v1.37.2] [--boot-test]
+#   lab/node/build.sh [--k8s-version v1.37.2] [--boot-test] [--binaries-only]
+#
+# --binaries-only stops after the checkout and the lab's build of it (prints KUBE_ROOT=): .ci/run
+# builds the older releases after it, beside the images, rather than beside this compile.
 #
 # Progress goes to stderr; stdout gets the summary as KEY=VALUE lines:
 #   BASE_IMAGE=  IMAGES_DIR=  KUBE_ROOT=  KUBEADM=  K8S_VERSION=  NODE_CACHE=
@@ -20,11 +23,13 @@ set -euo pipefail
 LOG_TAG=build
 
 boot_test=""
+binaries_only=""
 while [[ $# -gt 0 ]]; do
   case $1 in
   --k8s-version) export K8S_VERSION=${2:?--k8s-version needs a value} && shift 2 ;;
   --k8s-version=*) export K8S_VERSION=${1#*=} && shift ;;
   --boot-test) boot_test=1 && shift ;;
+  --binaries-only) binaries_only=1 && shift ;;
   -h | --help)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
     exit 0
@@ -62,6 +67,11 @@ log "lab build of $K8S_VERSION from $kube_root_dir"
 # graph (parallel spec runs); what \`npm run lab\` compiled from this tree before is not compiled again
 timed lab-from-tree node "$LAB_NODE_DIR/../../dist/lab/cli.js" --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" \
   --components kubeadm,kubelet,kubectl,kube-apiserver,kube-controller-manager,kube-scheduler,kube-proxy,e2e.test,ginkgo >&2
+if [[ -n $binaries_only ]]; then
+  log "binaries done in $((SECONDS - start)) s (--binaries-only)"
+  cat "$out/checkout"
+  exit 0
+fi
 # one toolchain for every Go build here: the one the tree pins (its std library is compiled once)
 GOTOOLCHAIN=$(jq -r '.kubernetes.gotoolchain // "local"' "$(lab_k8s_dir)/manifest.json")
 export GOTOOLCHAIN
