@@ -12,10 +12,11 @@
 // the WebSocket itself. The same request over SPDY is refused before any upgrade (500, "error dialing
 // backend") because SPDY is proxied through to the kubelet. With real nodes, a full exec round trip.
 import { defineScenario, type ScenarioContext } from 'kindlab';
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { describeGate, gate } from './_support/cluster.js';
 import { createFakeNode, createPodOnNode } from './_support/fake-node.js';
 import { upgradeRequest, webSocket, type WebSocketResult } from './_support/http.js';
+import { websocketUpgradeNeedsCreate } from './_support/websocket-rbac.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 /** kubectl (≥ 1.30, -v=4 and up) logs the sub-protocol its WebSocket exec/attach negotiated (1.36+ wording, then 1.30–1.35). */
@@ -53,6 +54,52 @@ async function runningBusybox(ctx: ScenarioContext, name: string, command: strin
   await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name }, (p) => p.status?.phase === 'Running', {
     timeoutSeconds: 150,
     description: `pod ${name} Running`,
+  });
+}
+
+/** The node part: exec and attach over a WebSocket, by the scenario and by kubectl itself. */
+async function nodeExecAndAttach(ctx: ScenarioContext): Promise<void> {
+  await ctx.featureStep('node: echo hello through a WebSocket exec', async () => {
+    await runningBusybox(ctx, 'shell', ['sleep', '3600']);
+    const ws = await webSocket(ctx, execPath(ctx.namespace, 'shell', ['echo', 'hello']), PROTOCOLS);
+    ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}`);
+    const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
+    ctx.assert.equal(stdout, 'hello\n', 'stdout on channel 1');
+    ctx.assert.equal(errorChannel(ws).status, 'Success', 'Success status on channel 3');
+  });
+
+  await ctx.step('node: attach over a WebSocket reads what the running container prints', async () => {
+    await runningBusybox(ctx, 'ticker', ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
+    const q = new URLSearchParams([['container', 'app'], ['stdout', 'true'], ['stderr', 'true']]);
+    const ws = await webSocket(ctx, `/api/v1/namespaces/${ctx.namespace}/pods/ticker/attach?${q.toString()}`, PROTOCOLS, { readMs: 3500 });
+    ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 200)}`);
+    ctx.assert.equal(ws.protocol, 'v5.channel.k8s.io', 'the v5 channel protocol was chosen');
+    const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
+    ctx.log(`attached output: ${JSON.stringify(stdout.slice(0, 60))}`);
+    ctx.assert.includes(stdout, /tick \d+\n/, 'the container\'s ticks arrive on channel 1 while attached');
+  });
+
+  await ctx.featureStep('node: kubectl itself execs over a WebSocket', async () => {
+    // kubectl uses the WebSocket protocol first (on by default from 1.30; in 1.29 only with
+    // KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true, so it is set) and logs the sub-protocol at -v=6.
+    const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl'], {
+      env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' },
+    });
+    ctx.assert.equal(r.exitCode, 0, `kubectl exec: ${r.stderr.slice(-300)}`);
+    ctx.assert.equal(r.stdout, 'via-kubectl\n');
+    ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl negotiated v5.channel.k8s.io over a WebSocket');
+  });
+
+  await ctx.step('node: kubectl attach reads a running container over a WebSocket', async () => {
+    // A container that prints for a while and then exits: kubectl attach returns when it ends.
+    await runningBusybox(ctx, 'short-lived', ['sh', '-c', 'for i in $(seq 1 12); do echo attach-$i; sleep 1; done'], 'Never');
+    const r = await ctx.kubectl(['attach', '-v=6', '-n', ctx.namespace, 'short-lived', '-c', 'app'], {
+      env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' },
+    });
+    ctx.log(`kubectl attach: exit ${r.exitCode}, ${r.stdout.split('\n').filter(Boolean).length} lines`);
+    ctx.assert.includes(r.stdout, /attach-\d+\n/, 'the container\'s output arrived while attached');
+    ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl attach negotiated v5.channel.k8s.io over a WebSocket');
+    ctx.assert.ok(!/fallback|falling back/i.test(r.stderr), 'kubectl did not fall back to SPDY');
   });
 }
 
@@ -120,91 +167,13 @@ export default defineScenario({
       ctx.assert.includes(res.body, /error dialing backend|connection refused/, 'the proxy error');
     });
 
-    const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission');
-    ctx.log(describeGate('AuthorizePodWebsocketUpgradeCreatePermission', authz));
-    await ctx.step(`RBAC: \`get\` on pods/exec is ${authz.enabled ? 'not ' : ''}enough for a WebSocket exec`, async () => {
-      const role = (name: string, verbs: string[]) =>
-        ctx.create<KubernetesObject>({
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'Role',
-          metadata: { name },
-          rules: [{ apiGroups: [''], resources: ['pods', 'pods/exec'], verbs }],
-        } as KubernetesObject);
-      const bind = (name: string, user: string) =>
-        ctx.create<KubernetesObject>({
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'RoleBinding',
-          metadata: { name },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
-        } as KubernetesObject);
-      const getOnly = `kindlab:${ctx.namespace}:exec-get-only`;
-      const creator = `kindlab:${ctx.namespace}:exec-create`;
-      await role('exec-get', ['get']);
-      await role('exec-create', ['get', 'create']);
-      await bind('exec-get', getOnly);
-      await bind('exec-create', creator);
-      const as = (user: string) =>
-        webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS, { headers: { 'Impersonate-User': user } });
-      // RBAC is eventually consistent; the creator's 101 marks the bindings as active.
-      await ctx.eventually(async () => (await as(creator)).status === 101, { timeoutSeconds: 30, description: 'the create binding to take effect' });
-      const ws = await as(getOnly);
-      if (authz.enabled) {
-        ctx.assert.equal(ws.status, 403, `get-only user must be refused (HTTP ${ws.status})`);
-        // The WebSocket refusal carries a terse message ('pods "routed" is forbidden: '): check the Status reason.
-        ctx.assert.includes(ws.body, '"reason":"Forbidden"');
-        ctx.log(`get-only user: HTTP 403 ${ws.body.trim().slice(0, 200)}`);
-      } else {
-        ctx.assert.equal(ws.status, 101, `before 1.35 a get-only user could open the WebSocket (HTTP ${ws.status})`);
-      }
-    });
+    await websocketUpgradeNeedsCreate(ctx, 'pods/exec', (headers) => webSocket(ctx, execPath(ctx.namespace, 'routed', ['date']), PROTOCOLS, { headers }));
 
     if (!ctx.cluster.hasNodes) {
       ctx.partial('node part: no kubelet runs pods here, so no command can actually execute');
       return;
     }
 
-    await ctx.featureStep('node: echo hello through a WebSocket exec', async () => {
-      await runningBusybox(ctx, 'shell', ['sleep', '3600']);
-      const ws = await webSocket(ctx, execPath(ctx.namespace, 'shell', ['echo', 'hello']), PROTOCOLS);
-      ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}`);
-      const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
-      ctx.assert.equal(stdout, 'hello\n', 'stdout on channel 1');
-      ctx.assert.equal(errorChannel(ws).status, 'Success', 'Success status on channel 3');
-    });
-
-    await ctx.step('node: attach over a WebSocket reads what the running container prints', async () => {
-      await runningBusybox(ctx, 'ticker', ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
-      const q = new URLSearchParams([['container', 'app'], ['stdout', 'true'], ['stderr', 'true']]);
-      const ws = await webSocket(ctx, `/api/v1/namespaces/${ctx.namespace}/pods/ticker/attach?${q.toString()}`, PROTOCOLS, { readMs: 3500 });
-      ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 200)}`);
-      ctx.assert.equal(ws.protocol, 'v5.channel.k8s.io', 'the v5 channel protocol was chosen');
-      const stdout = ws.frames.filter((f) => f.channel === 1).map((f) => f.text).join('');
-      ctx.log(`attached output: ${JSON.stringify(stdout.slice(0, 60))}`);
-      ctx.assert.includes(stdout, /tick \d+\n/, 'the container\'s ticks arrive on channel 1 while attached');
-    });
-
-    await ctx.featureStep('node: kubectl itself execs over a WebSocket', async () => {
-      // kubectl uses the WebSocket protocol first (on by default from 1.30; in 1.29 only with
-      // KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true, so it is set) and logs the sub-protocol at -v=6.
-      const r = await ctx.kubectl(['exec', '-v=6', '-n', ctx.namespace, 'shell', '-c', 'app', '--', 'echo', 'via-kubectl'], {
-        env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' },
-      });
-      ctx.assert.equal(r.exitCode, 0, `kubectl exec: ${r.stderr.slice(-300)}`);
-      ctx.assert.equal(r.stdout, 'via-kubectl\n');
-      ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl negotiated v5.channel.k8s.io over a WebSocket');
-    });
-
-    await ctx.step('node: kubectl attach reads a running container over a WebSocket', async () => {
-      // A container that prints for a while and then exits: kubectl attach returns when it ends.
-      await runningBusybox(ctx, 'short-lived', ['sh', '-c', 'for i in $(seq 1 12); do echo attach-$i; sleep 1; done'], 'Never');
-      const r = await ctx.kubectl(['attach', '-v=6', '-n', ctx.namespace, 'short-lived', '-c', 'app'], {
-        env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'true' },
-      });
-      ctx.log(`kubectl attach: exit ${r.exitCode}, ${r.stdout.split('\n').filter(Boolean).length} lines`);
-      ctx.assert.includes(r.stdout, /attach-\d+\n/, 'the container\'s output arrived while attached');
-      ctx.assert.includes(r.stderr, KUBECTL_WEBSOCKET_LOG, 'kubectl attach negotiated v5.channel.k8s.io over a WebSocket');
-      ctx.assert.ok(!/fallback|falling back/i.test(r.stderr), 'kubectl did not fall back to SPDY');
-    });
+    await nodeExecAndAttach(ctx);
   },
 });

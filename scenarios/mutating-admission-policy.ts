@@ -59,6 +59,139 @@ export function ownSidecarProblem(p: V1Pod, own: V1Container): string | undefine
 }
 
 const podRules = [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }];
+const initNames = (p: V1Pod) => (p.spec?.initContainers ?? []).map((c) => c.name);
+const inNamespace = (namespace: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+
+/** The "Bring Your Own CRD" parameter kind: a Sidecar {name, image, args, restartPolicy}. */
+function sidecarCrd(group: string): KubernetesObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `sidecars.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural: 'sidecars', singular: 'sidecar', kind: 'Sidecar' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  required: ['name', 'image'],
+                  properties: { name: { type: 'string' }, image: { type: 'string' }, args: { type: 'array', items: { type: 'string' } }, restartPolicy: { type: 'string' } },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  } as KubernetesObject;
+}
+
+/** The talk's policy: inject the parameter's sidecar as an init container, unless the pod has it already. */
+function sidecarPolicy(api: string, name: string, group: string): KubernetesObject {
+  return {
+    apiVersion: api,
+    kind: 'MutatingAdmissionPolicy',
+    metadata: { name },
+    spec: {
+      paramKind: { apiVersion: `${group}/v1`, kind: 'Sidecar' },
+      matchConstraints: { resourceRules: podRules },
+      matchConditions: [
+        {
+          name: 'does-not-already-have-sidecar',
+          expression: '!has(object.spec.initContainers) || !object.spec.initContainers.exists(ic, ic.name == params.spec.name)',
+        },
+      ],
+      failurePolicy: 'Fail',
+      reinvocationPolicy: 'IfNeeded',
+      mutations: [
+        {
+          patchType: 'ApplyConfiguration',
+          applyConfiguration: {
+            expression:
+              'Object{ spec: Object.spec{ initContainers: [ Object.spec.initContainers{ ' +
+              'name: params.spec.name, image: params.spec.image, restartPolicy: params.spec.restartPolicy } ] } }',
+          },
+        },
+      ],
+    },
+  } as KubernetesObject;
+}
+
+function binding(api: string, policyName: string, namespace: string, paramRef?: { name: string; namespace: string; parameterNotFoundAction: 'Deny' }): KubernetesObject {
+  return {
+    apiVersion: api,
+    kind: 'MutatingAdmissionPolicyBinding',
+    metadata: { name: policyName },
+    spec: { policyName, ...(paramRef ? { paramRef } : {}), matchResources: inNamespace(namespace) },
+  } as KubernetesObject;
+}
+
+/**
+ * Reinvocation, observable whatever order the API server runs policies in: policy `me` labels the
+ * pod with whether the other one has run. Run once each, the first to run cannot see the second
+ * (one "false"); with reinvocationPolicy IfNeeded, the first is invoked again after the second
+ * changed the pod and both say "true". Each pair matches only pods annotated with its policy.
+ */
+function sawPolicy(api: string, name: string, me: 'a' | 'b', reinvocationPolicy: 'IfNeeded' | 'Never'): KubernetesObject {
+  const other = me === 'a' ? 'b' : 'a';
+  return {
+    apiVersion: api,
+    kind: 'MutatingAdmissionPolicy',
+    metadata: { name },
+    spec: {
+      matchConstraints: { resourceRules: podRules },
+      matchConditions: [{ name: 'reinvocation-check', expression: `has(object.metadata.annotations) && "kindlab.io/reinvocation" in object.metadata.annotations && object.metadata.annotations["kindlab.io/reinvocation"] == "${reinvocationPolicy}"` }],
+      failurePolicy: 'Fail',
+      reinvocationPolicy,
+      mutations: [
+        {
+          patchType: 'ApplyConfiguration',
+          applyConfiguration: {
+            expression:
+              `Object{ metadata: Object.metadata{ labels: {"kindlab.io/${me}": "ran", ` +
+              `"kindlab.io/${me}-saw-${other}": string(has(object.metadata.labels) && "kindlab.io/${other}" in object.metadata.labels)} } }`,
+          },
+        },
+      ],
+    },
+  } as KubernetesObject;
+}
+const saw = (p: V1Pod) => [p.metadata?.labels?.['kindlab.io/a-saw-b'], p.metadata?.labels?.['kindlab.io/b-saw-a']];
+const annotated = (name: string, policy: string, init?: V1Container[]): V1Pod => ({ ...pod(name, init), metadata: { name, annotations: { 'kindlab.io/reinvocation': policy } } });
+
+/** The Sidecar kind served, and the parameter object the policy reads: mesh-proxy, restartPolicy Always. */
+async function sidecarParameter(ctx: ScenarioContext, group: string): Promise<void> {
+  await ctx.create<KubernetesObject>(sidecarCrd(group));
+  await ctx.eventually(
+    async () => {
+      const r = await apiRequest(ctx, { method: 'GET', path: `/apis/${group}/v1` });
+      return r.status === 200 && r.body.includes('"sidecars"');
+    },
+    { timeoutSeconds: 60, description: `the API ${group}/v1 to be served` },
+  );
+  await ctx.create<KubernetesObject>({
+    apiVersion: `${group}/v1`,
+    kind: 'Sidecar',
+    metadata: { name: 'meshproxy' },
+    spec: { name: SIDECAR, image: PAUSE, args: ['proxy', 'sidecar'], restartPolicy: 'Always' },
+  } as KubernetesObject);
+}
+
+/** What admission makes of a pod, without creating it (a server-side dry run). */
+async function dryRun(ctx: ScenarioContext, namespace: string, p: V1Pod): Promise<V1Pod> {
+  const res = await apiRequest(ctx, { method: 'POST', path: `/api/v1/namespaces/${namespace}/pods?dryRun=All`, body: p });
+  if (res.status !== 201) throw new Error(`dry-run create of pod ${p.metadata?.name} in ${namespace}: HTTP ${res.status}: ${res.body}`);
+  return json<V1Pod>(res);
+}
 
 export default defineScenario({
   id: 'mutating-admission-policy',
@@ -92,107 +225,16 @@ export default defineScenario({
     ctx.log(`MutatingAdmissionPolicy served as ${api} on ${ctx.cluster.gitVersion}`);
     const group = `${ctx.namespace}.mutations.kindlab.io`.slice(0, 200);
     const policy = clusterScopedName(ctx, 'b-sidecar');
-    const initNames = (p: V1Pod) => (p.spec?.initContainers ?? []).map((c) => c.name);
 
-    await ctx.step('a CRD for the parameters, and the Sidecar parameter object', async () => {
-      const crd = `sidecars.${group}`;
-      await ctx.create<KubernetesObject>({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: crd },
-        spec: {
-          group,
-          scope: 'Namespaced',
-          names: { plural: 'sidecars', singular: 'sidecar', kind: 'Sidecar' },
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              schema: {
-                openAPIV3Schema: {
-                  type: 'object',
-                  properties: {
-                    spec: {
-                      type: 'object',
-                      required: ['name', 'image'],
-                      properties: {
-                        name: { type: 'string' },
-                        image: { type: 'string' },
-                        args: { type: 'array', items: { type: 'string' } },
-                        restartPolicy: { type: 'string' },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          ],
-        },
-      } as KubernetesObject);
-      await ctx.eventually(
-        async () => {
-          const r = await apiRequest(ctx, { method: 'GET', path: `/apis/${group}/v1` });
-          return r.status === 200 && r.body.includes('"sidecars"');
-        },
-        { timeoutSeconds: 60, description: `the API ${group}/v1 to be served` },
-      );
-      await ctx.create<KubernetesObject>({
-        apiVersion: `${group}/v1`,
-        kind: 'Sidecar',
-        metadata: { name: 'meshproxy' },
-        spec: { name: SIDECAR, image: PAUSE, args: ['proxy', 'sidecar'], restartPolicy: 'Always' },
-      } as KubernetesObject);
-    });
+    await ctx.step('a CRD for the parameters, and the Sidecar parameter object', () => sidecarParameter(ctx, group));
 
     await ctx.featureStep(`the policy and its binding (${api})`, async () => {
-      await ctx.create<KubernetesObject>({
-        apiVersion: api,
-        kind: 'MutatingAdmissionPolicy',
-        metadata: { name: policy },
-        spec: {
-          paramKind: { apiVersion: `${group}/v1`, kind: 'Sidecar' },
-          matchConstraints: { resourceRules: podRules },
-          matchConditions: [
-            {
-              name: 'does-not-already-have-sidecar',
-              expression: '!has(object.spec.initContainers) || !object.spec.initContainers.exists(ic, ic.name == params.spec.name)',
-            },
-          ],
-          failurePolicy: 'Fail',
-          reinvocationPolicy: 'IfNeeded',
-          mutations: [
-            {
-              patchType: 'ApplyConfiguration',
-              applyConfiguration: {
-                expression:
-                  'Object{ spec: Object.spec{ initContainers: [ Object.spec.initContainers{ ' +
-                  'name: params.spec.name, image: params.spec.image, restartPolicy: params.spec.restartPolicy } ] } }',
-              },
-            },
-          ],
-        },
-      } as KubernetesObject);
-      await ctx.create<KubernetesObject>({
-        apiVersion: api,
-        kind: 'MutatingAdmissionPolicyBinding',
-        metadata: { name: policy },
-        spec: {
-          policyName: policy,
-          paramRef: { name: 'meshproxy', namespace: ctx.namespace, parameterNotFoundAction: 'Deny' },
-          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.namespace } } },
-        },
-      } as KubernetesObject);
+      await ctx.create<KubernetesObject>(sidecarPolicy(api, policy, group));
+      await ctx.create<KubernetesObject>(binding(api, policy, ctx.namespace, { name: 'meshproxy', namespace: ctx.namespace, parameterNotFoundAction: 'Deny' }));
     });
 
-    const dryRun = async (namespace: string, p: V1Pod): Promise<V1Pod> => {
-      const res = await apiRequest(ctx, { method: 'POST', path: `/api/v1/namespaces/${namespace}/pods?dryRun=All`, body: p });
-      if (res.status !== 201) throw new Error(`dry-run create of pod ${p.metadata?.name} in ${namespace}: HTTP ${res.status}: ${res.body}`);
-      return json<V1Pod>(res);
-    };
-
     await ctx.featureStep('the policy takes effect (eventually consistent)', async () => {
-      await ctx.eventually(async () => initNames(await dryRun(ctx.namespace, pod('probe'))).includes(SIDECAR), {
+      await ctx.eventually(async () => initNames(await dryRun(ctx, ctx.namespace, pod('probe'))).includes(SIDECAR), {
         timeoutSeconds: 60,
         intervalMs: 1000,
         description: 'a dry-run pod to come back with the mesh-proxy init container',
@@ -216,50 +258,14 @@ export default defineScenario({
       ctx.assert.ok(!problem, problem ?? '');
     });
 
-    // Reinvocation, observable whatever order the API server runs policies in: two policies that
-    // each record whether the other has run. Run once each, the first to run cannot see the second
-    // (one "false"); with reinvocationPolicy IfNeeded, the first is invoked again after the second
-    // changed the pod and both say "true". The same pair with Never shows the difference.
-    const sawPolicy = (me: 'a' | 'b', reinvocationPolicy: 'IfNeeded' | 'Never'): KubernetesObject => {
-      const other = me === 'a' ? 'b' : 'a';
-      return {
-        apiVersion: api,
-        kind: 'MutatingAdmissionPolicy',
-        metadata: { name: clusterScopedName(ctx, `saw-${me}-${reinvocationPolicy.toLowerCase()}`) },
-        spec: {
-          matchConstraints: { resourceRules: podRules },
-          matchConditions: [{ name: 'reinvocation-check', expression: `has(object.metadata.annotations) && "kindlab.io/reinvocation" in object.metadata.annotations && object.metadata.annotations["kindlab.io/reinvocation"] == "${reinvocationPolicy}"` }],
-          failurePolicy: 'Fail',
-          reinvocationPolicy,
-          mutations: [
-            {
-              patchType: 'ApplyConfiguration',
-              applyConfiguration: {
-                expression:
-                  `Object{ metadata: Object.metadata{ labels: {"kindlab.io/${me}": "ran", ` +
-                  `"kindlab.io/${me}-saw-${other}": string(has(object.metadata.labels) && "kindlab.io/${other}" in object.metadata.labels)} } }`,
-              },
-            },
-          ],
-        },
-      } as KubernetesObject;
-    };
-    const saw = (p: V1Pod) => [p.metadata?.labels?.['kindlab.io/a-saw-b'], p.metadata?.labels?.['kindlab.io/b-saw-a']];
-    const annotated = (name: string, policy: string, init?: V1Container[]): V1Pod => ({ ...pod(name, init), metadata: { name, annotations: { 'kindlab.io/reinvocation': policy } } });
-
     await ctx.step('two policies that each record the other (IfNeeded, and the same pair with Never)', async () => {
       for (const r of ['IfNeeded', 'Never'] as const) {
         for (const me of ['a', 'b'] as const) {
-          const pol = sawPolicy(me, r);
-          await ctx.create<KubernetesObject>(pol);
-          await ctx.create<KubernetesObject>({
-            apiVersion: api,
-            kind: 'MutatingAdmissionPolicyBinding',
-            metadata: { name: pol.metadata!.name! },
-            spec: { policyName: pol.metadata!.name!, matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.namespace } } } },
-          } as KubernetesObject);
+          const name = clusterScopedName(ctx, `saw-${me}-${r.toLowerCase()}`);
+          await ctx.create<KubernetesObject>(sawPolicy(api, name, me, r));
+          await ctx.create<KubernetesObject>(binding(api, name, ctx.namespace));
         }
-        await ctx.eventually(async () => saw(await dryRun(ctx.namespace, annotated('probe', r))).every((v) => v !== undefined), {
+        await ctx.eventually(async () => saw(await dryRun(ctx, ctx.namespace, annotated('probe', r))).every((v) => v !== undefined), {
           timeoutSeconds: 60,
           intervalMs: 1000,
           description: `both ${r} policies to take effect`,
@@ -268,7 +274,7 @@ export default defineScenario({
     });
 
     await ctx.step('Never: one policy ran before the other and never saw it (the order is the API server\'s)', async () => {
-      const p = await dryRun(ctx.namespace, annotated('never', 'Never'));
+      const p = await dryRun(ctx, ctx.namespace, annotated('never', 'Never'));
       ctx.assert.equal(saw(p).filter((v) => v === 'false').length, 1, `exactly one of a-saw-b, b-saw-a is "false" without reinvocation: ${JSON.stringify(saw(p))}`);
     });
 
@@ -280,7 +286,7 @@ export default defineScenario({
     });
 
     await ctx.step('pods in other namespaces are untouched', async () => {
-      const p = await dryRun('default', pod('elsewhere'));
+      const p = await dryRun(ctx, 'default', pod('elsewhere'));
       ctx.assert.equal(initNames(p).length, 0, 'no init containers injected outside the bound namespace');
     });
   },

@@ -17,12 +17,13 @@
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { defineScenario, type ScenarioContext } from 'kindlab';
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { apiServerOnThisHost, describeGate, gate, sleep } from './_support/cluster.js';
 import { serveFakeKubelet } from './_support/fake-kubelet.js';
 import { createFakeNode, createPodOnNode } from './_support/fake-node.js';
 import { openWebSocket } from './_support/http.js';
 import { forwardOnce, PORT_FORWARD_TUNNEL_PROTOCOL } from './_support/spdy.js';
+import { websocketUpgradeNeedsCreate } from './_support/websocket-rbac.js';
 
 const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
 const HTTP_PORT = 8080;
@@ -83,6 +84,150 @@ function tcpExchange(port: number, request: Buffer): Promise<string> {
   });
 }
 
+type StandInKubelet = Awaited<ReturnType<typeof serveFakeKubelet>>;
+
+/** The API part: a pod bound to a hand-made Node whose kubelet is a stand-in on this machine. */
+async function standInKubelet(ctx: ScenarioContext): Promise<StandInKubelet> {
+  return ctx.step('a stand-in kubelet on 127.0.0.1 and a pod bound to its node', async () => {
+    const k = await serveFakeKubelet(ctx);
+    const node = await createFakeNode(ctx, 'pf', { kubeletAddress: '127.0.0.1', kubeletPort: k.port });
+    await createPodOnNode(ctx, 'tunnel', node);
+    return k;
+  });
+}
+
+/** With the gate off the API server does not translate: the offer reaches the kubelet as it was. */
+async function gateOffPassesTheWebSocket(ctx: ScenarioContext, kubelet: StandInKubelet): Promise<void> {
+  const path = portForwardPath(ctx.namespace, 'tunnel');
+  const upgradesSince = (n: number) => kubelet.requests.slice(n);
+  await ctx.step('gate off: the tunnelling offer reaches the kubelet as a plain WebSocket, no 101', async () => {
+    const seen = kubelet.requests.length;
+    const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
+    ws.socket?.terminate();
+    ctx.log(`WebSocket: HTTP ${ws.status} ${ws.body.trim().slice(0, 200)}`);
+    ctx.assert.ok(ws.status !== 101, 'without PortForwardWebsockets the API server does not tunnel');
+    const [req] = upgradesSince(seen);
+    ctx.assert.ok(req, 'the request was proxied to the kubelet');
+    ctx.assert.equal(String(req.headers.upgrade).toLowerCase(), 'websocket', 'proxied unchanged, as a WebSocket upgrade');
+  });
+}
+
+/** With the gate on: the translation to SPDY, the byte round trip, and what is not translated. */
+async function tunnelledToTheKubelet(ctx: ScenarioContext, kubelet: StandInKubelet): Promise<void> {
+  const path = portForwardPath(ctx.namespace, 'tunnel');
+  const upgradesSince = (n: number) => kubelet.requests.slice(n);
+  await ctx.featureStep('WebSocket with SPDY/3.1+portforward.k8s.io: 101, and the kubelet is asked for SPDY', async () => {
+    const seen = kubelet.requests.length;
+    const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
+    try {
+      ctx.assert.equal(ws.status, 101, `the upgrade must be accepted (HTTP ${ws.status}: ${ws.body.slice(0, 300)})`);
+      ctx.assert.equal(ws.protocol, PORT_FORWARD_TUNNEL_PROTOCOL, 'negotiated sub-protocol');
+      const [req] = upgradesSince(seen);
+      ctx.assert.ok(req, 'the stand-in kubelet was called');
+      ctx.log(`kubelet saw: ${req.method} ${req.url} Upgrade: ${String(req.headers.upgrade)} X-Stream-Protocol-Version: ${String(req.headers['x-stream-protocol-version'])}`);
+      ctx.assert.equal(req.method, 'POST', 'an SPDY upgrade is a POST');
+      ctx.assert.includes(req.url, new RegExp(`^/portForward/${ctx.namespace}/tunnel(\\?|$)`), 'kubelet path');
+      ctx.assert.equal(String(req.headers.upgrade), 'SPDY/3.1', 'Upgrade header sent to the kubelet');
+      ctx.assert.includes(String(req.headers['x-stream-protocol-version']), 'portforward.k8s.io', 'protocol asked of the kubelet');
+      ctx.assert.equal(req.headers['sec-websocket-key'], undefined, 'no WebSocket headers reach the kubelet');
+
+      const payload = randomBytes(4096);
+      const back = readBytes(ws.socket!, payload.length, 10_000);
+      ws.socket!.send(payload.subarray(0, 1000));
+      ws.socket!.send(payload.subarray(1000));
+      const got = await back;
+      ctx.log(`sent ${payload.length} bytes in 2 messages, ${got.length} came back`);
+      ctx.assert.ok(got.equals(payload), 'the bytes come back unchanged through the tunnel (API server ⇄ kubelet)');
+    } finally {
+      ws.socket?.terminate();
+    }
+  });
+
+  await ctx.step('a WebSocket without the tunnelling sub-protocol is not translated', async () => {
+    const seen = kubelet.requests.length;
+    const ws = await openWebSocket(ctx, path, ['v4.channel.k8s.io']);
+    ws.socket?.terminate();
+    const [req] = upgradesSince(seen);
+    ctx.assert.ok(req, 'the request was proxied to the kubelet');
+    ctx.assert.equal(String(req.headers.upgrade).toLowerCase(), 'websocket', 'proxied as the WebSocket it was');
+    ctx.assert.ok(ws.status !== 101, `the stand-in refuses a WebSocket, and the client sees that (HTTP ${ws.status})`);
+  });
+}
+
+/** The node part: an HTTP server in a pod, reached through the tunnel the scenario speaks itself. */
+async function throughTheTunnelToAPod(ctx: ScenarioContext): Promise<void> {
+  await ctx.step('node: agnhost netexec serves HTTP in a pod', async () => {
+    await ctx.create<V1Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'echo' },
+      spec: {
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          {
+            name: 'netexec',
+            image: AGNHOST,
+            args: ['netexec', `--http-port=${HTTP_PORT}`],
+            readinessProbe: { httpGet: { path: '/healthz', port: HTTP_PORT }, periodSeconds: 1 },
+          },
+        ],
+      },
+    });
+    await ctx.waitFor<V1Pod>(
+      { apiVersion: 'v1', kind: 'Pod', name: 'echo' },
+      (p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+      { timeoutSeconds: 150, description: 'pod echo Ready' },
+    );
+  });
+
+  await ctx.step('node: an HTTP exchange through the WebSocket tunnel (ws + SPDY streams)', async () => {
+    const msg = `kindlab-${randomBytes(6).toString('hex')}`;
+    const ws = await openWebSocket(ctx, portForwardPath(ctx.namespace, 'echo'), [PORT_FORWARD_TUNNEL_PROTOCOL]);
+    ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 300)}`);
+    ctx.assert.equal(ws.protocol, PORT_FORWARD_TUNNEL_PROTOCOL, 'negotiated sub-protocol');
+    const r = await forwardOnce(ws.socket!, HTTP_PORT, echoRequest(msg));
+    const answer = r.data.toString('utf8');
+    ctx.log(`streams answered: ${r.replied.join(',') || 'none'}; ${r.data.length} bytes back${r.error ? `; error stream: ${r.error}` : ''}${r.resets.length ? `; ${r.resets.join('; ')}` : ''}`);
+    ctx.assert.ok(r.replied.includes(1) && r.replied.includes(3), 'the kubelet accepted the error and data streams (SYN_REPLY)');
+    ctx.assert.equal(r.error, '', 'nothing on the error stream');
+    ctx.assert.includes(answer, /^HTTP\/1\.1 200 OK\r\n/, 'agnhost answered the request');
+    ctx.assert.includes(answer, msg, 'the echoed message came back from the pod');
+  });
+}
+
+/** kubectl port-forward over the WebSocket tunnel, with no fallback to SPDY. */
+async function kubectlPortForward(ctx: ScenarioContext): Promise<void> {
+  await ctx.step('node: kubectl port-forward goes through the WebSocket tunnel', async () => {
+    const [open, closed] = [await freePort(), await freePort()];
+    const msg = `kubectl-${randomBytes(6).toString('hex')}`;
+    // kubectl port-forward runs until the connection to the pod is lost. A connection to the
+    // forwarded port nothing listens on ends it: the kubelet reports the failure on the error
+    // stream and kubectl closes the session ("lost connection to pod").
+    const run = ctx.kubectl(
+      ['port-forward', '-v=6', '-n', ctx.namespace, 'pod/echo', `${open}:${HTTP_PORT}`, `${closed}:${CLOSED_POD_PORT}`],
+      { env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'true' } },
+    );
+    let exited = false;
+    void run.then(() => (exited = true));
+    const answer = await ctx.eventually(
+      async () => {
+        if (exited) throw new Error(`kubectl port-forward exited early: ${(await run).stderr.slice(-500)}`);
+        return tcpExchange(open, echoRequest(msg)).catch(() => undefined);
+      },
+      { timeoutSeconds: 60, intervalMs: 1000, description: `an answer through kubectl port-forward on 127.0.0.1:${open}` },
+    );
+    ctx.assert.includes(answer, msg, 'the echoed message came back through kubectl port-forward');
+    await tcpExchange(closed, Buffer.from('x')).catch(() => '');
+    for (let i = 0; i < 30 && !exited; i++) await sleep(1000, ctx.signal);
+    const r = await run;
+    const log = r.stderr;
+    ctx.log(`kubectl port-forward exit ${r.exitCode}; ${log.split('\n').filter((l) => /egotiat|fallback|lost connection/.test(l)).join(' | ').slice(0, 400)}`);
+    ctx.assert.includes(log, KUBECTL_TUNNEL_LOG, 'kubectl negotiated the portforward.k8s.io tunnel over a WebSocket');
+    ctx.assert.ok(!/fallback to secondary dialer/.test(log), 'kubectl did not fall back to SPDY');
+  });
+}
+
 export default defineScenario({
   id: 'portforward-websockets',
   title: 'pods/portforward over a WebSocket: SPDY tunnelled as SPDY/3.1+portforward.k8s.io',
@@ -113,92 +258,13 @@ export default defineScenario({
     ctx.log(describeGate('PortForwardWebsockets', tunnel));
 
     if (apiServerOnThisHost(ctx)) {
-      const kubelet = await ctx.step('a stand-in kubelet on 127.0.0.1 and a pod bound to its node', async () => {
-        const k = await serveFakeKubelet(ctx);
-        const node = await createFakeNode(ctx, 'pf', { kubeletAddress: '127.0.0.1', kubeletPort: k.port });
-        await createPodOnNode(ctx, 'tunnel', node);
-        return k;
-      });
-      const path = portForwardPath(ctx.namespace, 'tunnel');
-      const upgradesSince = (n: number) => kubelet.requests.slice(n);
-
-      if (!tunnel.enabled) {
-        await ctx.step('gate off: the tunnelling offer reaches the kubelet as a plain WebSocket, no 101', async () => {
-          const seen = kubelet.requests.length;
-          const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
-          ws.socket?.terminate();
-          ctx.log(`WebSocket: HTTP ${ws.status} ${ws.body.trim().slice(0, 200)}`);
-          ctx.assert.ok(ws.status !== 101, 'without PortForwardWebsockets the API server does not tunnel');
-          const [req] = upgradesSince(seen);
-          ctx.assert.ok(req, 'the request was proxied to the kubelet');
-          ctx.assert.equal(String(req.headers.upgrade).toLowerCase(), 'websocket', 'proxied unchanged, as a WebSocket upgrade');
-        });
-        return;
-      }
-
-      await ctx.featureStep('WebSocket with SPDY/3.1+portforward.k8s.io: 101, and the kubelet is asked for SPDY', async () => {
-        const seen = kubelet.requests.length;
-        const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
-        try {
-          ctx.assert.equal(ws.status, 101, `the upgrade must be accepted (HTTP ${ws.status}: ${ws.body.slice(0, 300)})`);
-          ctx.assert.equal(ws.protocol, PORT_FORWARD_TUNNEL_PROTOCOL, 'negotiated sub-protocol');
-          const [req] = upgradesSince(seen);
-          ctx.assert.ok(req, 'the stand-in kubelet was called');
-          ctx.log(`kubelet saw: ${req.method} ${req.url} Upgrade: ${String(req.headers.upgrade)} X-Stream-Protocol-Version: ${String(req.headers['x-stream-protocol-version'])}`);
-          ctx.assert.equal(req.method, 'POST', 'an SPDY upgrade is a POST');
-          ctx.assert.includes(req.url, new RegExp(`^/portForward/${ctx.namespace}/tunnel(\\?|$)`), 'kubelet path');
-          ctx.assert.equal(String(req.headers.upgrade), 'SPDY/3.1', 'Upgrade header sent to the kubelet');
-          ctx.assert.includes(String(req.headers['x-stream-protocol-version']), 'portforward.k8s.io', 'protocol asked of the kubelet');
-          ctx.assert.equal(req.headers['sec-websocket-key'], undefined, 'no WebSocket headers reach the kubelet');
-
-          const payload = randomBytes(4096);
-          const back = readBytes(ws.socket!, payload.length, 10_000);
-          ws.socket!.send(payload.subarray(0, 1000));
-          ws.socket!.send(payload.subarray(1000));
-          const got = await back;
-          ctx.log(`sent ${payload.length} bytes in 2 messages, ${got.length} came back`);
-          ctx.assert.ok(got.equals(payload), 'the bytes come back unchanged through the tunnel (API server ⇄ kubelet)');
-        } finally {
-          ws.socket?.terminate();
-        }
-      });
-
-      await ctx.step('a WebSocket without the tunnelling sub-protocol is not translated', async () => {
-        const seen = kubelet.requests.length;
-        const ws = await openWebSocket(ctx, path, ['v4.channel.k8s.io']);
+      const kubelet = await standInKubelet(ctx);
+      if (!tunnel.enabled) return gateOffPassesTheWebSocket(ctx, kubelet);
+      await tunnelledToTheKubelet(ctx, kubelet);
+      await websocketUpgradeNeedsCreate(ctx, 'pods/portforward', async (headers) => {
+        const ws = await openWebSocket(ctx, portForwardPath(ctx.namespace, 'tunnel'), [PORT_FORWARD_TUNNEL_PROTOCOL], { headers });
         ws.socket?.terminate();
-        const [req] = upgradesSince(seen);
-        ctx.assert.ok(req, 'the request was proxied to the kubelet');
-        ctx.assert.equal(String(req.headers.upgrade).toLowerCase(), 'websocket', 'proxied as the WebSocket it was');
-        ctx.assert.ok(ws.status !== 101, `the stand-in refuses a WebSocket, and the client sees that (HTTP ${ws.status})`);
-      });
-
-      const authz = await gate(ctx, 'AuthorizePodWebsocketUpgradeCreatePermission');
-      ctx.log(describeGate('AuthorizePodWebsocketUpgradeCreatePermission', authz));
-      await ctx.step(`RBAC: \`get\` on pods/portforward is ${authz.enabled ? 'not ' : ''}enough for the WebSocket`, async () => {
-        const rbac = (kind: 'Role' | 'RoleBinding', name: string, body: Record<string, unknown>) =>
-          ctx.create<KubernetesObject>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name }, ...body } as KubernetesObject);
-        const users = { get: `kindlab:${ctx.namespace}:pf-get-only`, create: `kindlab:${ctx.namespace}:pf-create` };
-        for (const [name, verbs] of [['pf-get', ['get']], ['pf-create', ['get', 'create']]] as const) {
-          await rbac('Role', name, { rules: [{ apiGroups: [''], resources: ['pods', 'pods/portforward'], verbs }] });
-          await rbac('RoleBinding', name, {
-            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-            subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: name === 'pf-get' ? users.get : users.create }],
-          });
-        }
-        const as = async (user: string) => {
-          const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL], { headers: { 'Impersonate-User': user } });
-          ws.socket?.terminate();
-          return ws;
-        };
-        await ctx.eventually(async () => (await as(users.create)).status === 101, { timeoutSeconds: 30, description: 'the create binding to take effect' });
-        const ws = await as(users.get);
-        if (authz.enabled) {
-          ctx.assert.equal(ws.status, 403, `get-only user must be refused (HTTP ${ws.status})`);
-          ctx.assert.includes(ws.body, '"reason":"Forbidden"');
-        } else {
-          ctx.assert.equal(ws.status, 101, `before 1.35 a get-only user could open the WebSocket (HTTP ${ws.status})`);
-        }
+        return ws;
       });
     } else {
       ctx.log('API part skipped: kube-apiserver does not share this machine\'s loopback, so it cannot reach a stand-in kubelet');
@@ -221,72 +287,7 @@ export default defineScenario({
       ctx.skip('counter-proof of the node part: a kubelet serves WebSocket port-forward itself (the API server proxies it to the kubelet, seen on v1.37.2), so switching off the API server\'s translation changes nothing a node step can see; the stand-in-kubelet steps (local provider) are the counter-proof');
     }
 
-    await ctx.step('node: agnhost netexec serves HTTP in a pod', async () => {
-      await ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'echo' },
-        spec: {
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: 1,
-          containers: [
-            {
-              name: 'netexec',
-              image: AGNHOST,
-              args: ['netexec', `--http-port=${HTTP_PORT}`],
-              readinessProbe: { httpGet: { path: '/healthz', port: HTTP_PORT }, periodSeconds: 1 },
-            },
-          ],
-        },
-      });
-      await ctx.waitFor<V1Pod>(
-        { apiVersion: 'v1', kind: 'Pod', name: 'echo' },
-        (p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-        { timeoutSeconds: 150, description: 'pod echo Ready' },
-      );
-    });
-
-    await ctx.step('node: an HTTP exchange through the WebSocket tunnel (ws + SPDY streams)', async () => {
-      const msg = `kindlab-${randomBytes(6).toString('hex')}`;
-      const ws = await openWebSocket(ctx, portForwardPath(ctx.namespace, 'echo'), [PORT_FORWARD_TUNNEL_PROTOCOL]);
-      ctx.assert.equal(ws.status, 101, `HTTP ${ws.status}: ${ws.body.slice(0, 300)}`);
-      ctx.assert.equal(ws.protocol, PORT_FORWARD_TUNNEL_PROTOCOL, 'negotiated sub-protocol');
-      const r = await forwardOnce(ws.socket!, HTTP_PORT, echoRequest(msg));
-      const answer = r.data.toString('utf8');
-      ctx.log(`streams answered: ${r.replied.join(',') || 'none'}; ${r.data.length} bytes back${r.error ? `; error stream: ${r.error}` : ''}${r.resets.length ? `; ${r.resets.join('; ')}` : ''}`);
-      ctx.assert.ok(r.replied.includes(1) && r.replied.includes(3), 'the kubelet accepted the error and data streams (SYN_REPLY)');
-      ctx.assert.equal(r.error, '', 'nothing on the error stream');
-      ctx.assert.includes(answer, /^HTTP\/1\.1 200 OK\r\n/, 'agnhost answered the request');
-      ctx.assert.includes(answer, msg, 'the echoed message came back from the pod');
-    });
-
-    await ctx.step('node: kubectl port-forward goes through the WebSocket tunnel', async () => {
-      const [open, closed] = [await freePort(), await freePort()];
-      const msg = `kubectl-${randomBytes(6).toString('hex')}`;
-      // kubectl port-forward runs until the connection to the pod is lost. A connection to the
-      // forwarded port nothing listens on ends it: the kubelet reports the failure on the error
-      // stream and kubectl closes the session ("lost connection to pod").
-      const run = ctx.kubectl(
-        ['port-forward', '-v=6', '-n', ctx.namespace, 'pod/echo', `${open}:${HTTP_PORT}`, `${closed}:${CLOSED_POD_PORT}`],
-        { env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'true' } },
-      );
-      let exited = false;
-      void run.then(() => (exited = true));
-      const answer = await ctx.eventually(
-        async () => {
-          if (exited) throw new Error(`kubectl port-forward exited early: ${(await run).stderr.slice(-500)}`);
-          return tcpExchange(open, echoRequest(msg)).catch(() => undefined);
-        },
-        { timeoutSeconds: 60, intervalMs: 1000, description: `an answer through kubectl port-forward on 127.0.0.1:${open}` },
-      );
-      ctx.assert.includes(answer, msg, 'the echoed message came back through kubectl port-forward');
-      await tcpExchange(closed, Buffer.from('x')).catch(() => '');
-      for (let i = 0; i < 30 && !exited; i++) await sleep(1000, ctx.signal);
-      const r = await run;
-      const log = r.stderr;
-      ctx.log(`kubectl port-forward exit ${r.exitCode}; ${log.split('\n').filter((l) => /egotiat|fallback|lost connection/.test(l)).join(' | ').slice(0, 400)}`);
-      ctx.assert.includes(log, KUBECTL_TUNNEL_LOG, 'kubectl negotiated the portforward.k8s.io tunnel over a WebSocket');
-      ctx.assert.ok(!/fallback to secondary dialer/.test(log), 'kubectl did not fall back to SPDY');
-    });
+    await throughTheTunnelToAPod(ctx);
+    await kubectlPortForward(ctx);
   },
 });
