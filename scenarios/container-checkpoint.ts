@@ -29,6 +29,33 @@ export function runtimeCannotCheckpoint(status: number, body: string): string | 
   return undefined;
 }
 
+/** The archive, read by a pod on the same node: nothing else here can look at a node's disk. */
+async function archiveHoldsTheContainer(ctx: ScenarioContext, node: string, archive: string): Promise<void> {
+  await ctx.featureStep('the archive holds the container\'s spec, config and CRIU image (as upstream checks), and is removed', async () => {
+    // A pod on the same node reads the kubelet's checkpoints folder: nothing else here can look at a node's disk.
+    const reader = `${POD}-reader`;
+    await ctx.create<V1Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: reader },
+      spec: {
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: 1,
+        nodeName: node,
+        volumes: [{ name: 'checkpoints', hostPath: { path: '/var/lib/kubelet/checkpoints', type: 'Directory' } }],
+        containers: [{ name: 'tar', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sleep', '3600'], volumeMounts: [{ name: 'checkpoints', mountPath: '/checkpoints' }] }],
+      },
+    });
+    await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: reader }, (x) => x.status?.phase === 'Running', { timeoutSeconds: 120, description: `pod ${reader} Running` });
+    const inside = `/checkpoints/${archive.split('/').pop()!}`;
+    const listed = await ctx.exec(reader, 'tar', ['tar', '-tf', inside]);
+    ctx.assert.equal(listed.exitCode, 0, listed.stderr);
+    for (const entry of archiveEntriesMissing(listed.stdout)) ctx.assert.ok(false, `the archive lacks ${entry}: ${listed.stdout.slice(0, 400)}`);
+    const removed = await ctx.exec(reader, 'tar', ['rm', '-f', inside]);
+    ctx.assert.equal(removed.exitCode, 0, removed.stderr);
+  });
+}
+
 export default defineScenario({
   id: 'container-checkpoint',
   title: 'Checkpoint a running container through the kubelet API',
@@ -109,28 +136,6 @@ export default defineScenario({
       return items[0]!;
     });
 
-    await ctx.featureStep('the archive holds the container\'s spec, config and CRIU image (as upstream checks), and is removed', async () => {
-      // A pod on the same node reads the kubelet's checkpoints folder: nothing else here can look at a node's disk.
-      const reader = `${POD}-reader`;
-      await ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: reader },
-        spec: {
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: 1,
-          nodeName: node,
-          volumes: [{ name: 'checkpoints', hostPath: { path: '/var/lib/kubelet/checkpoints', type: 'Directory' } }],
-          containers: [{ name: 'tar', image: 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1', command: ['sleep', '3600'], volumeMounts: [{ name: 'checkpoints', mountPath: '/checkpoints' }] }],
-        },
-      });
-      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: reader }, (x) => x.status?.phase === 'Running', { timeoutSeconds: 120, description: `pod ${reader} Running` });
-      const inside = `/checkpoints/${archive.split('/').pop()!}`;
-      const listed = await ctx.exec(reader, 'tar', ['tar', '-tf', inside]);
-      ctx.assert.equal(listed.exitCode, 0, listed.stderr);
-      for (const entry of archiveEntriesMissing(listed.stdout)) ctx.assert.ok(false, `the archive lacks ${entry}: ${listed.stdout.slice(0, 400)}`);
-      const removed = await ctx.exec(reader, 'tar', ['rm', '-f', inside]);
-      ctx.assert.equal(removed.exitCode, 0, removed.stderr);
-    });
+    await archiveHoldsTheContainer(ctx, node, archive);
   },
 });

@@ -39,6 +39,45 @@ async function reviewToken(ctx: ScenarioContext, token: string, audiences?: stri
   return (json<{ status?: TokenReviewStatus }>(res).status ?? {}) as TokenReviewStatus;
 }
 
+/** A token bound to a Pod names the pod in its claims and dies with it. */
+async function podBoundToken(ctx: ScenarioContext): Promise<void> {
+  const review = (token: string): Promise<TokenReviewStatus> => reviewToken(ctx, token);
+  const boundToken = await ctx.step('a token bound to a Pod carries the pod in its claims', async () => {
+    const pod = await ctx.create<V1Pod>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: POD },
+      spec: {
+        serviceAccountName: SA,
+        automountServiceAccountToken: false,
+        containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }],
+      },
+    });
+    const token = await createTokenFor(ctx, SA, ['--duration', '10m', '--bound-object-kind', 'Pod', '--bound-object-name', POD]);
+    const claims = decodeClaims(token);
+    const bound = (claims['kubernetes.io'] as { pod?: { name?: string; uid?: string } } | undefined)?.pod;
+    ctx.assert.equal(bound?.name, POD, 'kubernetes.io.pod.name claim');
+    ctx.assert.equal(bound?.uid, pod.metadata?.uid, 'kubernetes.io.pod.uid claim is the Pod uid');
+    const status = await review(token);
+    ctx.assert.equal(status.authenticated, true, `the pod-bound token authenticates while the Pod exists: ${status.error ?? ''}`);
+    const extra = status.user?.extra?.['authentication.kubernetes.io/pod-name'];
+    ctx.assert.matches(extra, [POD], 'user extra authentication.kubernetes.io/pod-name');
+    return token;
+  });
+
+  await ctx.step('once the Pod is deleted the bound token no longer authenticates', async () => {
+    await ctx.delete({ apiVersion: 'v1', kind: 'Pod', name: POD });
+    const status = await ctx.eventually(
+      async () => {
+        const s = await review(boundToken);
+        return s.authenticated ? undefined : s;
+      },
+      { timeoutSeconds: 60, description: 'TokenReview of the pod-bound token to return authenticated: false' },
+    );
+    ctx.log(`TokenReview after deletion: authenticated=false, error=${status.error ?? '(none)'}`);
+  });
+}
+
 export default defineScenario({
   id: 'create-token',
   title: 'kubectl create token: short-lived, reviewable, object-bound ServiceAccount tokens',
@@ -104,40 +143,7 @@ export default defineScenario({
       ctx.assert.includes(res.stderr, /may not specify a duration less than 10 minutes/, 'the API server says why');
     });
 
-    const boundToken = await ctx.step('a token bound to a Pod carries the pod in its claims', async () => {
-      const pod = await ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: POD },
-        spec: {
-          serviceAccountName: SA,
-          automountServiceAccountToken: false,
-          containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }],
-        },
-      });
-      const token = await createToken(['--duration', '10m', '--bound-object-kind', 'Pod', '--bound-object-name', POD]);
-      const claims = decodeClaims(token);
-      const bound = (claims['kubernetes.io'] as { pod?: { name?: string; uid?: string } } | undefined)?.pod;
-      ctx.assert.equal(bound?.name, POD, 'kubernetes.io.pod.name claim');
-      ctx.assert.equal(bound?.uid, pod.metadata?.uid, 'kubernetes.io.pod.uid claim is the Pod uid');
-      const status = await review(token);
-      ctx.assert.equal(status.authenticated, true, `the pod-bound token authenticates while the Pod exists: ${status.error ?? ''}`);
-      const extra = status.user?.extra?.['authentication.kubernetes.io/pod-name'];
-      ctx.assert.matches(extra, [POD], 'user extra authentication.kubernetes.io/pod-name');
-      return token;
-    });
-
-    await ctx.step('once the Pod is deleted the bound token no longer authenticates', async () => {
-      await ctx.delete({ apiVersion: 'v1', kind: 'Pod', name: POD });
-      const status = await ctx.eventually(
-        async () => {
-          const s = await review(boundToken);
-          return s.authenticated ? undefined : s;
-        },
-        { timeoutSeconds: 60, description: 'TokenReview of the pod-bound token to return authenticated: false' },
-      );
-      ctx.log(`TokenReview after deletion: authenticated=false, error=${status.error ?? '(none)'}`);
-    });
+    await podBoundToken(ctx);
   },
   acrossUpgrade: {
     what: 'a token kubectl create token made before the upgrade still authenticates after it: the service-account issuer and signing key survive the upgrade',

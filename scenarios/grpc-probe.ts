@@ -29,6 +29,32 @@ function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.1
   };
 }
 
+/** Liveness, as upstream's Conformance specs check it: restartCount 0 against a serving health server, at least 1 when the probe's port is closed. */
+async function livenessProbes(ctx: ScenarioContext): Promise<void> {
+  // Liveness, as upstream's Conformance specs check it: restartCount 0 against a serving health
+  // server, at least 1 when the probe's port is closed.
+  const restarts = async (name: string): Promise<number> => (await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name })).status?.containerStatuses?.[0]?.restartCount ?? 0;
+  await ctx.featureStep('node: a gRPC liveness probe on the health server leaves the container running (restartCount 0)', async () => {
+    await ctx.create(probePod('grpc-alive', 5000, AGNHOST, 'livenessProbe'));
+    await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'grpc-alive' }, (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined, {
+      timeoutSeconds: 150,
+      description: 'pod grpc-alive to run',
+    });
+    // 8 probe periods (failureThreshold 1): a probe that failed once would have restarted it
+    await sleep(16_000, ctx.signal);
+    ctx.assert.equal(await restarts('grpc-alive'), 0, 'restartCount of a container whose gRPC liveness probe succeeds');
+  });
+
+  await ctx.featureStep('node: a gRPC liveness probe on a closed port restarts the container', async () => {
+    await ctx.create(probePod('grpc-dead', 5001, AGNHOST, 'livenessProbe'));
+    const n = await ctx.eventually(async () => ((await restarts('grpc-dead')) >= 1 ? restarts('grpc-dead') : undefined), {
+      timeoutSeconds: 120,
+      description: 'the kubelet to restart grpc-dead after its gRPC liveness probe fails',
+    });
+    ctx.log(`grpc-dead restarted ${n} time(s)`);
+  });
+}
+
 export default defineScenario({
   id: 'grpc-probe',
   title: 'gRPC container probes: readinessProbe.grpc',
@@ -120,27 +146,6 @@ export default defineScenario({
       );
     });
 
-    // Liveness, as upstream's Conformance specs check it: restartCount 0 against a serving health
-    // server, at least 1 when the probe's port is closed.
-    const restarts = async (name: string): Promise<number> => (await ctx.get<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name })).status?.containerStatuses?.[0]?.restartCount ?? 0;
-    await ctx.featureStep('node: a gRPC liveness probe on the health server leaves the container running (restartCount 0)', async () => {
-      await ctx.create(probePod('grpc-alive', 5000, AGNHOST, 'livenessProbe'));
-      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: 'grpc-alive' }, (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined, {
-        timeoutSeconds: 150,
-        description: 'pod grpc-alive to run',
-      });
-      // 8 probe periods (failureThreshold 1): a probe that failed once would have restarted it
-      await sleep(16_000, ctx.signal);
-      ctx.assert.equal(await restarts('grpc-alive'), 0, 'restartCount of a container whose gRPC liveness probe succeeds');
-    });
-
-    await ctx.featureStep('node: a gRPC liveness probe on a closed port restarts the container', async () => {
-      await ctx.create(probePod('grpc-dead', 5001, AGNHOST, 'livenessProbe'));
-      const n = await ctx.eventually(async () => ((await restarts('grpc-dead')) >= 1 ? restarts('grpc-dead') : undefined), {
-        timeoutSeconds: 120,
-        description: 'the kubelet to restart grpc-dead after its gRPC liveness probe fails',
-      });
-      ctx.log(`grpc-dead restarted ${n} time(s)`);
-    });
+    await livenessProbes(ctx);
   },
 });

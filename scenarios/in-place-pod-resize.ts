@@ -8,6 +8,32 @@ import { describeGate, gate } from './_support/cluster.js';
 
 const POD = 'resizable';
 
+/** Burstable (requests below limits), cpu resizable without a restart. */
+function burstablePod(): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD },
+    spec: {
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 1,
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.k8s.io/pause:3.10',
+          resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+          resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
+        },
+      ],
+    },
+  };
+}
+
+/** A strategic-merge patch of the app container's cpu request (and limit). */
+const cpuPatch = (req: string, lim?: string) => ({
+  spec: { containers: [{ name: 'app', resources: { requests: { cpu: req }, ...(lim ? { limits: { cpu: lim } } : {}) } }] },
+});
+
 export default defineScenario({
   id: 'in-place-pod-resize',
   title: 'pods/resize changes container resources in place',
@@ -30,31 +56,9 @@ export default defineScenario({
   async run(ctx: ScenarioContext) {
     const state = await gate(ctx, 'InPlacePodVerticalScaling');
     ctx.log(describeGate('InPlacePodVerticalScaling', state));
-    const resize = (patch: unknown) =>
-      ctx.kubectl(['patch', 'pod', POD, '-n', ctx.namespace, '--subresource=resize', '-p', JSON.stringify(patch)]);
-    const cpuPatch = (req: string, lim?: string) => ({
-      spec: { containers: [{ name: 'app', resources: { requests: { cpu: req }, ...(lim ? { limits: { cpu: lim } } : {}) } }] },
-    });
+    const resize = (patch: unknown) => ctx.kubectl(['patch', 'pod', POD, '-n', ctx.namespace, '--subresource=resize', '-p', JSON.stringify(patch)]);
 
-    await ctx.step('create a Burstable pod', () =>
-      ctx.create<V1Pod>({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: POD },
-        spec: {
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: 1,
-          containers: [
-            {
-              name: 'app',
-              image: 'registry.k8s.io/pause:3.10',
-              resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-              resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
-            },
-          ],
-        },
-      }),
-    );
+    await ctx.step('create a Burstable pod', () => ctx.create<V1Pod>(burstablePod()));
 
     if (!state.enabled) {
       await ctx.step('gate off: the resize is refused', async () => {

@@ -4,13 +4,48 @@
 // by default because of a bug; 1.25 switched it back on, 1.26 made it GA, 1.29 removed the gate.
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { V1Job, V1Pod, V1PodList } from '@kubernetes/client-node';
-import { describeGate, gate } from './_support/cluster.js';
+import { describeGate, gate, type GateState } from './_support/cluster.js';
 
 const FINALIZER = 'batch.kubernetes.io/job-tracking';
 
 const BUSYBOX = 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1';
 /** Long enough for the checks made while the pod runs; short enough to end within the scenario. */
 const RUN_SECONDS = 20;
+
+/** The pod terminates (by itself, or by hand without a kubelet); the Job counts it and, with the gate, lets go of the pod. */
+async function podEndsAndJobCompletes(ctx: ScenarioContext, state: GateState, name: string, pod: V1Pod): Promise<void> {
+  await ctx.step(ctx.cluster.hasNodes ? `the pod ends by itself (sleep ${RUN_SECONDS})` : 'the pod terminates (phase Succeeded, set by hand: no kubelet runs it)', async () => {
+    if (ctx.cluster.hasNodes) {
+      await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata!.name! }, (p) => p.status?.phase === 'Succeeded', { timeoutSeconds: 120, description: `pod ${pod.metadata?.name} Succeeded` });
+      return;
+    }
+    const res = await ctx.kubectl(['patch', 'pod', pod.metadata!.name!, '-n', ctx.namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Succeeded"}}']);
+    ctx.assert.equal(res.exitCode, 0, res.stderr);
+  });
+
+  await ctx.step('the Job counts the terminated pod and completes', async () => {
+    const job = await ctx.waitFor<V1Job>(
+      { apiVersion: 'batch/v1', kind: 'Job', name },
+      (j) => (j.status?.succeeded ?? 0) >= 1,
+      { timeoutSeconds: 90, description: 'status.succeeded to reach 1' },
+    );
+    ctx.assert.equal(job.status?.succeeded, 1, 'status.succeeded');
+    ctx.assert.equal(job.status?.failed ?? 0, 0, 'status.failed');
+  });
+
+  if (state.enabled) {
+    await ctx.featureStep(`once counted, the controller removes ${FINALIZER} from the pod`, async () => {
+      await ctx.eventually(
+        async () => {
+          const p = (await ctx.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: ctx.namespace })) as V1Pod;
+          const left = p.metadata?.finalizers ?? [];
+          return left.includes(FINALIZER) ? undefined : left;
+        },
+        { timeoutSeconds: 60, description: `${FINALIZER} removed from pod ${pod.metadata?.name}` },
+      );
+    });
+  }
+}
 
 export default defineScenario({
   id: 'job-tracking-finalizer',
@@ -91,36 +126,6 @@ export default defineScenario({
       });
     }
 
-    await ctx.step(ctx.cluster.hasNodes ? `the pod ends by itself (sleep ${RUN_SECONDS})` : 'the pod terminates (phase Succeeded, set by hand: no kubelet runs it)', async () => {
-      if (ctx.cluster.hasNodes) {
-        await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata!.name! }, (p) => p.status?.phase === 'Succeeded', { timeoutSeconds: 120, description: `pod ${pod.metadata?.name} Succeeded` });
-        return;
-      }
-      const res = await ctx.kubectl(['patch', 'pod', pod.metadata!.name!, '-n', ctx.namespace, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Succeeded"}}']);
-      ctx.assert.equal(res.exitCode, 0, res.stderr);
-    });
-
-    await ctx.step('the Job counts the terminated pod and completes', async () => {
-      const job = await ctx.waitFor<V1Job>(
-        { apiVersion: 'batch/v1', kind: 'Job', name },
-        (j) => (j.status?.succeeded ?? 0) >= 1,
-        { timeoutSeconds: 90, description: 'status.succeeded to reach 1' },
-      );
-      ctx.assert.equal(job.status?.succeeded, 1, 'status.succeeded');
-      ctx.assert.equal(job.status?.failed ?? 0, 0, 'status.failed');
-    });
-
-    if (state.enabled) {
-      await ctx.featureStep(`once counted, the controller removes ${FINALIZER} from the pod`, async () => {
-        await ctx.eventually(
-          async () => {
-            const p = (await ctx.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: ctx.namespace })) as V1Pod;
-            const left = p.metadata?.finalizers ?? [];
-            return left.includes(FINALIZER) ? undefined : left;
-          },
-          { timeoutSeconds: 60, description: `${FINALIZER} removed from pod ${pod.metadata?.name}` },
-        );
-      });
-    }
+    await podEndsAndJobCompletes(ctx, state, name, pod);
   },
 });

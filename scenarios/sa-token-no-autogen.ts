@@ -11,6 +11,36 @@ import { decodeClaims } from './_support/jwt.js';
 
 const SA = 'no-autogen';
 
+/** LegacyServiceAccountTokenTracking (1.26+): a use of the Secret-based token dates a label on its Secret. */
+async function legacyTokenTracking(ctx: ScenarioContext, secretName: string, token: string): Promise<void> {
+  const tracking = await gate(ctx, 'LegacyServiceAccountTokenTracking');
+  ctx.log(describeGate('LegacyServiceAccountTokenTracking', tracking));
+  if (!tracking.enabled || !atLeast(ctx, '1.26')) return;
+
+  await ctx.step('using the legacy token labels the Secret kubernetes.io/legacy-token-last-used', async () => {
+    if (atLeast(ctx, '1.28')) {
+      const res = await apiRequest(ctx, {
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+        bearerToken: token,
+      });
+      ctx.assert.equal(res.status, 201, `the legacy token authenticates (HTTP ${res.status})`);
+      ctx.assert.includes(res.body, `system:serviceaccount:${ctx.namespace}:${SA}`, 'as the ServiceAccount');
+    } else {
+      // SelfSubjectReview is v1 only from 1.28; any authenticated request counts as a use.
+      const res = await apiRequest(ctx, { method: 'GET', path: '/api', bearerToken: token });
+      ctx.assert.equal(res.status, 200, `the legacy token authenticates (HTTP ${res.status})`);
+    }
+    const secret = await ctx.waitFor<V1Secret>(
+      { apiVersion: 'v1', kind: 'Secret', name: secretName },
+      (s) => /^\d{4}-\d{2}-\d{2}$/.test(s.metadata?.labels?.['kubernetes.io/legacy-token-last-used'] ?? ''),
+      { timeoutSeconds: 60, description: 'label kubernetes.io/legacy-token-last-used=<date>' },
+    );
+    ctx.log(`legacy-token-last-used=${secret.metadata?.labels?.['kubernetes.io/legacy-token-last-used']}`);
+  });
+}
+
 export default defineScenario({
   id: 'sa-token-no-autogen',
   title: 'A new ServiceAccount gets no auto-generated token Secret',
@@ -96,31 +126,6 @@ export default defineScenario({
       return tok;
     });
 
-    const tracking = await gate(ctx, 'LegacyServiceAccountTokenTracking');
-    ctx.log(describeGate('LegacyServiceAccountTokenTracking', tracking));
-    if (!tracking.enabled || !atLeast(ctx, '1.26')) return;
-
-    await ctx.step('using the legacy token labels the Secret kubernetes.io/legacy-token-last-used', async () => {
-      if (atLeast(ctx, '1.28')) {
-        const res = await apiRequest(ctx, {
-          method: 'POST',
-          path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
-          body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
-          bearerToken: token,
-        });
-        ctx.assert.equal(res.status, 201, `the legacy token authenticates (HTTP ${res.status})`);
-        ctx.assert.includes(res.body, `system:serviceaccount:${ctx.namespace}:${SA}`, 'as the ServiceAccount');
-      } else {
-        // SelfSubjectReview is v1 only from 1.28; any authenticated request counts as a use.
-        const res = await apiRequest(ctx, { method: 'GET', path: '/api', bearerToken: token });
-        ctx.assert.equal(res.status, 200, `the legacy token authenticates (HTTP ${res.status})`);
-      }
-      const secret = await ctx.waitFor<V1Secret>(
-        { apiVersion: 'v1', kind: 'Secret', name: secretName },
-        (s) => /^\d{4}-\d{2}-\d{2}$/.test(s.metadata?.labels?.['kubernetes.io/legacy-token-last-used'] ?? ''),
-        { timeoutSeconds: 60, description: 'label kubernetes.io/legacy-token-last-used=<date>' },
-      );
-      ctx.log(`legacy-token-last-used=${secret.metadata?.labels?.['kubernetes.io/legacy-token-last-used']}`);
-    });
+    await legacyTokenTracking(ctx, secretName, token);
   },
 });

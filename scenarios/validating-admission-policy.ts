@@ -26,6 +26,27 @@ function deployment(name: string, replicas: number) {
 
 const deploymentRules = [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] }];
 
+/** From 1.28 the API server type-checks a policy's expressions against the matched kinds (status.typeChecking). */
+async function typeCheckingWarns(ctx: ScenarioContext, API: string): Promise<void> {
+  // Type checking of policies arrived in 1.28 (status.typeChecking).
+  if (minor(ctx) < 28) return;
+  await ctx.step('a reference to a field Deployments do not have is reported by type checking', async () => {
+    const name = clusterScopedName(ctx, 'typo');
+    await ctx.create<KubernetesObject>({
+      apiVersion: API,
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: { matchConstraints: { resourceRules: deploymentRules }, validations: [{ expression: 'object.spec.replica <= 5' }] },
+    } as KubernetesObject);
+    const warned = await ctx.waitFor<KubernetesObject & { status?: { typeChecking?: { expressionWarnings?: Array<{ warning?: string }> } } }>(
+      { apiVersion: API, kind: 'ValidatingAdmissionPolicy', name },
+      (p) => (p.status?.typeChecking?.expressionWarnings ?? []).length > 0,
+      { timeoutSeconds: 60, description: 'status.typeChecking.expressionWarnings' },
+    );
+    ctx.assert.includes(warned.status!.typeChecking!.expressionWarnings![0]!.warning ?? '', "undefined field 'replica'");
+  });
+}
+
 export default defineScenario({
   id: 'validating-admission-policy',
   title: 'ValidatingAdmissionPolicy: a CEL rule denies a Deployment with too many replicas',
@@ -128,22 +149,6 @@ export default defineScenario({
       ctx.assert.equal(res.status, 201, `a 6-replica Deployment in "default" is admitted (HTTP ${res.status}: ${res.body})`);
     });
 
-    // Type checking of policies arrived in 1.28 (status.typeChecking).
-    if (minor(ctx) < 28) return;
-    await ctx.step('a reference to a field Deployments do not have is reported by type checking', async () => {
-      const name = clusterScopedName(ctx, 'typo');
-      await ctx.create<KubernetesObject>({
-        apiVersion: API,
-        kind: 'ValidatingAdmissionPolicy',
-        metadata: { name },
-        spec: { matchConstraints: { resourceRules: deploymentRules }, validations: [{ expression: 'object.spec.replica <= 5' }] },
-      } as KubernetesObject);
-      const warned = await ctx.waitFor<KubernetesObject & { status?: { typeChecking?: { expressionWarnings?: Array<{ warning?: string }> } } }>(
-        { apiVersion: API, kind: 'ValidatingAdmissionPolicy', name },
-        (p) => (p.status?.typeChecking?.expressionWarnings ?? []).length > 0,
-        { timeoutSeconds: 60, description: 'status.typeChecking.expressionWarnings' },
-      );
-      ctx.assert.includes(warned.status!.typeChecking!.expressionWarnings![0]!.warning ?? '', "undefined field 'replica'");
-    });
+    await typeCheckingWarns(ctx, API);
   },
 });
