@@ -29,10 +29,9 @@ export function runtimeCannotCheckpoint(status: number, body: string): string | 
   return undefined;
 }
 
-/** The archive, read by a pod on the same node: nothing else here can look at a node's disk. */
+/** The archive, read by a pod on the same node that mounts the kubelet's checkpoints folder: nothing else here can look at a node's disk. */
 async function archiveHoldsTheContainer(ctx: ScenarioContext, node: string, archive: string): Promise<void> {
   await ctx.featureStep('the archive holds the container\'s spec, config and CRIU image (as upstream checks), and is removed', async () => {
-    // A pod on the same node reads the kubelet's checkpoints folder: nothing else here can look at a node's disk.
     const reader = `${POD}-reader`;
     await ctx.create<V1Pod>({
       apiVersion: 'v1',
