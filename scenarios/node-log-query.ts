@@ -18,6 +18,10 @@ export default defineScenario({
     feature: { gate: 'NodeLogQuery', components: ['kubelet'] },
     kubelet: { enableSystemLogHandler: true, enableSystemLogQuery: true },
   },
+  // The kubelet's configuration validation refuses enableSystemLogQuery with NodeLogQuery off
+  // (pkg/kubelet/apis/config/validation, v1.30.14 and v1.37.2; a v1.30.14 kind node with it did not
+  // start); without it, /logs/ is the plain /var/log handler, which the query step tells apart.
+  counterProof: { featureFlags: ['enableSystemLogQuery'] },
   description:
     'On a node with a real kubelet (hand-made Nodes are left out), reads ' +
     '/api/v1/nodes/<node>/proxy/logs/?query=kubelet&tailLines=20 and expects kubelet log lines. The kubelet runs with ' +

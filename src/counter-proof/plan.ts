@@ -77,12 +77,14 @@ export function counterProofOf(s: Scenario, target: RequirementTarget): { varian
   return alsoOff.length ? { variant: { ...variant().variant, counterProofOf: { id: s.id, gate: fg.gate, alsoOff } } } : variant();
 }
 
-/** The needs without the feature's own flags, everywhere they are given (per version too). */
+/** The needs without the feature's own flags and kubelet settings, everywhere they are given (per version too). */
 function withoutFlags(r: ScenarioRequirements, flags: readonly string[]): ScenarioRequirements {
+  const keep = <V>(o: Record<string, V>): Record<string, V> => Object.fromEntries(Object.entries(o).filter(([k]) => !flags.includes(k)));
   const strip = <T extends VersionedRequirements>(v: T): T => ({
     ...v,
-    ...(v.apiServerFlags ? { apiServerFlags: Object.fromEntries(Object.entries(v.apiServerFlags).filter(([k]) => !flags.includes(k))) } : {}),
-    ...(v.controllerManagerFlags ? { controllerManagerFlags: Object.fromEntries(Object.entries(v.controllerManagerFlags).filter(([k]) => !flags.includes(k))) } : {}),
+    ...(v.apiServerFlags ? { apiServerFlags: keep(v.apiServerFlags) } : {}),
+    ...(v.controllerManagerFlags ? { controllerManagerFlags: keep(v.controllerManagerFlags) } : {}),
+    ...(v.kubelet ? { kubelet: keep(v.kubelet) } : {}),
   });
   return { ...strip(r), ...(r.perVersion ? { perVersion: r.perVersion.map(strip) } : {}) };
 }

@@ -161,9 +161,9 @@ export interface ScenarioMeta {
      */
     notPossible?: string;
     /**
-     * Component flags that exist only for the feature (e.g. kube-apiserver's
-     * `authentication-config`): where the feature is off or absent the components refuse them and
-     * do not start, so the counter-proof runs without them.
+     * Component flags and kubelet settings that exist only for the feature (e.g. kube-apiserver's
+     * `authentication-config`, the kubelet's `enableSystemLogQuery`): where the feature is off or
+     * absent the components refuse them and do not start, so the counter-proof runs without them.
      */
     featureFlags?: readonly string[];
   };

@@ -69,6 +69,16 @@ describe('counter-proof plan', () => {
     expect(absent.requires?.apiServerFlags).toEqual({});
   });
 
+  it('kubelet settings that exist only for the feature are left out of its variant, the others kept', () => {
+    const requires: Scenario['requires'] = { needs: 'node', feature: { gate: 'NodeLogQuery', components: ['kubelet'] }, kubelet: { enableSystemLogHandler: true, enableSystemLogQuery: true } };
+    const s = { ...scenario('logs', requires, '>=1.27'), counterProof: { featureFlags: ['enableSystemLogQuery'] } };
+    // beta and off by default at 1.30: a kubelet with enableSystemLogQuery and the gate off refuses to start
+    const off = (counterProofOf(s, { version: '1.30.14' }) as { variant: Scenario }).variant;
+    expect(off.counterProofOf).toMatchObject({ gate: 'NodeLogQuery' });
+    expect(off.requires?.kubelet).toEqual({ enableSystemLogHandler: true });
+    expect(s.requires?.kubelet).toEqual({ enableSystemLogHandler: true, enableSystemLogQuery: true });
+  });
+
   it('a scenario that declares why it cannot be counter-proved is not given a variant', () => {
     const s = { ...scenario('cidr', { feature: 'MultiCIDRRangeAllocator' }), counterProof: { notPossible: 'the gate does not switch off what it checks' } };
     expect(counterProofOf(s, { version: '1.28.15' })).toEqual({ why: 'the gate does not switch off what it checks' });
