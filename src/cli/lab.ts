@@ -47,7 +47,7 @@ the node image, components and e2e.test of that release then compile no package 
     .command('build')
     .description('build (or find cached) the Kubernetes and etcd binaries of a release for the local provider')
     .argument('[version]', 'Kubernetes release', DEFAULT_K8S_VERSION)
-    .option('--components <list>', "comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (with --kube-root)")
+    .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test and ginkgo (from a tree)')
     .option('--etcd-version <version>', "etcd server release (default: kubeadm's for the release)")
     .addOption(new Option('--from <source>', "tree: the release's source tree (assembled from the module proxy), its Go and the flags of node-image builds, so later builds of the release reuse its packages; module: the proxy's copy of k8s.io/kubernetes").choices(LAB_SOURCES).default('tree'))
     .option('--go <toolchain>', 'with --from module: auto (default), local, or a Go version fetched through the module proxy')

@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--k8s-version <version>', 'Kubernetes release', DEFAULT_K8S_VERSION)
     .option('--etcd-version <version>', "etcd server release (default: kubeadm's for the Kubernetes release)")
     .option('--cache <dir>', `cache folder (default: $KINDLAB_LAB_CACHE, else ${labCacheRoot({})})`)
-    .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (upstream\'s e2e test binary) and ginkgo (its CLI), both with --kube-root', 'kube-apiserver,kube-controller-manager,kube-scheduler,kubectl')
+    .option('--components <list>', 'comma-separated commands under k8s.io/kubernetes/cmd, and e2e.test (upstream\'s e2e test binary) and ginkgo (its CLI), both from a tree', 'kube-apiserver,kube-controller-manager,kube-scheduler,kubectl')
     .addOption(new Option('--from <source>', "tree: the release's source tree, its Go, the flags of node-image builds; module: the module proxy's copy of k8s.io/kubernetes (shares no compiled package)").choices(LAB_SOURCES).default('tree'))
     .option('--go <toolchain>', 'with --from module: auto (default), local, or a Go version to fetch through the module proxy (e.g. 1.21.8)')
     .option('--kube-root <dir>', "the tree to build from, at the release's tag (default: the lab's checkout of the release, assembled by lab/node/kube-checkout.sh)")
