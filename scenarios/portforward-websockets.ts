@@ -96,17 +96,20 @@ async function standInKubelet(ctx: ScenarioContext): Promise<StandInKubelet> {
   });
 }
 
+/** A WebSocket on the tunnel pod's port-forward offering `protocols`, and the request it made of the stand-in kubelet. */
+async function offer(ctx: ScenarioContext, kubelet: StandInKubelet, protocols: string[]) {
+  const seen = kubelet.requests.length;
+  const ws = await openWebSocket(ctx, portForwardPath(ctx.namespace, 'tunnel'), protocols);
+  return { ws, req: kubelet.requests[seen] };
+}
+
 /** With the gate off the API server does not translate: the offer reaches the kubelet as it was. */
 async function gateOffPassesTheWebSocket(ctx: ScenarioContext, kubelet: StandInKubelet): Promise<void> {
-  const path = portForwardPath(ctx.namespace, 'tunnel');
-  const upgradesSince = (n: number) => kubelet.requests.slice(n);
   await ctx.step('gate off: the tunnelling offer reaches the kubelet as a plain WebSocket, no 101', async () => {
-    const seen = kubelet.requests.length;
-    const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
+    const { ws, req } = await offer(ctx, kubelet, [PORT_FORWARD_TUNNEL_PROTOCOL]);
     ws.socket?.terminate();
     ctx.log(`WebSocket: HTTP ${ws.status} ${ws.body.trim().slice(0, 200)}`);
     ctx.assert.ok(ws.status !== 101, 'without PortForwardWebsockets the API server does not tunnel');
-    const [req] = upgradesSince(seen);
     ctx.assert.ok(req, 'the request was proxied to the kubelet');
     ctx.assert.equal(String(req.headers.upgrade).toLowerCase(), 'websocket', 'proxied unchanged, as a WebSocket upgrade');
   });
@@ -114,15 +117,11 @@ async function gateOffPassesTheWebSocket(ctx: ScenarioContext, kubelet: StandInK
 
 /** With the gate on: the translation to SPDY, the byte round trip, and what is not translated. */
 async function tunnelledToTheKubelet(ctx: ScenarioContext, kubelet: StandInKubelet): Promise<void> {
-  const path = portForwardPath(ctx.namespace, 'tunnel');
-  const upgradesSince = (n: number) => kubelet.requests.slice(n);
   await ctx.featureStep('WebSocket with SPDY/3.1+portforward.k8s.io: 101, and the kubelet is asked for SPDY', async () => {
-    const seen = kubelet.requests.length;
-    const ws = await openWebSocket(ctx, path, [PORT_FORWARD_TUNNEL_PROTOCOL]);
+    const { ws, req } = await offer(ctx, kubelet, [PORT_FORWARD_TUNNEL_PROTOCOL]);
     try {
       ctx.assert.equal(ws.status, 101, `the upgrade must be accepted (HTTP ${ws.status}: ${ws.body.slice(0, 300)})`);
       ctx.assert.equal(ws.protocol, PORT_FORWARD_TUNNEL_PROTOCOL, 'negotiated sub-protocol');
-      const [req] = upgradesSince(seen);
       ctx.assert.ok(req, 'the stand-in kubelet was called');
       ctx.log(`kubelet saw: ${req.method} ${req.url} Upgrade: ${String(req.headers.upgrade)} X-Stream-Protocol-Version: ${String(req.headers['x-stream-protocol-version'])}`);
       ctx.assert.equal(req.method, 'POST', 'an SPDY upgrade is a POST');
@@ -144,10 +143,8 @@ async function tunnelledToTheKubelet(ctx: ScenarioContext, kubelet: StandInKubel
   });
 
   await ctx.step('a WebSocket without the tunnelling sub-protocol is not translated', async () => {
-    const seen = kubelet.requests.length;
-    const ws = await openWebSocket(ctx, path, ['v4.channel.k8s.io']);
+    const { ws, req } = await offer(ctx, kubelet, ['v4.channel.k8s.io']);
     ws.socket?.terminate();
-    const [req] = upgradesSince(seen);
     ctx.assert.ok(req, 'the request was proxied to the kubelet');
     ctx.assert.equal(String(req.headers.upgrade).toLowerCase(), 'websocket', 'proxied as the WebSocket it was');
     ctx.assert.ok(ws.status !== 101, `the stand-in refuses a WebSocket, and the client sees that (HTTP ${ws.status})`);

@@ -28,6 +28,11 @@ export interface ClusterProfile {
   kubelet?: Record<string, unknown>;
   /** Images the scenarios run; loaded into the nodes before they start (kind). */
   images?: string[];
+  /**
+   * Gates left at their default that a scenario's feature relies on (on by default, so nothing
+   * sets them): a cluster that switches one off, such as a counter-proof's, cannot take it.
+   */
+  gatesAtDefault?: string[];
 }
 
 /** Placeholder in flag values for the folder where profile files are available to the API server. */

@@ -7,7 +7,7 @@ import { checkKubelet, checkNodeHosts, checkServedApis, checkWorkers, type NodeF
 import { gateAt, suggestGate } from './gates.js';
 import { specAt, type SourceGates } from './feature-specs.js';
 import { checkHost, type HostFacts, type NeedCheck } from './host.js';
-import { resolveRequirements } from './requirements.js';
+import { featureGateOf, resolveRequirements } from './requirements.js';
 import { REAL_PROVIDERS } from '../cluster/providers.js';
 import type { ProviderCapabilities } from '../cluster/capabilities.js';
 
@@ -101,6 +101,8 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
   const gates = gatesAt(s, req.featureGates, target, minor, patch, notes);
   if ('skip' in gates) return gates.skip;
   profile.featureGates = gates.set;
+  const fg = featureGateOf(s);
+  if (fg && !s.counterProofOf && !(fg.gate in profile.featureGates)) profile.gatesAtDefault = [fg.gate];
   profile.runtimeConfig = { ...req.runtimeConfig };
   profile.apiServerExtraArgs = { ...req.apiServerFlags };
   profile.controllerManagerExtraArgs = { ...req.controllerManagerFlags };
@@ -271,6 +273,9 @@ export function mergeProfiles(a: ClusterProfile, b: ClusterProfile): ClusterProf
   const apiServerExtraArgs = mergeMap(a.apiServerExtraArgs, b.apiServerExtraArgs);
   const controllerManagerExtraArgs = mergeMap(a.controllerManagerExtraArgs, b.controllerManagerExtraArgs);
   if (!featureGates || !runtimeConfig || !apiServerExtraArgs || !controllerManagerExtraArgs) return undefined;
+  const switchedOff = (p: ClusterProfile, gates: readonly string[] | undefined) => (gates ?? []).some((g) => p.featureGates[g] === false);
+  if (switchedOff(a, b.gatesAtDefault) || switchedOff(b, a.gatesAtDefault)) return undefined;
+  const gatesAtDefault = [...new Set([...(a.gatesAtDefault ?? []), ...(b.gatesAtDefault ?? [])])].sort();
   const kubelet: Record<string, unknown> = { ...(a.kubelet ?? {}) };
   for (const [k, v] of Object.entries(b.kubelet ?? {})) {
     if (k in kubelet && JSON.stringify(kubelet[k]) !== JSON.stringify(v)) return undefined;
@@ -292,6 +297,7 @@ export function mergeProfiles(a: ClusterProfile, b: ClusterProfile): ClusterProf
     needsNodes: a.needsNodes || b.needsNodes,
     kubelet,
     images: [...new Set([...(a.images ?? []), ...(b.images ?? [])])].sort(),
+    ...(gatesAtDefault.length ? { gatesAtDefault } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { counterProofOf, counterProofPlan, dependentsOf } from '../../../src/cou
 import { parseFeatureDependencies, parseFeatureSpecs } from '../../../src/plan/feature-specs.js';
 import { foldCounterProofs, judgeCounterProof } from '../../../src/counter-proof/judge.js';
 import { resolveRequirements } from '../../../src/plan/requirements.js';
+import { plan } from '../../../src/plan/planner.js';
 import { runOutcome, type ScenarioResult } from '../../../src/report/model.js';
 import { defineScenario, type Scenario } from '../../../src/scenario/types.js';
 
@@ -77,6 +78,25 @@ describe('counter-proof plan', () => {
     expect(off.counterProofOf).toMatchObject({ gate: 'NodeLogQuery' });
     expect(off.requires?.kubelet).toEqual({ enableSystemLogHandler: true });
     expect(s.requires?.kubelet).toEqual({ enableSystemLogHandler: true, enableSystemLogQuery: true });
+  });
+
+  it('never shares a cluster with a scenario that relies on the same gate on by default (GA, not locked)', () => {
+    // MutatingAdmissionPolicy is GA and on by default at 1.37, so the scenario sets no gate; its
+    // variant sets it false. On one cluster the scenario itself would run with its feature off.
+    const features = `package features\n\nvar defaultVersionedKubernetesFeatureGates = map[featuregate.Feature]featuregate.VersionedSpecs{\n\tMutatingAdmissionPolicy: {\n\t\t{Version: version.MustParse("1.36"), Default: true, PreRelease: featuregate.GA},\n\t},\n}\n`;
+    const sourceGates = parseFeatureSpecs(features, '');
+    const s = scenario('map', { feature: 'MutatingAdmissionPolicy' }, '>=1.32');
+    const other = scenario('other', {});
+    const { variants } = counterProofPlan([s], { version: '1.37.2', sourceGates });
+    expect(variants.map((v) => v.id)).toEqual(['counter-proof:map']);
+    const p = plan([s, other, ...variants], { version: '1.37.2', description: 'v1.37.2', providers: { local: true }, sourceGates });
+    const on = p.clusters.find((c) => c.scenarios.includes('map'))!;
+    const off = p.clusters.find((c) => c.scenarios.includes('counter-proof:map'))!;
+    expect(on).not.toBe(off);
+    expect(on.profile.featureGates.MutatingAdmissionPolicy).not.toBe(false);
+    expect(off.profile.featureGates).toEqual({ MutatingAdmissionPolicy: false });
+    // a scenario that does not care still packs with either
+    expect(p.clusters).toHaveLength(2);
   });
 
   it('a scenario that declares why it cannot be counter-proved is not given a variant', () => {
