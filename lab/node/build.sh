@@ -64,7 +64,7 @@ kube_root_dir=$(sed -n 's/^KUBE_ROOT=//p' "$out/checkout")
 log "lab build of $K8S_VERSION from $kube_root_dir"
 # the node's binaries and the control plane's (src/source/release-layout.ts GO_BUILT), upstream's
 # e2e.test (after them: it compiles only the test packages) and the ginkgo CLI of the same module
-# graph (parallel spec runs); what \`npm run lab\` compiled from this tree before is not compiled again
+# graph (parallel spec runs); what `npm run lab` compiled from this tree before is not compiled again
 timed lab-from-tree node "$LAB_NODE_DIR/../../dist/lab/cli.js" --k8s-version "$K8S_VERSION" --kube-root "$kube_root_dir" \
   --components kubeadm,kubelet,kubectl,kube-apiserver,kube-controller-manager,kube-scheduler,kube-proxy,e2e.test,ginkgo >&2
 if [[ -n $binaries_only ]]; then
