@@ -21,14 +21,19 @@ export function labNodeEnvFile(): string {
 export function readLabNode(): LabNode | string {
   const file = labNodeEnvFile();
   if (!existsSync(file)) return `the lab's node ingredients are not built (${file} missing): run bash lab/node/build.sh`;
+  return parseLabNode(readFileSync(file, 'utf8'), file);
+}
+
+/** lab/node/build.sh's summary (KEY=VALUE lines, from its stdout or the file CI keeps), or what it lacks. */
+export function parseLabNode(text: string, from = 'lab/node/build.sh'): LabNode | string {
   const kv = Object.fromEntries(
-    readFileSync(file, 'utf8')
+    text
       .split('\n')
-      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim()))
+      .map((l) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(l.trim()))
       .filter((m): m is RegExpExecArray => Boolean(m))
       .map((m) => [m[1], m[2]]),
   ) as Record<string, string | undefined>;
   const { BASE_IMAGE, IMAGES_DIR, KUBE_ROOT, K8S_VERSION } = kv;
-  if (!BASE_IMAGE || !IMAGES_DIR || !KUBE_ROOT) return `${file} lacks BASE_IMAGE, IMAGES_DIR or KUBE_ROOT`;
+  if (!BASE_IMAGE || !IMAGES_DIR || !KUBE_ROOT) return `${from} lacks BASE_IMAGE, IMAGES_DIR or KUBE_ROOT`;
   return { baseImage: BASE_IMAGE, imagesDir: IMAGES_DIR, kubeRoot: KUBE_ROOT, version: K8S_VERSION ?? 'v1.37.2' };
 }

@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kindlabLong, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { buildArgs, kindlabLong, tierHome, whyNotReady } from '../helpers/kind-tier.js';
+import { parseLabNode } from '../helpers/lab-node.js';
 import { inTier } from '../helpers/releases.js';
 import { unavailable } from '../helpers/unavailable.js';
 
@@ -30,8 +31,9 @@ interface Result {
 /** The release's node ingredients and its node image (cache hits after the first run). */
 function olderNodeImage(): string {
   const out = execFileSync('bash', [join(__dirname, '../../lab/node/build.sh'), '--k8s-version', VERSION], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 90 * 60_000 });
-  const kv = Object.fromEntries(out.split('\n').map((l) => /^([A-Z_]+)=(.*)$/.exec(l)).filter((m): m is RegExpExecArray => Boolean(m)).map((m) => [m[1], m[2]]));
-  const r = kindlabLong(['build', VERSION, '--kube-root', kv.KUBE_ROOT!, '--base-image', kv.BASE_IMAGE!, '--images', kv.IMAGES_DIR!, '-o', 'json']);
+  const node = parseLabNode(out);
+  if (typeof node === 'string') throw new Error(node);
+  const r = kindlabLong([...buildArgs(node), '-o', 'json']);
   if (r.code !== 0) throw new Error(`kindlab build ${VERSION} failed (${r.code}):\n${r.stderr.slice(-4000)}`);
   return (JSON.parse(r.stdout) as { image: string }).image;
 }
