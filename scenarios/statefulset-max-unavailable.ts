@@ -4,7 +4,20 @@
 // again in 1.35.4 and 1.36 (k/k#137409), on again in 1.37. Where it is off the field is dropped.
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { V1Pod, V1PodList, V1StatefulSet } from '@kubernetes/client-node';
-import { describeGate, gate, sleep } from './_support/cluster.js';
+import { describeGate, gate, minor, sleep } from './_support/cluster.js';
+
+const MIN_READY_SECONDS = 3;
+
+/**
+ * How long a Ready pod still counts as unavailable to the rolling update at this minor. Before 1.34
+ * the controller's maxUnavailable budget counted a pod as soon as it was Ready, ignoring
+ * minReadySeconds (k/k#112307, fixed by k/k#130909 in 1.34): on a 1.30 kubelet it takes the next two
+ * pods down while the last two are Ready but not yet available, so measured with minReadySeconds the
+ * rollout shows 4 down. The scenario checks the budget the controller of that release keeps.
+ */
+export function unavailableAfterReadyMs(clusterMinor: number): number {
+  return clusterMinor >= 34 ? MIN_READY_SECONDS * 1000 : 0;
+}
 
 function sts(name: string, maxUnavailable: number | string, replicas = 4): V1StatefulSet {
   return {
@@ -15,7 +28,7 @@ function sts(name: string, maxUnavailable: number | string, replicas = 4): V1Sta
       replicas,
       serviceName: name,
       podManagementPolicy: 'Parallel',
-      minReadySeconds: 3,
+      minReadySeconds: MIN_READY_SECONDS,
       selector: { matchLabels: { app: name } },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: maxUnavailable as never } },
       template: {
@@ -121,11 +134,13 @@ export default defineScenario({
       const generation = (before.metadata?.generation ?? 0) + 1;
       let maxDown = 0;
       let seenNewRevision = false;
+      const readyForMs = unavailableAfterReadyMs(minor(ctx));
+      ctx.log(`a pod counts as available once Ready for ${readyForMs / 1000} s (the controller's rule at 1.${minor(ctx)})`);
       const deadline = Date.now() + 150_000;
       for (;;) {
         const pods = (await ctx.core.listNamespacedPod({ namespace: ctx.namespace, labelSelector: 'app=mu-roll' })) as V1PodList;
-        // Unavailable as the controller counts it: not Ready for minReadySeconds (3 s) yet, or going away.
-        if (seenNewRevision) maxDown = Math.max(maxDown, 4 - availablePods(pods.items, Date.now(), 3000));
+        // Unavailable as the controller counts it: not Ready (for minReadySeconds from 1.34) yet, or going away.
+        if (seenNewRevision) maxDown = Math.max(maxDown, 4 - availablePods(pods.items, Date.now(), readyForMs));
         const s = await ctx.get<V1StatefulSet>(ref('mu-roll'));
         const progress = rolloutProgress(s.status, { generation, previousRevision: before.status?.currentRevision, replicas: 4 }, seenNewRevision);
         seenNewRevision = progress.seenNewRevision;

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError, KindlabError, ProcessError, UsageError } from '../errors.js';
-import { buildInTree, buildTestInTree, isTestBinary, isTreeTool, KUBE_TREE_TAGS, TREE_TOOLS, treeToolchain } from '../source/go-build.js';
+import { buildInTree, buildTestInTree, isTestBinary, isTreeTool, KUBE_TREE_TAGS, treeToolchain, treeToolPackageIn } from '../source/go-build.js';
 import { versionLdflags } from '../source/kube-version.js';
 import type { ProcessRunner } from '../exec/runner.js';
 import type { BinaryInfo, BuildManifest } from './cache.js';
@@ -357,8 +357,9 @@ export async function buildKubernetesFromTree(req: TreeKubeBuildRequest, ctx: Go
     toolchain = treeToolchain(req.tree, ctx.env);
     if (commands.length) ({ toolchain } = await buildInTree({ tree: req.tree, packages: commands.map((c) => `./cmd/${c}`), out: req.outDir + '/', ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal }));
     for (const t of req.components.filter(isTreeTool)) {
-      ctx.note?.(`go build ${t} (${TREE_TOOLS[t]}) in ${req.tree}`);
-      await buildInTree({ tree: req.tree, packages: [TREE_TOOLS[t]!], out: join(req.outDir, t), ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal });
+      const pkg = treeToolPackageIn(req.tree, t);
+      ctx.note?.(`go build ${t} (${pkg}) in ${req.tree}`);
+      await buildInTree({ tree: req.tree, packages: [pkg], out: join(req.outDir, t), ldflags, tmpDir, logFile: req.logFile }, { runner: ctx.runner, env: ctx.env, signal: ctx.signal });
     }
     // after the commands: a test binary then compiles only its own packages
     for (const t of req.components.filter(isTestBinary)) {

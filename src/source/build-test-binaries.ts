@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { BuildRequest } from './build-image.js';
 import { buildAtRef, builtAtRef, type RefBuild, type RefBuildDeps, type RefBuildResult } from './build-at-ref.js';
-import { buildInTree, buildTestInTree, TREE_TOOLS } from './go-build.js';
+import { buildInTree, buildTestInTree, treeToolPackageIn } from './go-build.js';
 
 export const TEST_BINARIES = ['e2e.test', 'ginkgo', 'kubectl'] as const;
 
@@ -16,7 +16,7 @@ const UPSTREAM_TESTS: RefBuild = {
     const common = { tree: b.tree, ldflags: b.ldflags, tmpDir: b.tmpDir, logFile: b.logFile };
     await deps.phases.run(`go build kubectl, ginkgo with ${b.toolchain}`, async () => {
       await buildInTree({ ...common, packages: ['./cmd/kubectl'], out: join(b.binDir, 'kubectl') }, deps);
-      await buildInTree({ ...common, packages: [TREE_TOOLS.ginkgo!], out: join(b.binDir, 'ginkgo') }, deps);
+      await buildInTree({ ...common, packages: [treeToolPackageIn(b.tree, 'ginkgo')], out: join(b.binDir, 'ginkgo') }, deps);
     });
     // after kubectl: e2e.test then compiles only the packages of its own
     await deps.phases.run(`go test -c ./test/e2e with ${b.toolchain}`, () => buildTestInTree({ ...common, name: 'e2e.test', out: join(b.binDir, 'e2e.test') }, deps));

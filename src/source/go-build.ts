@@ -52,11 +52,27 @@ export const TREE_TEST_BINARIES: Readonly<Record<string, string>> = { 'e2e.test'
 export const isTestBinary = (name: string): boolean => name in TREE_TEST_BINARIES;
 
 /**
- * Tools a tree build can make from the tree's own module graph, by name: the ginkgo CLI of the
- * Ginkgo version e2e.test was compiled with (it runs specs in parallel processes, as upstream's CI).
+ * Tools a tree build can make from the tree's own module graph, by name, as the package that tree's
+ * go.mod provides: the ginkgo CLI of the Ginkgo version e2e.test was compiled with (it runs specs in
+ * parallel processes, as upstream's CI). Kubernetes moved to Ginkgo v2 in 1.25; 1.24's tree
+ * requires github.com/onsi/ginkgo v1, whose CLI is another package.
  */
-export const TREE_TOOLS: Readonly<Record<string, string>> = { ginkgo: 'github.com/onsi/ginkgo/v2/ginkgo' };
+const TREE_TOOLS: Readonly<Record<string, (goMod: string) => string>> = {
+  ginkgo: (goMod) => (/^\s*github\.com\/onsi\/ginkgo\/v2\s/m.test(goMod) ? 'github.com/onsi/ginkgo/v2/ginkgo' : 'github.com/onsi/ginkgo/ginkgo'),
+};
 export const isTreeTool = (name: string): boolean => name in TREE_TOOLS;
+
+/** The package of tool `name` in a tree whose go.mod reads `goMod` (pure). */
+export function treeToolPackage(name: string, goMod: string): string {
+  const pkg = TREE_TOOLS[name];
+  if (!pkg) throw new Error(`no tree tool named ${name}`);
+  return pkg(goMod);
+}
+
+/** The package of tool `name` in the tree at `tree`. */
+export function treeToolPackageIn(tree: string, name: string): string {
+  return treeToolPackage(name, readFileSync(join(tree, 'go.mod'), 'utf8'));
+}
 /** Built only from a source tree (not the module proxy's copy): test binaries and tools. */
 export const needsTree = (name: string): boolean => isTestBinary(name) || isTreeTool(name);
 

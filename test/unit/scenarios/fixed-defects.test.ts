@@ -12,7 +12,7 @@ import { oomEventLine, uncountedOomSkip } from '../../../scenarios/kubelet-oom-m
 import { ownSidecarProblem } from '../../../scenarios/mutating-admission-policy.js';
 import runtimeNotDocker from '../../../scenarios/runtime-not-docker.js';
 import statefulsetMaxUnavailable from '../../../scenarios/statefulset-max-unavailable.js';
-import { availablePods, rolloutProgress } from '../../../scenarios/statefulset-max-unavailable.js';
+import { availablePods, rolloutProgress, unavailableAfterReadyMs } from '../../../scenarios/statefulset-max-unavailable.js';
 import { HOST_NETWORK_REJECTION } from '../../../scenarios/user-namespaces.js';
 import { failed, fakeContext, ok, Skip, type FakeAnswers } from './fake-context.js';
 
@@ -69,6 +69,19 @@ describe('statefulset-max-unavailable: the rollout is judged only after the cont
     });
     const pods = [pod('2026-11-24T00:00:00Z'), pod('2026-11-24T00:00:09Z'), pod('2026-11-24T00:00:00Z', true), pod(undefined)];
     expect(availablePods(pods, now, 3000)).toBe(1);
+  });
+
+  it('before 1.34 counts a Ready pod as available at once, as that release\'s controller does (k/k#112307)', () => {
+    // On v1.30.14 kind nodes the rollout took the next pods down while the replaced ones were Ready
+    // for under minReadySeconds: measured with minReadySeconds it read "saw 4" and failed.
+    expect(unavailableAfterReadyMs(30)).toBe(0);
+    expect(unavailableAfterReadyMs(33)).toBe(0);
+    expect(unavailableAfterReadyMs(34)).toBe(3000);
+    expect(unavailableAfterReadyMs(37)).toBe(3000);
+    const now = Date.parse('2026-11-24T00:00:10Z');
+    const justReady: V1Pod = { metadata: { name: 'p' }, status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(now - 500) }] } };
+    expect(availablePods([justReady], now, unavailableAfterReadyMs(30))).toBe(1);
+    expect(availablePods([justReady], now, unavailableAfterReadyMs(37))).toBe(0);
   });
 });
 

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { isTreeTool, treeToolPackage } from '../../../src/source/go-build.js';
+
+// go.mod lines as the releases' trees have them (k8s.io/kubernetes v1.24.17 and v1.28.15).
+const GO_MOD_1_24 = 'module k8s.io/kubernetes\n\nrequire (\n\tgithub.com/onsi/ginkgo v1.14.0\n\tgithub.com/onsi/gomega v1.10.1\n)\n';
+const GO_MOD_1_28 = 'module k8s.io/kubernetes\n\nrequire (\n\tgithub.com/onsi/ginkgo/v2 v2.9.4\n\tgithub.com/onsi/gomega v1.27.6\n)\n';
+
+describe('the ginkgo CLI is built from the Ginkgo the tree requires', () => {
+  it('is Ginkgo v2\'s CLI in a tree from 1.25 on', () => {
+    expect(treeToolPackage('ginkgo', GO_MOD_1_28)).toBe('github.com/onsi/ginkgo/v2/ginkgo');
+  });
+
+  it('is Ginkgo v1\'s CLI in 1.24\'s tree, which has no /v2 module (lab/node/build.sh of v1.24.17 failed on it)', () => {
+    expect(treeToolPackage('ginkgo', GO_MOD_1_24)).toBe('github.com/onsi/ginkgo/ginkgo');
+  });
+
+  it('knows only its own tools', () => {
+    expect(isTreeTool('ginkgo')).toBe(true);
+    expect(isTreeTool('kubectl')).toBe(false);
+    expect(() => treeToolPackage('kubectl', GO_MOD_1_28)).toThrow(/no tree tool named kubectl/);
+  });
+});
