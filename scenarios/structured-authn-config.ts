@@ -4,18 +4,19 @@
 // expressions, and CEL rules over the resulting user. Alpha 1.29, beta (on) 1.30, GA 1.34; the file is reloaded
 // without a restart.
 //
-// The scenario serves its own two issuers (discovery + JWKS over HTTPS) on a FIXED port of
-// 127.0.0.1, because the file the API server reads must exist before the scenario runs: the issuers'
+// The scenario serves its own two issuers (discovery + JWKS over HTTPS) on a FIXED port of this
+// machine, because the file the API server reads must exist before the scenario runs: the issuers'
 // CA certificate and signing keys are TEST-ONLY material generated on first use and kept in
 // $KINDLAB_HOME (_support/test-material.ts), so a later process serves with the CA the file pins.
-// That only works where kube-apiserver shares the host's network (provider `local`): inside a kind
-// node container 127.0.0.1 is the container itself, so the scenario skips there.
+// The address is one kube-apiserver reaches on the local provider and inside a kind node container
+// alike: the Docker bridge's (_support/issuer-host.ts). On a machine without it the issuers listen on
+// 127.0.0.1, and the planner keeps the scenario off kind.
 //
 // From 1.30 (v1beta1) an issuer may list several audiences (audienceMatchPolicy: MatchAny: a token
 // is accepted when one of its `aud` values is one of them), and kube-apiserver watches the file
 // and applies a changed configuration without a restart. The scenario shows both: team-a accepts
-// two audiences; then the scenario rewrites the file the API server reads (on the local provider
-// it lies in the cluster's folder, next to its kubeconfig) with a third issuer, waits until that
+// two audiences; then the scenario rewrites the file the API server reads (it lies in the cluster's
+// folder next to its kubeconfig; kind mounts that folder into the control-plane node) with a third issuer, waits until that
 // issuer's token is accepted, and checks that kube-apiserver's process start time did not change
 // and that its reload metric counted a successful reload. The original file is put back afterwards.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { defineScenario, type ScenarioContext } from 'kindlab';
 import { apiServerOnThisHost, minor } from './_support/cluster.js';
 import { apiRequest, json } from './_support/http.js';
 import { signJwt, type Claims, type SigningKey } from './_support/jwt.js';
+import { issuerHost, issuerOnLoopbackOnly } from './_support/issuer-host.js';
 import { fixture, issuerKey, issuerUrl, serveIssuers } from './_support/oidc-issuer.js';
 
 /** Fixed: it is written into the AuthenticationConfiguration below. */
@@ -160,7 +162,7 @@ interface Auth {
 }
 
 async function serveTestIssuers(ctx: ScenarioContext): Promise<Auth> {
-  const issuers = await ctx.step(`serve the two test issuers on 127.0.0.1:${ISSUER_PORT}`, async () => {
+  const issuers = await ctx.step(`serve the two test issuers on ${issuerHost()}:${ISSUER_PORT}`, async () => {
     const running = await serveIssuers(ISSUER_PORT, [
       { name: 'team-a', key: keyA() },
       { name: 'team-b', key: keyB() },
@@ -311,7 +313,7 @@ export default defineScenario({
   id: 'structured-authn-config',
   title: 'Two JWT issuers, CEL claim validation and claim mappings from an AuthenticationConfiguration',
   kep: 3331,
-  tags: ['1.30', 'sig-auth', 'local-only'],
+  tags: ['1.30', 'sig-auth'],
   // StructuredAuthenticationConfiguration: alpha (off) 1.29, beta (on) 1.30, GA 1.34. The file is
   // v1alpha1 where the feature is alpha; v1beta1 from 1.30, also after GA (read by 1.37.2; v1 from 1.34).
   versions: '>=1.29',
@@ -322,7 +324,8 @@ export default defineScenario({
   counterProof: { featureFlags: ['authentication-config'] },
   requires: {
     needs: 'api',
-    apiServerReachesHostLoopback: `the test issuers are served on 127.0.0.1:${ISSUER_PORT}`,
+    // Read when the file loads: without a Docker bridge the issuers are on loopback only.
+    ...(issuerOnLoopbackOnly() ? { apiServerReachesHostLoopback: `the test issuers are served on 127.0.0.1:${ISSUER_PORT} (this machine has no Docker bridge)` } : {}),
     feature: { gate: 'StructuredAuthenticationConfiguration', components: ['kube-apiserver'] },
     apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/authn.yaml' },
     perVersion: [
@@ -355,7 +358,7 @@ export default defineScenario({
   },
   timeoutSeconds: 300,
   description:
-    `Serves two OIDC issuers (…/team-a, …/team-b) on https://127.0.0.1:${ISSUER_PORT} and signs tokens for them. ` +
+    `Serves two OIDC issuers (…/team-a, …/team-b) on https://<Docker bridge address>:${ISSUER_PORT} (127.0.0.1 without Docker) and signs tokens for them. ` +
     'Issuer team-a maps sub and groups with the prefix "team-a:" and requires (CEL) hd == "example.com"; issuer ' +
     'team-b maps username, groups (from a comma-separated roles claim), uid and an extra key with CEL expressions, requires admin == "true" ' +
     '(claim/requiredValue) and refuses users in group team-b:suspended (userValidationRules). A SelfSubjectReview ' +
@@ -367,8 +370,8 @@ export default defineScenario({
     'unchanged, apiserver_authentication_config_controller_automatic_reloads_total{status="success"} up), and the file ' +
     'is restored afterwards. Tokens are never printed. local provider only.',
   async run(ctx: ScenarioContext) {
-    if (!apiServerOnThisHost(ctx)) {
-      ctx.skip(`kube-apiserver does not share this machine's loopback (on kind it runs inside the node container), so it cannot reach the test issuer on 127.0.0.1:${ISSUER_PORT}`);
+    if (issuerOnLoopbackOnly() && !apiServerOnThisHost(ctx)) {
+      ctx.skip(`kube-apiserver does not share this machine's loopback (on kind it runs inside the node container), and without a Docker bridge the test issuer listens on 127.0.0.1:${ISSUER_PORT} only`);
     }
     const auth = await serveTestIssuers(ctx);
     const alice = auth.token(keyA(), 'team-a', { sub: 'alice', groups: ['dev', 'ops'], hd: 'example.com' });

@@ -1,9 +1,10 @@
 // A minimal OIDC issuer served from the scenario process: discovery document and JWKS over HTTPS, with
 // a TEST-ONLY serving certificate. Several issuers share one listener, told apart by path:
-// https://127.0.0.1:<port>/<name>. The key material is generated on first use (see test-material.ts),
-// never shipped.
+// https://<issuer host>:<port>/<name>. The key material is generated on first use (see
+// test-material.ts), never shipped.
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { issuerHost } from './issuer-host.js';
 import { signingKey, type SigningKey } from './jwt.js';
 import { testMaterial } from './test-material.js';
 
@@ -13,7 +14,7 @@ export function fixture(name: string): string {
 }
 
 export interface IssuerDef {
-  /** Path segment: the issuer URL is https://127.0.0.1:<port>/<name>. */
+  /** Path segment: the issuer URL is https://<issuer host>:<port>/<name>. */
   name: string;
   key: SigningKey;
 }
@@ -30,7 +31,7 @@ export function issuerKey(file: string): SigningKey {
 }
 
 export function issuerUrl(port: number, name: string): string {
-  return `https://127.0.0.1:${port}/${name}`;
+  return `https://${issuerHost()}:${port}/${name}`;
 }
 
 export interface PortWait {
@@ -42,7 +43,7 @@ export interface PortWait {
 }
 
 /**
- * Serve discovery + JWKS for each issuer on 127.0.0.1:<port>. The port is fixed (the API server's
+ * Serve discovery + JWKS for each issuer on <issuer host>:<port>. The port is fixed (the API server's
  * configuration names it), so a second run on this machine (another release's, or a counter-proof
  * beside the scenario's own run) waits for it up to `wait.seconds`, then rejects.
  */
@@ -62,6 +63,7 @@ export async function serveIssuers(port: number, issuers: IssuerDef[], wait?: Po
 class PortTakenError extends Error {}
 
 function serveIssuersOnce(port: number, issuers: IssuerDef[]): Promise<RunningIssuers> {
+  const host = issuerHost();
   const hits = new Map<string, number>();
   const byName = new Map(issuers.map((i) => [i.name, i]));
   const server = https.createServer(
@@ -93,11 +95,11 @@ function serveIssuersOnce(port: number, issuers: IssuerDef[]): Promise<RunningIs
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new PortTakenError(`port 127.0.0.1:${port} is already in use; the test issuer needs it (it is fixed in the API server's AuthenticationConfiguration)`)
+          ? new PortTakenError(`port ${host}:${port} is already in use; the test issuer needs it (it is fixed in the API server's AuthenticationConfiguration)`)
           : err,
       ),
     );
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const addr = server.address() as AddressInfo;
       resolve({
         url: (name) => issuerUrl(addr.port, name),

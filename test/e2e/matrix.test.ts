@@ -19,10 +19,10 @@ const cli = join(root, 'bin', 'kindlab.js');
 const WANTED = ['v1.24.17', 'v1.28.15', 'v1.37.2'].filter(inTier);
 const CHROMIUM = '/usr/bin/chromium';
 
-const COMMON = ['create-token', 'cronjob-timezone', 'dynamic-kubelet-config-removed', 'grpc-probe', 'job-tracking-finalizer', 'kubectl-subresource', 'pdb-unhealthy-pod-eviction', 'sa-token-no-autogen', 'sidecar-containers', 'statefulset-max-unavailable', 'validating-admission-policy'];
+const COMMON = ['beta-apis-off-by-default', 'create-token', 'cronjob-timezone', 'dynamic-kubelet-config-removed', 'grpc-probe', 'job-tracking-finalizer', 'kubectl-subresource', 'pdb-unhealthy-pod-eviction', 'sa-token-no-autogen', 'sidecar-containers', 'statefulset-max-unavailable', 'validating-admission-policy'];
 const PASSES: Record<string, string[]> = {
   'v1.28.15': [...COMMON, 'multi-cluster-cidr'].sort(),
-  'v1.37.2': [...COMMON, 'beta-apis-off-by-default', 'exec-websockets', 'in-place-pod-resize', 'mutating-admission-policy', 'pod-level-resources', 'portforward-websockets', 'structured-authn-config'].sort(),
+  'v1.37.2': [...COMMON, 'exec-websockets', 'in-place-pod-resize', 'mutating-admission-policy', 'pod-level-resources', 'portforward-websockets', 'structured-authn-config'].sort(),
 };
 
 describe(`kindlab matrix on ${WANTED.join(', ')}`, () => {

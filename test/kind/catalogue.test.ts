@@ -30,8 +30,6 @@ const COUNTER_PROVED = ['container-checkpoint', 'exec-websockets', 'mutating-adm
 const ALLOWED_SKIPS: Record<string, RegExp> = {
   // cgroup v1 host: the kernel names the OOM-killed task's cgroup by its host path (a plan-time skip).
   'kubelet-oom-metric': /^needs cgroup v2 \(container_oom_events_total counts a kill only where cAdvisor can map .*\); the docker host runs cgroup v1$/,
-  // its OIDC issuers listen on this machine's loopback, which kube-apiserver in a node cannot reach
-  'structured-authn-config': /reaches this machine's loopback .*kind runs kube-apiserver inside a node container/,
   // KEP-2593 existed only as alpha in 1.25–1.28; the lab's node image is 1.37
   'multi-cluster-cidr': /^KEP-2593 \(multiple cluster CIDRs\) was withdrawn without leaving alpha: Kubernetes 1\.29 removed/,
 };

@@ -11,6 +11,7 @@ import type { ScenarioContext } from '../../../src/scenario/types.js';
 import { atLeast, clusterScopedName, gate, minor } from '../../../scenarios/_support/cluster.js';
 import { parseFeatureMetric } from '../../../src/scenario/feature-metric.js';
 import { decodeClaims, fingerprint, signJwt, signingKey } from '../../../scenarios/_support/jwt.js';
+import { issuerHost, parseBridgeAddress } from '../../../scenarios/_support/issuer-host.js';
 import { fixture } from '../../../scenarios/_support/oidc-issuer.js';
 import { MATERIAL_FILES } from '../../../scenarios/_support/test-material.js';
 import { repoRoot } from '../../helpers/env.js';
@@ -168,21 +169,29 @@ describe('structured authentication configuration', () => {
     jwt: Array<{ issuer: { url: string; audiences: string[]; certificateAuthority: string } }>;
   };
 
-  it('is an AuthenticationConfiguration with two issuers on the fixed port', () => {
+  it('is an AuthenticationConfiguration with two issuers on the fixed port of the issuer host', () => {
     expect(config.apiVersion).toBe('apiserver.config.k8s.io/v1beta1');
     expect(config.kind).toBe('AuthenticationConfiguration');
     expect(config.jwt.map((j) => j.issuer.url)).toEqual([
-      `https://127.0.0.1:${ISSUER_PORT}/team-a`,
-      `https://127.0.0.1:${ISSUER_PORT}/team-b`,
+      `https://${issuerHost()}:${ISSUER_PORT}/team-a`,
+      `https://${issuerHost()}:${ISSUER_PORT}/team-b`,
     ]);
   });
 
-  it('pins the test-only CA, which signed the serving certificate for 127.0.0.1', () => {
+  it('puts the issuers on the Docker bridge\'s address, which a kind node reaches too, and on loopback only without one', () => {
+    expect(parseBridgeAddress('5: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever preferred_lft forever\n')).toBe('172.17.0.1');
+    expect(parseBridgeAddress('')).toBeUndefined();
+    // this machine's own answer, from `ip` itself: a bridge address where Docker is installed, else loopback
+    expect(issuerHost()).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  it('pins the test-only CA, which signed the serving certificate for 127.0.0.1 and the issuer host', () => {
     const ca = new X509Certificate(fixture('test-only-ca.crt'));
     for (const j of config.jwt) expect(new X509Certificate(j.issuer.certificateAuthority).fingerprint256).toBe(ca.fingerprint256);
     const serving = new X509Certificate(fixture('test-only-issuer-serving.crt'));
     expect(serving.verify(ca.publicKey)).toBe(true);
     expect(serving.subjectAltName).toContain('IP Address:127.0.0.1');
+    expect(serving.checkIP(issuerHost())).toBe(issuerHost());
     expect(new Date(serving.validTo).getFullYear()).toBeGreaterThan(new Date().getFullYear() + 5);
   });
 
@@ -213,10 +222,10 @@ describe('structured authentication configuration: audiences and the reloaded fi
     const after = jwt(authnConfig('v1beta1', { reloaded: true }));
     expect(after.slice(0, 2)).toEqual(before);
     expect(after[2]).toMatchObject({
-      issuer: { url: `https://127.0.0.1:${ISSUER_PORT}/${RELOADED_ISSUER}`, audiences: [RELOADED_AUDIENCE] },
+      issuer: { url: `https://${issuerHost()}:${ISSUER_PORT}/${RELOADED_ISSUER}`, audiences: [RELOADED_AUDIENCE] },
       claimMappings: { username: { claim: 'sub', prefix: `${RELOADED_ISSUER}:` } },
     });
-    expect(before.map((j) => j.issuer.url)).not.toContain(`https://127.0.0.1:${ISSUER_PORT}/${RELOADED_ISSUER}`);
+    expect(before.map((j) => j.issuer.url)).not.toContain(`https://${issuerHost()}:${ISSUER_PORT}/${RELOADED_ISSUER}`);
   });
 
   it('finds the file the API server reads only when it is the declared one', () => {
