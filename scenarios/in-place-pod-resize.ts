@@ -7,8 +7,23 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describeGate, gate } from './_support/cluster.js';
 
 const POD = 'resizable';
+const BUSYBOX = 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1';
 
-/** Burstable (requests below limits), cpu resizable without a restart. */
+/**
+ * The container's own CPU limit file(s), as upstream's resize e2e reads them from inside the container:
+ * cgroup v2 `cpu.max` ("<quota|max> <period>"), else cgroup v1's quota and period.
+ */
+const READ_CPU_LIMIT = 'cat /sys/fs/cgroup/cpu.max 2>/dev/null || { cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us; cat /sys/fs/cgroup/cpu/cpu.cfs_period_us; }';
+
+/** Millicores of a CPU limit from READ_CPU_LIMIT's output; undefined where it is unlimited or unreadable. */
+export function cpuLimitMillis(output: string): number | undefined {
+  const words = output.trim().split(/\s+/);
+  if (words.length !== 2 || !/^\d+$/.test(words[1]!) || !/^(-?\d+|max)$/.test(words[0]!)) return undefined;
+  const [quota, period] = [Number(words[0]), Number(words[1])];
+  return Number.isFinite(quota) && quota > 0 && period > 0 ? Math.round((quota * 1000) / period) : undefined;
+}
+
+/** Burstable (requests below limits), cpu resizable without a restart; a shell to read its cgroup. */
 function burstablePod(): V1Pod {
   return {
     apiVersion: 'v1',
@@ -20,7 +35,8 @@ function burstablePod(): V1Pod {
       containers: [
         {
           name: 'app',
-          image: 'registry.k8s.io/pause:3.10',
+          image: BUSYBOX,
+          command: ['sh', '-c', 'sleep 3600'],
           resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
           resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
         },
@@ -41,9 +57,9 @@ export default defineScenario({
   tags: ['1.33', 'sig-node'],
   versions: '>=1.33',
   requires: {
-    images: ['registry.k8s.io/pause:3.10'],
+    images: [BUSYBOX],
     needs: 'api',
-    nodePart: 'the kubelet resizes the running container without restarting it',
+    nodePart: 'the kubelet resizes the running container, in its cgroup, without restarting it',
     feature: { gate: 'InPlacePodVerticalScaling', components: ['kube-apiserver', 'kube-scheduler', 'kubelet'] },
   },
   timeoutSeconds: 240,
@@ -51,8 +67,9 @@ export default defineScenario({
     'API part (the pod need not run): a strategic-merge patch on pods/resize changes cpu requests/limits and the ' +
     'new values are in the pod spec; the same change through a plain pod update is refused ("pod updates may not ' +
     'change fields other than …"); a resize to requests above limits and one that would change the QoS class are ' +
-    'refused. Node part (only where pods run): the kubelet actuates the resize — status.containerStatuses[].resources ' +
-    'shows the new cpu request and the container was not restarted.',
+    'refused. Node part (only where pods run): the kubelet actuates the resize — the container\'s own cgroup CPU limit ' +
+    '(cpu.max on cgroup v2, cpu.cfs_quota_us/period on v1, read inside it) follows a resize from 300m to 400m, ' +
+    'status.containerStatuses[].resources shows the new cpu request (180m) and the container was not restarted.',
   async run(ctx: ScenarioContext) {
     const state = await gate(ctx, 'InPlacePodVerticalScaling');
     ctx.log(describeGate('InPlacePodVerticalScaling', state));
@@ -98,18 +115,33 @@ export default defineScenario({
       return;
     }
 
-    await ctx.featureStep('node: the kubelet applies the resize without restarting the container', async () => {
+    await ctx.featureStep('node: the kubelet applies the resize to the container\'s cgroup without restarting it', async () => {
       await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name: POD }, (p) => p.status?.phase === 'Running', {
         timeoutSeconds: 120,
         description: `pod ${POD} Running`,
       });
-      const res = await resize(cpuPatch('180m', '300m'));
-      ctx.assert.equal(res.exitCode, 0, `kubectl patch --subresource=resize (180m): ${res.stderr}`);
+      const cgroupLimit = async () => {
+        const r = await ctx.kubectl(['exec', '-n', ctx.namespace, POD, '-c', 'app', '--', 'sh', '-c', READ_CPU_LIMIT]);
+        ctx.assert.equal(r.exitCode, 0, `reading the container's cgroup CPU limit: ${r.stderr.slice(-300)}`);
+        return cpuLimitMillis(r.stdout);
+      };
+      // 300m from the API step above: the kubelet has it in the cgroup before this resize
+      const before = await ctx.eventually(async () => ((await cgroupLimit()) === 300 ? 300 : undefined), {
+        timeoutSeconds: 60,
+        description: 'the cgroup CPU limit of the first resize (300m)',
+      });
+      const res = await resize(cpuPatch('180m', '400m'));
+      ctx.assert.equal(res.exitCode, 0, `kubectl patch --subresource=resize (180m/400m): ${res.stderr}`);
       const p = await ctx.waitFor<V1Pod>(
         { apiVersion: 'v1', kind: 'Pod', name: POD },
         (x) => x.status?.containerStatuses?.[0]?.resources?.requests?.cpu === '180m',
         { timeoutSeconds: 120, description: 'status.containerStatuses[0].resources.requests.cpu = 180m' },
       );
+      const after = await ctx.eventually(async () => {
+        const m = await cgroupLimit();
+        return m === 400 ? m : undefined;
+      }, { timeoutSeconds: 60, description: 'the container\'s cgroup CPU limit to become 400m' });
+      ctx.log(`cgroup CPU limit ${before}m → ${after}m`);
       ctx.assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0, 'the container was not restarted');
     });
   },

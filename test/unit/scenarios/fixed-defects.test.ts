@@ -1,15 +1,20 @@
 // One check per catalogue defect that was fixed, each of which fails against the old behaviour:
 // either the scenario's run() against a fake context (test/unit/scenarios/fake-context.ts) whose
 // answers reproduce the situation the old code got wrong, or the pure helper the fix introduced.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { KubectlResult, Scenario } from '../../../src/scenario/types.js';
 import { isKubeletNode } from '../../../scenarios/_support/nodes.js';
 import etcdVersion from '../../../scenarios/etcd-version.js';
-import inPlacePodResize from '../../../scenarios/in-place-pod-resize.js';
+import inPlacePodResize, { cpuLimitMillis } from '../../../scenarios/in-place-pod-resize.js';
 import jobTrackingFinalizer from '../../../scenarios/job-tracking-finalizer.js';
 import { oomEventLine, uncountedOomSkip } from '../../../scenarios/kubelet-oom-metric.js';
 import { ownSidecarProblem } from '../../../scenarios/mutating-admission-policy.js';
+import { podCgroupLimits, podCgroupScript } from '../../../scenarios/pod-level-resources.js';
 import runtimeNotDocker from '../../../scenarios/runtime-not-docker.js';
 import statefulsetMaxUnavailable from '../../../scenarios/statefulset-max-unavailable.js';
 import { availablePods, rolloutProgress, unavailableAfterReadyMs } from '../../../scenarios/statefulset-max-unavailable.js';
@@ -228,28 +233,47 @@ describe('job-tracking-finalizer: uncountedTerminatedPods has its shape and not 
   });
 });
 
-describe('in-place-pod-resize: the node resize\'s own result is checked', () => {
+describe('in-place-pod-resize: the node resize\'s own result is checked, in the container\'s cgroup', () => {
   const resized = {
     spec: { containers: [{ name: 'app', resources: { requests: { cpu: '150m', memory: '64Mi' }, limits: { cpu: '300m', memory: '128Mi' } } }] },
     status: { phase: 'Running', containerStatuses: [{ restartCount: 0, resources: { requests: { cpu: '180m' } } }] },
   };
-  const kubectl = (nodeResize: KubectlResult) => (args: string[]): KubectlResult => {
-    const patch = args[args.indexOf('-p') + 1] ?? '';
-    if (!args.includes('--subresource=resize')) return failed('The Pod "resizable" is invalid: spec: Forbidden: pod updates may not change fields other than ...');
-    if (patch.includes('"400m"')) return failed('Invalid value: "400m": must be less than or equal to cpu limit of 300m');
-    if (patch.includes('"memory":"128Mi"')) return failed('Pod QOS Class may not change as a result of resizing');
-    if (patch.includes('"180m"')) return nodeResize;
-    return ok('pod/resizable patched');
+  const kubectl = (nodeResize: KubectlResult, cgroupAfter: string) => {
+    let limitNow = '30000 100000\n';
+    return (args: string[]): KubectlResult => {
+      if (args[0] === 'exec') return ok(limitNow);
+      const patch = args[args.indexOf('-p') + 1] ?? '';
+      if (!args.includes('--subresource=resize')) return failed('The Pod "resizable" is invalid: spec: Forbidden: pod updates may not change fields other than ...');
+      if (patch.includes('"400m"') && !patch.includes('"180m"')) return failed('Invalid value: "400m": must be less than or equal to cpu limit of 300m');
+      if (patch.includes('"memory":"128Mi"')) return failed('Pod QOS Class may not change as a result of resizing');
+      if (patch.includes('"180m"')) {
+        if (nodeResize.exitCode === 0) limitNow = cgroupAfter;
+        return nodeResize;
+      }
+      return ok('pod/resizable patched');
+    };
   };
-  const run = (nodeResize: KubectlResult) =>
-    runWith(inPlacePodResize, { cluster: { version: '1.37.2', hasNodes: true }, get: () => resized, waitFor: () => resized, kubectl: kubectl(nodeResize) }).result;
+  const run = (nodeResize: KubectlResult, cgroupAfter = '40000 100000\n') =>
+    runWith(inPlacePodResize, { cluster: { version: '1.37.2', hasNodes: true }, get: () => resized, waitFor: () => resized, kubectl: kubectl(nodeResize, cgroupAfter) }).result;
 
-  it('passes when the kubelet-side resize was accepted', async () => {
+  it('passes when the kubelet-side resize was accepted and the cgroup follows it', async () => {
     await expect(run(ok('pod/resizable patched'))).resolves.toBeUndefined();
   });
 
   it('fails when the resize was refused, even if the status happens to show the value (the old code ignored the exit code)', async () => {
-    await expect(run(failed('Error from server (Conflict): the object has been modified'))).rejects.toThrow(/kubectl patch --subresource=resize \(180m\): Error from server \(Conflict\)/);
+    await expect(run(failed('Error from server (Conflict): the object has been modified'))).rejects.toThrow(/kubectl patch --subresource=resize \(180m\/400m\): Error from server \(Conflict\)/);
+  });
+
+  it('fails when the status shows the resize but the cgroup keeps the old limit (the old code read the status only)', async () => {
+    await expect(run(ok('pod/resizable patched'), '30000 100000\n')).rejects.toThrow(/cgroup CPU limit to become 400m/);
+  });
+
+  it('reads cgroup v2 cpu.max and cgroup v1 quota/period, and no limit as none', () => {
+    expect(cpuLimitMillis('30000 100000\n')).toBe(300);
+    expect(cpuLimitMillis('40000\n100000\n')).toBe(400);
+    expect(cpuLimitMillis('max 100000\n')).toBeUndefined();
+    expect(cpuLimitMillis('-1\n100000\n')).toBeUndefined();
+    expect(cpuLimitMillis('cat: can\'t open')).toBeUndefined();
   });
 });
 
@@ -267,5 +291,39 @@ describe('container-checkpoint: only the runtime\'s own inability is a skip; the
     const { archiveEntriesMissing } = await import('../../../scenarios/container-checkpoint.js');
     expect(archiveEntriesMissing('spec.dump\nconfig.dump\ncheckpoint/\ncheckpoint/inventory.img\nrootfs-diff.tar\n')).toEqual([]);
     expect(archiveEntriesMissing('./spec.dump\n./config.dump\n')).toEqual(['checkpoint/inventory.img']);
+  });
+});
+
+describe('pod-level-resources: the pod cgroup is found by UID and read on cgroup v1 and v2', () => {
+  const uid = '0b3c2f4e-1111-4a2b-9c3d-5e6f7a8b9c0d';
+  const tree = (files: Record<string, string>): string => {
+    const root = mkdtempSync(join(tmpdir(), 'kl-cgroup-'));
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), content);
+    }
+    return root;
+  };
+  const read = (root: string) => execFileSync('sh', ['-c', podCgroupScript(uid, root)], { encoding: 'utf8' });
+
+  it('reads cpu.max and memory.max of the systemd pod slice on cgroup v2', () => {
+    const slice = `kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod${uid.replace(/-/g, '_')}.slice`;
+    const root = tree({ 'cgroup.controllers': 'cpu memory', [`${slice}/cpu.max`]: '50000 100000\n', [`${slice}/memory.max`]: '268435456\n', 'other/cpu.max': 'max 100000\n' });
+    expect(podCgroupLimits(read(root))).toEqual({ cpuMillis: 500, memoryBytes: 268435456 });
+    rmSync(root, { recursive: true });
+  });
+
+  it('reads the cpu and memory hierarchies of a cgroupfs pod directory on cgroup v1', () => {
+    const root = tree({ [`cpu/kubepods/pod${uid}/cpu.cfs_quota_us`]: '50000\n', [`cpu/kubepods/pod${uid}/cpu.cfs_period_us`]: '100000\n', [`memory/kubepods/pod${uid}/memory.limit_in_bytes`]: '268435456\n' });
+    expect(podCgroupLimits(read(root))).toEqual({ cpuMillis: 500, memoryBytes: 268435456 });
+    rmSync(root, { recursive: true });
+  });
+
+  it('takes unlimited as no limit, and fails where no cgroup carries the pod UID', () => {
+    expect(podCgroupLimits('max 100000 max')).toEqual({ cpuMillis: undefined, memoryBytes: undefined });
+    expect(podCgroupLimits('-1 100000 9223372036854771712')).toEqual({ cpuMillis: undefined, memoryBytes: undefined });
+    const root = tree({ 'cgroup.controllers': 'cpu memory', 'kubepods.slice/cpu.max': '50000 100000\n' });
+    expect(() => read(root)).toThrow(expect.objectContaining({ status: 3 }));
+    rmSync(root, { recursive: true });
   });
 });
