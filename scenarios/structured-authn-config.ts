@@ -9,8 +9,7 @@
 // CA certificate and signing keys are TEST-ONLY material generated on first use and kept in
 // $KINDLAB_HOME (_support/test-material.ts), so a later process serves with the CA the file pins.
 // The address is one kube-apiserver reaches on the local provider and inside a kind node container
-// alike: this machine's address on its default route's interface (_support/issuer-host.ts). On a
-// machine without a default route the issuers listen on
+// alike: the Docker bridge's (_support/issuer-host.ts). On a machine without it the issuers listen on
 // 127.0.0.1, and the planner keeps the scenario off kind.
 //
 // From 1.30 (v1beta1) an issuer may list several audiences (audienceMatchPolicy: MatchAny: a token
@@ -325,8 +324,8 @@ export default defineScenario({
   counterProof: { featureFlags: ['authentication-config'] },
   requires: {
     needs: 'api',
-    // Read when the file loads: without a default route the issuers are on loopback only.
-    ...(issuerOnLoopbackOnly() ? { apiServerReachesHostLoopback: `the test issuers are served on 127.0.0.1:${ISSUER_PORT} (this machine has no default route)` } : {}),
+    // Read when the file loads: without a Docker bridge the issuers are on loopback only.
+    ...(issuerOnLoopbackOnly() ? { apiServerReachesHostLoopback: `the test issuers are served on 127.0.0.1:${ISSUER_PORT} (this machine has no Docker bridge)` } : {}),
     feature: { gate: 'StructuredAuthenticationConfiguration', components: ['kube-apiserver'] },
     apiServerFlags: { 'authentication-config': '${KINDLAB_FILES}/authn.yaml' },
     perVersion: [
@@ -359,7 +358,7 @@ export default defineScenario({
   },
   timeoutSeconds: 300,
   description:
-    `Serves two OIDC issuers (…/team-a, …/team-b) on https://<this machine's default-route address>:${ISSUER_PORT} (127.0.0.1 without one) and signs tokens for them. ` +
+    `Serves two OIDC issuers (…/team-a, …/team-b) on https://<Docker bridge address>:${ISSUER_PORT} (127.0.0.1 without Docker) and signs tokens for them. ` +
     'Issuer team-a maps sub and groups with the prefix "team-a:" and requires (CEL) hd == "example.com"; issuer ' +
     'team-b maps username, groups (from a comma-separated roles claim), uid and an extra key with CEL expressions, requires admin == "true" ' +
     '(claim/requiredValue) and refuses users in group team-b:suspended (userValidationRules). A SelfSubjectReview ' +
@@ -372,7 +371,7 @@ export default defineScenario({
     'is restored afterwards. Tokens are never printed. local provider only.',
   async run(ctx: ScenarioContext) {
     if (issuerOnLoopbackOnly() && !apiServerOnThisHost(ctx)) {
-      ctx.skip(`kube-apiserver does not share this machine's loopback (on kind it runs inside the node container), and without a default route the test issuer listens on 127.0.0.1:${ISSUER_PORT} only`);
+      ctx.skip(`kube-apiserver does not share this machine's loopback (on kind it runs inside the node container), and without a Docker bridge the test issuer listens on 127.0.0.1:${ISSUER_PORT} only`);
     }
     const auth = await serveTestIssuers(ctx);
     const alice = auth.token(keyA(), 'team-a', { sub: 'alice', groups: ['dev', 'ops'], hd: 'example.com' });

@@ -65,7 +65,7 @@ function ensureMaterial(): string {
   const set = join(home, 'material');
   const host = issuerHost();
   if (MATERIAL_FILES.every((f) => existsSync(join(set, f)))) {
-    // A set made for another issuer address (the machine's address changed) cannot serve this one:
+    // A set made before this machine had a Docker bridge (or another one) cannot serve the issuer host:
     // made anew, CA included (a cluster made with the old CA then needs to be made again).
     if (new X509Certificate(readFileSync(join(set, 'test-only-issuer-serving.crt'))).checkIP(host)) return set;
     rmSync(set, { recursive: true, force: true });

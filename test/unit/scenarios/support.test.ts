@@ -11,7 +11,7 @@ import type { ScenarioContext } from '../../../src/scenario/types.js';
 import { atLeast, clusterScopedName, gate, minor } from '../../../scenarios/_support/cluster.js';
 import { parseFeatureMetric } from '../../../src/scenario/feature-metric.js';
 import { decodeClaims, fingerprint, signJwt, signingKey } from '../../../scenarios/_support/jwt.js';
-import { issuerHost, parseDefaultDevice, parseInterfaceAddress } from '../../../scenarios/_support/issuer-host.js';
+import { issuerHost, parseBridgeAddress } from '../../../scenarios/_support/issuer-host.js';
 import { fixture } from '../../../scenarios/_support/oidc-issuer.js';
 import { MATERIAL_FILES } from '../../../scenarios/_support/test-material.js';
 import { repoRoot } from '../../helpers/env.js';
@@ -178,12 +178,10 @@ describe('structured authentication configuration', () => {
     ]);
   });
 
-  it('puts the issuers on the address of the default route\'s interface, which a kind node reaches too, and on loopback only without one', () => {
-    expect(parseDefaultDevice('default via 192.0.2.1 dev eth0 \n')).toBe('eth0');
-    expect(parseDefaultDevice('10.0.0.0/8 dev wg0 scope link\n')).toBeUndefined();
-    expect(parseInterfaceAddress('4: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever preferred_lft forever\n')).toBe('192.0.2.2');
-    expect(parseInterfaceAddress('')).toBeUndefined();
-    // this machine's own answer, from `ip` itself
+  it('puts the issuers on the Docker bridge\'s address, which a kind node reaches too, and on loopback only without one', () => {
+    expect(parseBridgeAddress('5: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever preferred_lft forever\n')).toBe('172.17.0.1');
+    expect(parseBridgeAddress('')).toBeUndefined();
+    // this machine's own answer, from `ip` itself: a bridge address where Docker is installed, else loopback
     expect(issuerHost()).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });
 
