@@ -42,9 +42,22 @@ export function treeBuildArgs(b: Pick<TreeBuild, 'packages' | 'out' | 'ldflags' 
   return ['build', '-trimpath', '-tags', KUBE_TREE_TAGS.join(','), '-ldflags', b.ldflags, ...(b.extraArgs ?? []), '-o', b.out, ...b.packages];
 }
 
-/** The environment of that build: no cgo, the tree's toolchain, the work folder. */
-export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string): Record<string, string> {
-  return { CGO_ENABLED: '0', TMPDIR: tmpDir, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}) };
+/**
+ * The environment of that build: no cgo, the tree's toolchain, the work folder. `moduleMode` where the
+ * tree has a vendor/ folder without vendored code and no go.work (see vendorWithoutCode).
+ */
+export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string, moduleMode = false): Record<string, string> {
+  return { CGO_ENABLED: '0', TMPDIR: tmpDir, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}), ...(moduleMode ? { GOFLAGS: '-mod=readonly' } : {}) };
+}
+
+/**
+ * True where Go would build the tree in vendor mode from a vendor/ folder that holds no code: a
+ * checkout assembled from the module proxy keeps vendor/OWNERS, and a tree without go.work (1.24's)
+ * whose go.mod says go ≥ 1.14 then defaults to -mod=vendor. -mod=readonly builds it from the module
+ * cache instead, and never rewrites the release's go.mod.
+ */
+export function vendorWithoutCode(tree: string): boolean {
+  return existsSync(join(tree, 'vendor')) && !existsSync(join(tree, 'vendor', 'modules.txt')) && !existsSync(join(tree, 'go.work'));
 }
 
 /** Test binaries a tree build can make (`go test -c`), by the name upstream's make gives them. */
@@ -86,12 +99,12 @@ export async function buildTestInTree(b: { tree: string; name: string; out: stri
   if (!pkg) throw new Error(`no test package for ${b.name}`);
   const toolchain = treeToolchain(b.tree, deps.env);
   mkdirSync(b.tmpDir, { recursive: true });
-  await deps.runner.run('go', treeTestArgs({ pkg, out: b.out, ldflags: b.ldflags }), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir), signal: deps.signal, logFile: b.logFile });
+  await deps.runner.run('go', treeTestArgs({ pkg, out: b.out, ldflags: b.ldflags }), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir, vendorWithoutCode(b.tree)), signal: deps.signal, logFile: b.logFile });
 }
 
 export async function buildInTree(b: TreeBuild, deps: TreeBuildDeps): Promise<{ toolchain: { value?: string; reason: string }; stdout: string }> {
   const toolchain = treeToolchain(b.tree, deps.env);
   mkdirSync(b.tmpDir, { recursive: true });
-  const r = await deps.runner.run('go', treeBuildArgs(b), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir), signal: deps.signal, logFile: b.logFile });
+  const r = await deps.runner.run('go', treeBuildArgs(b), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir, vendorWithoutCode(b.tree)), signal: deps.signal, logFile: b.logFile });
   return { toolchain, stdout: r.stdout };
 }

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTreeTool, treeToolPackage } from '../../../src/source/go-build.js';
+import { isTreeTool, treeBuildEnv, treeToolPackage, vendorWithoutCode } from '../../../src/source/go-build.js';
 
 // go.mod lines as the releases' trees have them (k8s.io/kubernetes v1.24.17 and v1.28.15).
 const GO_MOD_1_24 = 'module k8s.io/kubernetes\n\nrequire (\n\tgithub.com/onsi/ginkgo v1.14.0\n\tgithub.com/onsi/gomega v1.10.1\n)\n';
@@ -18,5 +21,32 @@ describe('the ginkgo CLI is built from the Ginkgo the tree requires', () => {
     expect(isTreeTool('ginkgo')).toBe(true);
     expect(isTreeTool('kubectl')).toBe(false);
     expect(() => treeToolPackage('kubectl', GO_MOD_1_28)).toThrow(/no tree tool named kubectl/);
+  });
+});
+
+describe('a tree whose vendor/ holds no code is built from the module cache', () => {
+  const tree = (files: string[]): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-tree-'));
+    for (const f of files) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), '');
+    }
+    return dir;
+  };
+
+  it('is 1.24\'s checkout: vendor/OWNERS only, no modules.txt, no go.work (Go would default to -mod=vendor and fail)', () => {
+    const dir = tree(['go.mod', 'vendor/OWNERS']);
+    expect(vendorWithoutCode(dir)).toBe(true);
+    expect(treeBuildEnv({}, '/tmp/x', vendorWithoutCode(dir))).toMatchObject({ GOFLAGS: '-mod=readonly' });
+    rmSync(dir, { recursive: true });
+  });
+
+  it('is not a tree with go.work (1.30, 1.37) or with real vendoring', () => {
+    for (const files of [['go.mod', 'go.work', 'vendor/OWNERS'], ['go.mod', 'vendor/modules.txt', 'vendor/OWNERS'], ['go.mod']]) {
+      const dir = tree(files);
+      expect(vendorWithoutCode(dir), files.join(' ')).toBe(false);
+      expect(treeBuildEnv({}, '/tmp/x', vendorWithoutCode(dir))).not.toHaveProperty('GOFLAGS');
+      rmSync(dir, { recursive: true });
+    }
   });
 });
