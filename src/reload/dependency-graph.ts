@@ -4,7 +4,7 @@
 // ≈ 3.4 s for one call per command); the split into commands is `parsePackageGraph`'s.
 import { tmpdir } from 'node:os';
 import type { ProcessRunner } from '../exec/runner.js';
-import { KUBE_TREE_TAGS, treeBuildEnv, treeToolchain, vendorWithoutCode } from '../source/go-build.js';
+import { KUBE_TREE_TAGS, treeBuildEnv, treeToolchain } from '../source/go-build.js';
 import { commandPackage, type ReloadTarget } from './components.js';
 
 const FORMAT = '{{if not .Standard}}{{.ImportPath}}\t{{.Dir}}\t{{if eq .Name "main"}}{{join .Deps " "}}{{end}}{{end}}';
@@ -14,7 +14,7 @@ export async function componentPackageDirs(
   components: readonly ReloadTarget[],
   deps: { runner: ProcessRunner; env: NodeJS.ProcessEnv; signal?: AbortSignal },
 ): Promise<Map<ReloadTarget, Set<string>>> {
-  const env = treeBuildEnv(treeToolchain(tree, deps.env), tmpdir(), vendorWithoutCode(tree));
+  const env = treeBuildEnv(treeToolchain(tree, deps.env), tmpdir());
   const r = await deps.runner.run('go', ['list', '-tags', KUBE_TREE_TAGS.join(','), '-deps', '-f', FORMAT, ...components.map(commandPackage)], { cwd: tree, env, signal: deps.signal });
   return parsePackageGraph(r.stdout, tree, components);
 }

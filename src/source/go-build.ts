@@ -2,7 +2,7 @@
 // local-provider components and test binaries all go through here. Go keys each compiled package
 // on the toolchain, the build tags and (with -trimpath) the package's module path and version, so
 // one toolchain and one flag set per tree make the second build of a commit a link, not a compile.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessRunner } from '../exec/runner.js';
 import { goToolchain } from './release-layout.js';
@@ -43,18 +43,32 @@ export function treeBuildArgs(b: Pick<TreeBuild, 'packages' | 'out' | 'ldflags' 
 }
 
 /**
- * The environment of that build: no cgo, the tree's toolchain, the work folder. `moduleMode` where the
- * tree has a vendor/ folder without vendored code and no go.work (see vendorWithoutCode).
+ * The environment of that build: no cgo, the tree's toolchain, the work folder, and `modFile` (see
+ * scratchModFile) where the tree needs one.
  */
-export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string, moduleMode = false): Record<string, string> {
-  return { CGO_ENABLED: '0', TMPDIR: tmpDir, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}), ...(moduleMode ? { GOFLAGS: '-mod=readonly' } : {}) };
+export function treeBuildEnv(toolchain: { value?: string }, tmpDir: string, modFile?: string): Record<string, string> {
+  return { CGO_ENABLED: '0', TMPDIR: tmpDir, ...(toolchain.value ? { GOTOOLCHAIN: toolchain.value } : {}), ...(modFile ? { GOFLAGS: `-mod=mod -modfile=${modFile}` } : {}) };
+}
+
+/**
+ * A copy of the tree's go.mod and go.sum in `tmpDir` for Go to build with, where the tree's own
+ * would not do (vendorWithoutCode): 1.24's staging modules come from the module proxy and require
+ * each other at v0.24.17 where the release's go.mod says v0.0.0, so Go must update the requirements
+ * (its replace directives keep every staging module in the tree). It updates the copy; the release's
+ * go.mod stays as tagged and the tree clean. Undefined for every other tree.
+ */
+export function scratchModFile(tree: string, tmpDir: string): string | undefined {
+  if (!vendorWithoutCode(tree)) return undefined;
+  mkdirSync(tmpDir, { recursive: true });
+  copyFileSync(join(tree, 'go.mod'), join(tmpDir, 'go.mod'));
+  if (existsSync(join(tree, 'go.sum'))) copyFileSync(join(tree, 'go.sum'), join(tmpDir, 'go.sum'));
+  return join(tmpDir, 'go.mod');
 }
 
 /**
  * True where Go would build the tree in vendor mode from a vendor/ folder that holds no code: a
  * checkout assembled from the module proxy keeps vendor/OWNERS, and a tree without go.work (1.24's)
- * whose go.mod says go ≥ 1.14 then defaults to -mod=vendor. -mod=readonly builds it from the module
- * cache instead, and never rewrites the release's go.mod.
+ * whose go.mod says go ≥ 1.14 then defaults to -mod=vendor.
  */
 export function vendorWithoutCode(tree: string): boolean {
   return existsSync(join(tree, 'vendor')) && !existsSync(join(tree, 'vendor', 'modules.txt')) && !existsSync(join(tree, 'go.work'));
@@ -99,12 +113,12 @@ export async function buildTestInTree(b: { tree: string; name: string; out: stri
   if (!pkg) throw new Error(`no test package for ${b.name}`);
   const toolchain = treeToolchain(b.tree, deps.env);
   mkdirSync(b.tmpDir, { recursive: true });
-  await deps.runner.run('go', treeTestArgs({ pkg, out: b.out, ldflags: b.ldflags }), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir, vendorWithoutCode(b.tree)), signal: deps.signal, logFile: b.logFile });
+  await deps.runner.run('go', treeTestArgs({ pkg, out: b.out, ldflags: b.ldflags }), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir, scratchModFile(b.tree, b.tmpDir)), signal: deps.signal, logFile: b.logFile });
 }
 
 export async function buildInTree(b: TreeBuild, deps: TreeBuildDeps): Promise<{ toolchain: { value?: string; reason: string }; stdout: string }> {
   const toolchain = treeToolchain(b.tree, deps.env);
   mkdirSync(b.tmpDir, { recursive: true });
-  const r = await deps.runner.run('go', treeBuildArgs(b), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir, vendorWithoutCode(b.tree)), signal: deps.signal, logFile: b.logFile });
+  const r = await deps.runner.run('go', treeBuildArgs(b), { cwd: b.tree, env: treeBuildEnv(toolchain, b.tmpDir, scratchModFile(b.tree, b.tmpDir)), signal: deps.signal, logFile: b.logFile });
   return { toolchain, stdout: r.stdout };
 }

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTreeTool, treeBuildEnv, treeToolPackage, vendorWithoutCode } from '../../../src/source/go-build.js';
+import { isTreeTool, scratchModFile, treeBuildEnv, treeToolPackage, vendorWithoutCode } from '../../../src/source/go-build.js';
 
 // go.mod lines as the releases' trees have them (k8s.io/kubernetes v1.24.17 and v1.28.15).
 const GO_MOD_1_24 = 'module k8s.io/kubernetes\n\nrequire (\n\tgithub.com/onsi/ginkgo v1.14.0\n\tgithub.com/onsi/gomega v1.10.1\n)\n';
@@ -35,9 +35,15 @@ describe('a tree whose vendor/ holds no code is built from the module cache', ()
   };
 
   it('is 1.24\'s checkout: vendor/OWNERS only, no modules.txt, no go.work (Go would default to -mod=vendor and fail)', () => {
-    const dir = tree(['go.mod', 'vendor/OWNERS']);
+    const dir = tree(['go.mod', 'go.sum', 'vendor/OWNERS']);
+    writeFileSync(join(dir, 'go.mod'), 'module k8s.io/kubernetes\n');
     expect(vendorWithoutCode(dir)).toBe(true);
-    expect(treeBuildEnv({}, '/tmp/x', vendorWithoutCode(dir))).toMatchObject({ GOFLAGS: '-mod=readonly' });
+    // Go may update a copy of go.mod in the build's scratch folder; the release's own stays as tagged
+    const modFile = scratchModFile(dir, join(dir, 'scratch'));
+    expect(modFile).toBe(join(dir, 'scratch', 'go.mod'));
+    expect(readFileSync(modFile!, 'utf8')).toBe('module k8s.io/kubernetes\n');
+    expect(existsSync(join(dir, 'scratch', 'go.sum'))).toBe(true);
+    expect(treeBuildEnv({}, '/tmp/x', modFile)).toMatchObject({ GOFLAGS: `-mod=mod -modfile=${modFile}` });
     rmSync(dir, { recursive: true });
   });
 
@@ -45,7 +51,8 @@ describe('a tree whose vendor/ holds no code is built from the module cache', ()
     for (const files of [['go.mod', 'go.work', 'vendor/OWNERS'], ['go.mod', 'vendor/modules.txt', 'vendor/OWNERS'], ['go.mod']]) {
       const dir = tree(files);
       expect(vendorWithoutCode(dir), files.join(' ')).toBe(false);
-      expect(treeBuildEnv({}, '/tmp/x', vendorWithoutCode(dir))).not.toHaveProperty('GOFLAGS');
+      expect(scratchModFile(dir, join(dir, 'scratch'))).toBeUndefined();
+      expect(treeBuildEnv({}, '/tmp/x', undefined)).not.toHaveProperty('GOFLAGS');
       rmSync(dir, { recursive: true });
     }
   });
