@@ -8,35 +8,24 @@
 // scenarios/README.md is the one these runs make: the full tier's part comes from its latest run,
 // recorded in test/fixtures/counter-proof-full-tier.json, which the full tier checks against its
 // own runs (KINDLAB_RECORD_COUNTER_PROOF=1 writes it anew).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
-import { execa, execaSync } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterProofTable, TABLE_BEGIN, TABLE_END, type CounterProofRun } from '../../src/counter-proof/table.js';
 import type { RunReport } from '../../src/report/model.js';
+import { asRun, readRecord, recordedRuns } from '../helpers/counter-proof-record.js';
 import { fullTier, labBin } from '../helpers/releases.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'bin', 'kindlab.js');
 const RECORDED = join(root, 'test/fixtures/counter-proof-full-tier.json');
+/** The catalogue's counter-proofs on kind nodes, recorded by test/kind/catalogue.test.ts and older-node.test.ts. */
+const RECORDED_KIND = join(root, 'test/fixtures/counter-proof-kind.json');
 const FULL_TIER_RELEASES = ['v1.24.17', 'v1.30.14'];
-
-/** The full tier's latest runs, as recorded: only what the table reads (id and counter-proof verdict). */
-interface RecordedRuns {
-  ran: string;
-  commit: string;
-  runs: Array<{ version: string; results: Array<Pick<RunReport['results'][number], 'id' | 'counterProof'>> }>;
-}
-// only what the table reads: the verdict, how, why, and the step a counter-proof failed in
-const slim = (run: CounterProofRun): RecordedRuns['runs'][number] => ({
-  version: run.version,
-  results: run.report.results.map(({ id, counterProof: cp }) => ({ id, ...(cp ? { counterProof: { verdict: cp.verdict, ...(cp.how ? { how: cp.how } : {}), detail: cp.detail, ...(cp.run?.failedStep ? { run: { failedStep: cp.run.failedStep } } : {}) } as typeof cp } : {}) })),
-});
-const asRun = (r: RecordedRuns['runs'][number]): CounterProofRun => ({ version: r.version, report: { results: r.results } as RunReport });
 
 // What each release can show on a control plane alone, as seen on this machine (2026-12-06; v1.24.17
 // and v1.30.14, the full tier's, 2026-12-07).
@@ -118,26 +107,28 @@ describe('kindlab test --counter-proof on real API servers', () => {
   it.runIf(fullTier)('v1.24.17 and v1.30.14 (full tier): the gates locked on at the newer releases are switched off there, and each such scenario fails', () => {
     const live: CounterProofRun[] = FULL_TIER_RELEASES.map((version, i) => ({ version, report: older[i]!.report }));
     runs.push(...live);
-    const recorded: RecordedRuns = { ran: new Date().toISOString().slice(0, 10), commit: execaSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD']).stdout, runs: live.map(slim) };
-    if (process.env.KINDLAB_RECORD_COUNTER_PROOF === '1') writeFileSync(RECORDED, JSON.stringify(recorded, null, 2) + '\n');
+    const kept = recordedRuns(RECORDED, root, live);
     for (const [i, version] of FULL_TIER_RELEASES.entries()) {
       const { r, report } = older[i]!;
       expect(r.exitCode, `${version}: ${r.stderr.slice(-3000)}`).toBe(0);
       expect(proved(report), version).toEqual(COUNTER_PROVED[version]);
     }
-    const kept = JSON.parse(readFileSync(RECORDED, 'utf8')) as RecordedRuns;
-    expect(counterProofTable(kept.runs.map(asRun)), `${RECORDED} is out of date (KINDLAB_RECORD_COUNTER_PROOF=1 writes it)`).toBe(counterProofTable(live));
+    expect(counterProofTable(kept), `${RECORDED} is out of date (KINDLAB_RECORD_COUNTER_PROOF=1 writes it)`).toBe(counterProofTable(live));
   });
 
-  it('scenarios/README.md holds the table these runs make (the full tier\'s part as its latest run recorded it)', () => {
+  it('scenarios/README.md holds the table these runs make (the full tier\'s part and the kind nodes\' as their latest runs recorded them)', () => {
     if (!fullTier) {
       // the full tier's releases are not built in this tier: their part of the table is its latest run's
-      const kept = JSON.parse(readFileSync(RECORDED, 'utf8')) as RecordedRuns;
+      const kept = readRecord(RECORDED);
       expect(kept.runs.map((x) => x.version)).toEqual(FULL_TIER_RELEASES);
       runs.push(...kept.runs.map(asRun));
     }
     expect(runs.map((x) => x.version).sort()).toEqual(['v1.24.17', 'v1.28.15', 'v1.30.14', 'v1.37.2']);
-    const table = counterProofTable([...runs].sort((a, b) => a.version.localeCompare(b.version, undefined, { numeric: true })));
+    // kind nodes: the kind tier's own tests check these records against their runs
+    const onKind = readRecord(RECORDED_KIND).runs.map(asRun);
+    expect(onKind.map((x) => x.version)).toContain('v1.37.2 kind');
+    const byVersion = (a: CounterProofRun, b: CounterProofRun) => a.version.localeCompare(b.version, undefined, { numeric: true });
+    const table = counterProofTable([...runs, ...onKind].sort(byVersion));
     const readme = readFileSync(join(root, 'scenarios/README.md'), 'utf8');
     const inReadme = readme.slice(readme.indexOf(TABLE_BEGIN) + TABLE_BEGIN.length, readme.indexOf(TABLE_END)).trim();
     expect(inReadme, `scenarios/README.md is out of date; the runs made:\n${table}`).toBe(table.trim());

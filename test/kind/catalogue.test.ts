@@ -6,9 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { counterProofTable } from '../../src/counter-proof/table.js';
+import type { RunReport } from '../../src/report/model.js';
+import { recordedRuns } from '../helpers/counter-proof-record.js';
 import { ensureNodeImage, kindlabLong, labNode, tierHome, whyNotReady } from '../helpers/kind-tier.js';
 import { unavailable } from '../helpers/unavailable.js';
 
+
+const ROOT = join(__dirname, '../..');
+/** The table in scenarios/README.md reads this run from the record (test/e2e/counter-proof.test.ts). */
+const RECORDED_KIND = join(ROOT, 'test/fixtures/counter-proof-kind.json');
 const d = whyNotReady ? describe.skip : describe;
 if (whyNotReady) unavailable('catalogue on real kind nodes', whyNotReady);
 
@@ -52,6 +59,9 @@ d('the catalogue on a real kind node', () => {
     // the counter-proofs: these fail with their gate off where they assert the feature; none passes
     expect(report.results.filter((x) => x.counterProof?.verdict === 'counter-proved').map((x) => x.id).sort()).toEqual(COUNTER_PROVED);
     expect(report.results.filter((x) => x.counterProof?.verdict === 'not-counter-proved')).toEqual([]);
+    // scenarios/README.md's table shows this run as recorded; a changed verdict, reason or failing step shows here
+    const live = [{ version: 'v1.37.2 kind', report: report as unknown as RunReport }];
+    expect(counterProofTable(recordedRuns(RECORDED_KIND, ROOT, live)), `${RECORDED_KIND} is out of date (KINDLAB_RECORD_COUNTER_PROOF=1 writes it)`).toBe(counterProofTable(live));
     // a kubelet serves WebSocket port-forward itself at 1.37: the scenario says why its node part cannot counter-prove the API server's gate
     expect(report.results.find((x) => x.id === 'portforward-websockets')!.counterProof).toMatchObject({ verdict: 'inconclusive', detail: expect.stringMatching(/a kubelet serves WebSocket port-forward itself/) });
     for (const x of report.results) expect(x.counterProof, x.id).toBeDefined();

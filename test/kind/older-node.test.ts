@@ -11,11 +11,18 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { counterProofTable } from '../../src/counter-proof/table.js';
+import type { RunReport } from '../../src/report/model.js';
+import { recordedRuns } from '../helpers/counter-proof-record.js';
 import { buildArgs, kindlabLong, tierHome, whyNotReady } from '../helpers/kind-tier.js';
 import { parseLabNode } from '../helpers/lab-node.js';
 import { inTier } from '../helpers/releases.js';
 import { unavailable } from '../helpers/unavailable.js';
 
+
+const ROOT = join(__dirname, '../..');
+/** The table in scenarios/README.md reads this run from the record (test/e2e/counter-proof.test.ts). */
+const RECORDED_KIND = join(ROOT, 'test/fixtures/counter-proof-kind.json');
 const VERSION = 'v1.30.14';
 /** Counter-proved on kind nodes of VERSION (seen on this machine, 2026-12-07). */
 const COUNTER_PROVED = [
@@ -65,5 +72,8 @@ describe.runIf(!whyNotReady && inTier(VERSION))(`the catalogue on kind nodes of 
     for (const x of skipped) expect(x.message, x.id).toMatch(SKIPPED[x.id]!);
     expect(report.results.filter((x) => x.counterProof?.verdict === 'counter-proved').map((x) => x.id).sort()).toEqual(COUNTER_PROVED);
     expect(report.results.filter((x) => x.counterProof?.verdict === 'not-counter-proved')).toEqual([]);
+    // scenarios/README.md's table shows this run as recorded; a changed verdict, reason or failing step shows here
+    const live = [{ version: `${VERSION} kind`, report: report as unknown as RunReport }];
+    expect(counterProofTable(recordedRuns(RECORDED_KIND, ROOT, live)), `${RECORDED_KIND} is out of date (KINDLAB_RECORD_COUNTER_PROOF=1 writes it)`).toBe(counterProofTable(live));
   });
 });
