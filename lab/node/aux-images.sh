@@ -50,7 +50,14 @@ build_kube_tools() {
   tc=$(jq -r '.kubernetes.gotoolchain // "local"' "$(lab_manifest)")
   agn_version=$(cat "$tree/test/images/agnhost/VERSION")
   log "go build agnhost $agn_version in $tree (GOTOOLCHAIN=$tc, tags $tags; log: $LOG_DIR/kube-tools.log)"
-  (cd "$tree" && CGO_ENABLED=0 GOTOOLCHAIN=$tc gobuild build -trimpath -tags "$tags" -ldflags "-s -w -X main.Version=$agn_version" -o "$bin/agnhost.tmp" ./test/images/agnhost) \
+  # a tree whose vendor/ holds no code and that has no go.work (1.24's) builds with a scratch copy of
+  # its go.mod, as the lab's own tree builds do (src/source/go-build.ts, scratchModFile)
+  local goflags=$GOFLAGS
+  if [[ -d $tree/vendor && ! -f $tree/vendor/modules.txt && ! -f $tree/go.work ]]; then
+    mkdir -p "$bin/modfile" && cp "$tree/go.mod" "$tree/go.sum" "$bin/modfile/"
+    goflags="$GOFLAGS -mod=mod -modfile=$bin/modfile/go.mod"
+  fi
+  (cd "$tree" && CGO_ENABLED=0 GOTOOLCHAIN=$tc GOFLAGS=$goflags gobuild build -trimpath -tags "$tags" -ldflags "-s -w -X main.Version=$agn_version" -o "$bin/agnhost.tmp" ./test/images/agnhost) \
     >"$LOG_DIR/kube-tools.log" 2>&1 || {
     tail -20 "$LOG_DIR/kube-tools.log" >&2
     die "agnhost build failed"
