@@ -81,8 +81,13 @@ const EXPECTED: Record<string, (m: number) => Expected> = {
     [34, { stage: 'beta', gates: { MutatingAdmissionPolicy: true }, runtimeConfig: [`${ADM}/v1beta1`], api: `${ADM}/v1beta1` }],
     [36, { stage: 'ga', api: `${ADM}/v1` }],
   ),
-  // §4: SelfSubjectReview's v1beta1 (beta 1.27, off by default) is the beta it enables, from 1.28 on.
-  'beta-apis-off-by-default': from([24, { skip: /^no two beta APIs introduced since the rule exist before 1\.28/ }], [28, { runtimeConfig: ['authentication.k8s.io/v1beta1'] }]),
+  // §4: admissionregistration.k8s.io/v1beta1 from 1.28 (ValidatingAdmissionPolicy's, then from 1.34 MutatingAdmissionPolicy's, whose gate it needs while beta).
+  'beta-apis-off-by-default': from(
+    [24, { skip: /^no two beta APIs introduced since the rule exist before 1\.28/ }],
+    [28, { runtimeConfig: [`${ADM}/v1beta1`] }],
+    [34, { gates: { MutatingAdmissionPolicy: true }, runtimeConfig: [`${ADM}/v1beta1`] }],
+    [36, { runtimeConfig: [`${ADM}/v1beta1`] }],
+  ),
   // §13: α 1.29, β 1.30.
   'exec-websockets': from(
     [29, { stage: 'alpha', gates: { TranslateStreamCloseWebsocketRequests: true } }],

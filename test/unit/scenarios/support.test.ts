@@ -15,6 +15,7 @@ import { issuerHost, parseBridgeAddress } from '../../../scenarios/_support/issu
 import { fixture } from '../../../scenarios/_support/oidc-issuer.js';
 import { MATERIAL_FILES } from '../../../scenarios/_support/test-material.js';
 import { repoRoot } from '../../helpers/env.js';
+import { betaApis } from '../../../scenarios/beta-apis-off-by-default.js';
 import { judgeEtcd } from '../../../scenarios/etcd-version.js';
 import { mapApiVersion } from '../../../scenarios/mutating-admission-policy.js';
 import {
@@ -250,5 +251,23 @@ describe('structured authentication configuration: audiences and the reloaded fi
     expect(metricValue(text, 'apiserver_authentication_config_controller_automatic_reloads_total', 'status="success"')).toBe(2);
     expect(metricValue(text, 'apiserver_authentication_config_controller_automatic_reloads_total', 'status="failure"')).toBe(4);
     expect(metricValue(text, 'apiserver_authentication_config_controller_automatic_reload_last_timestamp_seconds')).toBeUndefined();
+  });
+});
+
+describe('beta-apis-off-by-default: a pair of beta APIs the release still serves', () => {
+  // an API server stops serving a beta type at its prerelease-lifecycle removal, whatever --runtime-config says
+  // (v1.37.2 did not serve authentication.k8s.io/v1beta1, SelfSubjectReview removed at 1.33, with it enabled)
+  it.each([
+    [28, 'validatingadmissionpolicies', 'authentication.k8s.io/v1beta1'],
+    [32, 'validatingadmissionpolicies', 'authentication.k8s.io/v1beta1'],
+    [33, 'validatingadmissionpolicies', 'coordination.k8s.io/v1beta1'],
+    [34, 'mutatingadmissionpolicies', 'coordination.k8s.io/v1beta1'],
+    [37, 'mutatingadmissionpolicies', 'coordination.k8s.io/v1beta1'],
+  ])('at 1.%i enables admissionregistration.k8s.io/v1beta1 for %s and leaves %s off', (m, resource, leftOff) => {
+    const { enabled, leftOff: off } = betaApis(m);
+    expect(`${enabled.group}/${enabled.version}`).toBe('admissionregistration.k8s.io/v1beta1');
+    expect(enabled.resource).toBe(resource);
+    expect(enabled.object('x')).toMatchObject({ apiVersion: 'admissionregistration.k8s.io/v1beta1', kind: resource === 'validatingadmissionpolicies' ? 'ValidatingAdmissionPolicy' : 'MutatingAdmissionPolicy' });
+    expect(`${off.group}/${off.version}`).toBe(leftOff);
   });
 });
