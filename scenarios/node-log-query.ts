@@ -35,7 +35,10 @@ export default defineScenario({
       return nodes[0]!.metadata!.name!;
     });
 
-    await ctx.featureStep(`query the kubelet log of ${node}`, async () => {
+    // the node's name is logged, not in the step's title: the title is what reports and the
+    // counter-proof table compare from run to run
+    ctx.log(`node: ${node}`);
+    await ctx.featureStep('query the kubelet log through the node proxy (/logs/?query=kubelet)', async () => {
       const res = await apiRequest(ctx, {
         method: 'GET',
         path: `/api/v1/nodes/${encodeURIComponent(node)}/proxy/logs/?query=kubelet&tailLines=20`,

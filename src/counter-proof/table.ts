@@ -4,26 +4,42 @@
 import type { RunReport } from '../report/model.js';
 
 export interface CounterProofRun {
-  /** e.g. v1.37.2 */
+  /** The run's label: its release, e.g. v1.37.2, and where it ran if not on the local provider ('v1.30.14 kind'). */
   version: string;
   report: RunReport;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
+/** The release of a run's label ('v1.30.14 kind' → 'v1.30.14'). */
+const releaseOf = (label: string): string => label.split(' ')[0]!;
+
+/**
+ * `labels: text` parts, one per distinct text: runs that say the same thing (their release written
+ * as "that release") are listed together, so a reason shared by every run is written once.
+ */
+function grouped(items: ReadonlyArray<{ label: string; text: string }>): string {
+  const byText = new Map<string, string[]>();
+  for (const { label, text } of items) {
+    const key = text.split(releaseOf(label)).join('that release');
+    byText.set(key, [...(byText.get(key) ?? []), label]);
+  }
+  return [...byText].map(([text, labels]) => `${labels.join(', ')}: ${text}`).join('; ');
+}
+
 export function counterProofTable(runs: readonly CounterProofRun[]): string {
   const ids = [...new Set(runs.flatMap((r) => r.report.results.map((x) => x.id)))].sort();
   const rows = ids.map((id) => {
-    const at = runs.map((r) => ({ version: r.version, cp: r.report.results.find((x) => x.id === id)?.counterProof }));
+    const at = runs.map((r) => ({ label: r.version, cp: r.report.results.find((x) => x.id === id)?.counterProof }));
     const proved = at.filter((a) => a.cp?.verdict === 'counter-proved');
     if (proved.length) {
-      const where = proved.map((a) => `${a.version}: ${a.cp!.how!.replace(/ on v[\d.]+.*$/, '')}, fails in "${a.cp!.run?.failedStep ?? '?'}"`).join('; ');
+      const where = grouped(proved.map((a) => ({ label: a.label, text: `${a.cp!.how!.replace(/ on v[\d.]+.*$/, '')}, fails in "${a.cp!.run?.failedStep ?? '?'}"` })));
       return `| ${id} | yes | ${cell(where)} |`;
     }
     const bad = at.find((a) => a.cp?.verdict === 'not-counter-proved');
-    if (bad) return `| ${id} | **NO** | ${cell(`${bad.version}: ${bad.cp!.detail}`)} |`;
-    const why = [...new Set(at.filter((a) => a.cp).map((a) => `${a.version}: ${a.cp!.verdict === 'inconclusive' ? `inconclusive (${a.cp!.detail})` : a.cp!.detail}`))];
-    return `| ${id} | no | ${cell(why.join('; ') || 'not run')} |`;
+    if (bad) return `| ${id} | **NO** | ${cell(`${bad.label}: ${bad.cp!.detail}`)} |`;
+    const why = grouped(at.filter((a) => a.cp).map((a) => ({ label: a.label, text: a.cp!.verdict === 'inconclusive' ? `inconclusive (${a.cp!.detail})` : a.cp!.detail })));
+    return `| ${id} | no | ${cell(why || 'not run')} |`;
   });
   return ['| scenario | counter-proved | where, how (or why not) |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
 }
