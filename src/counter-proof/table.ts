@@ -15,13 +15,14 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 const releaseOf = (label: string): string => label.split(' ')[0]!;
 
 /**
- * `labels: text` parts, one per distinct text: runs that say the same thing (their release written
- * as "that release") are listed together, so a reason shared by every run is written once.
+ * `labels: text` parts, one per distinct text: runs that say the same thing (their own release, "at
+ * v1.24.17", written as "at that release") are listed together, so a reason shared by every run is
+ * written once.
  */
 function grouped(items: ReadonlyArray<{ label: string; text: string }>): string {
   const byText = new Map<string, string[]>();
   for (const { label, text } of items) {
-    const key = text.split(releaseOf(label)).join('that release');
+    const key = text.split(`at ${releaseOf(label)}`).join('at that release');
     byText.set(key, [...(byText.get(key) ?? []), label]);
   }
   return [...byText].map(([text, labels]) => `${labels.join(', ')}: ${text}`).join('; ');
