@@ -96,9 +96,13 @@ export function treeToolPackage(name: string, goMod: string): string {
   return pkg(goMod);
 }
 
-/** The package of tool `name` in the tree at `tree`. */
+/**
+ * The package of tool `name` in the tree at `tree`. A tree not checked out yet (a --dry-run prints
+ * the command before its worktree exists) is taken to be a current release's: Ginkgo v2.
+ */
 export function treeToolPackageIn(tree: string, name: string): string {
-  return treeToolPackage(name, readFileSync(join(tree, 'go.mod'), 'utf8'));
+  const goMod = join(tree, 'go.mod');
+  return treeToolPackage(name, existsSync(goMod) ? readFileSync(goMod, 'utf8') : 'require (\n\tgithub.com/onsi/ginkgo/v2 v2.0.0\n)\n');
 }
 /** Built only from a source tree (not the module proxy's copy): test binaries and tools. */
 export const needsTree = (name: string): boolean => isTestBinary(name) || isTreeTool(name);

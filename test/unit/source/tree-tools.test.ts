@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTreeTool, scratchModFile, treeBuildEnv, treeToolPackage, vendorWithoutCode } from '../../../src/source/go-build.js';
+import { isTreeTool, scratchModFile, treeBuildEnv, treeToolPackage, treeToolPackageIn, vendorWithoutCode } from '../../../src/source/go-build.js';
 
 // go.mod lines as the releases' trees have them (k8s.io/kubernetes v1.24.17 and v1.28.15).
 const GO_MOD_1_24 = 'module k8s.io/kubernetes\n\nrequire (\n\tgithub.com/onsi/ginkgo v1.14.0\n\tgithub.com/onsi/gomega v1.10.1\n)\n';
@@ -15,6 +15,14 @@ describe('the ginkgo CLI is built from the Ginkgo the tree requires', () => {
 
   it('is Ginkgo v1\'s CLI in 1.24\'s tree, which has no /v2 module (lab/node/build.sh of v1.24.17 failed on it)', () => {
     expect(treeToolPackage('ginkgo', GO_MOD_1_24)).toBe('github.com/onsi/ginkgo/ginkgo');
+  });
+
+  it('reads the tree\'s go.mod, and takes a tree not checked out yet (a dry run) for a current release', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-tree-'));
+    writeFileSync(join(dir, 'go.mod'), GO_MOD_1_24);
+    expect(treeToolPackageIn(dir, 'ginkgo')).toBe('github.com/onsi/ginkgo/ginkgo');
+    expect(treeToolPackageIn(join(dir, 'not-there'), 'ginkgo')).toBe('github.com/onsi/ginkgo/v2/ginkgo');
+    rmSync(dir, { recursive: true });
   });
 
   it('knows only its own tools', () => {
