@@ -84,13 +84,13 @@ export const isTestBinary = (name: string): boolean => name in TREE_TEST_BINARIE
  * parallel processes, as upstream's CI). Kubernetes moved to Ginkgo v2 in 1.25; 1.24's tree
  * requires github.com/onsi/ginkgo v1, whose CLI is another package.
  */
-const TREE_TOOLS: Readonly<Record<string, (goMod: string) => string>> = {
-  ginkgo: (goMod) => (/^\s*github\.com\/onsi\/ginkgo\/v2\s/m.test(goMod) ? 'github.com/onsi/ginkgo/v2/ginkgo' : 'github.com/onsi/ginkgo/ginkgo'),
+const TREE_TOOLS: Readonly<Record<string, (goMod: string | undefined) => string>> = {
+  ginkgo: (goMod) => (goMod === undefined || /^\s*github\.com\/onsi\/ginkgo\/v2\s/m.test(goMod) ? 'github.com/onsi/ginkgo/v2/ginkgo' : 'github.com/onsi/ginkgo/ginkgo'),
 };
 export const isTreeTool = (name: string): boolean => name in TREE_TOOLS;
 
-/** The package of tool `name` in a tree whose go.mod reads `goMod` (pure). */
-export function treeToolPackage(name: string, goMod: string): string {
+/** The package of tool `name` in a tree whose go.mod reads `goMod`; undefined: a current release's (pure). */
+export function treeToolPackage(name: string, goMod: string | undefined): string {
   const pkg = TREE_TOOLS[name];
   if (!pkg) throw new Error(`no tree tool named ${name}`);
   return pkg(goMod);
@@ -102,7 +102,7 @@ export function treeToolPackage(name: string, goMod: string): string {
  */
 export function treeToolPackageIn(tree: string, name: string): string {
   const goMod = join(tree, 'go.mod');
-  return treeToolPackage(name, existsSync(goMod) ? readFileSync(goMod, 'utf8') : 'require (\n\tgithub.com/onsi/ginkgo/v2 v2.0.0\n)\n');
+  return treeToolPackage(name, existsSync(goMod) ? readFileSync(goMod, 'utf8') : undefined);
 }
 /** Built only from a source tree (not the module proxy's copy): test binaries and tools. */
 export const needsTree = (name: string): boolean => isTestBinary(name) || isTreeTool(name);
