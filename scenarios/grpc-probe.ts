@@ -9,6 +9,11 @@ import { describeGate, gate, sleep } from './_support/cluster.js';
 // agnhost's grpc-health-checking serves grpc.health.v1 on :5000 (and HTTP on :8080).
 const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
 
+// One failed probe restarts the container, so the first probe must not race the server's start and a
+// loaded node must not fail it on the default 1 s timeout (seen in CI: "failed to connect service
+// within 1s" a second after the server listened). Upstream's Conformance spec waits and allows 5 s too.
+const LIVENESS = { failureThreshold: 1, initialDelaySeconds: 5, timeoutSeconds: 5 };
+
 function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.10', kind: 'readinessProbe' | 'livenessProbe' = 'readinessProbe'): V1Pod {
   return {
     apiVersion: 'v1',
@@ -22,7 +27,7 @@ function probePod(name: string, port: number, image = 'registry.k8s.io/pause:3.1
           image,
           ...(image === AGNHOST ? { args: ['grpc-health-checking'] } : {}),
           ports: [{ containerPort: 5000 }],
-          [kind]: { grpc: { port, service: '' }, periodSeconds: 2, ...(kind === 'livenessProbe' ? { failureThreshold: 1 } : {}) },
+          [kind]: { grpc: { port, service: '' }, periodSeconds: 2, ...(kind === 'livenessProbe' ? LIVENESS : {}) },
         },
       ],
     },
@@ -40,8 +45,8 @@ async function livenessProbes(ctx: ScenarioContext): Promise<void> {
       timeoutSeconds: 150,
       description: 'pod grpc-alive to run',
     });
-    // 8 probe periods (failureThreshold 1): a probe that failed once would have restarted it
-    await sleep(16_000, ctx.signal);
+    // the initial delay, then 8 probe periods (failureThreshold 1): a probe that failed once would have restarted it
+    await sleep((LIVENESS.initialDelaySeconds + 8 * 2) * 1000, ctx.signal);
     ctx.assert.equal(await restarts('grpc-alive'), 0, 'restartCount of a container whose gRPC liveness probe succeeds');
   });
 
@@ -77,7 +82,7 @@ export default defineScenario({
     'GRPCContainerProbe=false) the scenario skips: v1.26.15 keeps the field regardless, only the kubelet stops probing. Node part ' +
     '(only when the cluster runs pods): an agnhost gRPC health server becomes Ready through the probe, and a ' +
     'probe on a closed port keeps its pod unready with Unhealthy events; a livenessProbe.grpc on the health server ' +
-    'leaves the container running (restartCount 0 over 8 probe periods) and one on a closed port gets it restarted ' +
+    'leaves the container running (restartCount 0 over 8 probe periods after a 5 s initial delay, 5 s probe timeout as upstream) and one on a closed port gets it restarted ' +
     '(restartCount ≥ 1), as upstream\'s Conformance specs check.',
   async run(ctx: ScenarioContext) {
     const state = await gate(ctx, 'GRPCContainerProbe');
