@@ -1,10 +1,12 @@
 // KEP-127: user namespaces for pods. With spec.hostUsers: false the pod's root (UID 0) is mapped to an
-// unprivileged range of host UIDs, so a container breakout lands as nobody on the node. Beta (off)
-// 1.30–1.32, on from 1.33, GA 1.36. Needs the node to support idmap mounts: Linux ≥ 6.3 in practice,
-// containerd ≥ 2.0 or CRI-O ≥ 1.25 (runc ≥ 1.2 / crun ≥ 1.9) — checked first, skipped with the reason.
+// unprivileged range of host UIDs, so a container breakout lands as nobody on the node. Alpha for
+// stateless pods 1.25–1.27 (gate UserNamespacesStatelessPodsSupport), alpha 1.28–1.29 as
+// UserNamespacesSupport, beta (off) 1.30–1.32, on from 1.33, GA 1.36. Needs the node to support idmap
+// mounts: Linux ≥ 6.3 in practice, containerd ≥ 2.0 or CRI-O ≥ 1.25 (runc ≥ 1.2 / crun ≥ 1.9) —
+// checked first, skipped with the reason.
 import { defineScenario, type ScenarioContext } from 'kindlab';
 import type { V1Node, V1NodeList, V1Pod } from '@kubernetes/client-node';
-import { describeGate, gate } from './_support/cluster.js';
+import { describeGate, gate, minor } from './_support/cluster.js';
 
 const IMAGE = 'registry.k8s.io/e2e-test-images/busybox:1.36.1-1';
 
@@ -32,6 +34,10 @@ function versionOf(s: string): [number, number] {
  * (`pod.Spec.HostUsers`), newer ones the JSON field (`hostUsers`); both must match.
  */
 export const HOST_NETWORK_REJECTION = /hostNetwork: Forbidden: when `(hostUsers|pod\.Spec\.HostUsers)` is false/;
+/** kube-apiserver 1.25–1.27's refusal of a volume that is not stateless (hostPath, PVC, ...) with hostUsers: false. */
+export const STATEFUL_VOLUME_REJECTION = /volumes\[0\]: Forbidden: volume type not supported when `pod\.Spec\.HostUsers` is false/;
+/** The first minor where hostUsers: false also takes stateful volumes (the gate's rename to UserNamespacesSupport). */
+export const STATEFUL_FROM_MINOR = 28;
 
 const atLeastV = (v: [number, number], want: [number, number]) => v[0] > want[0] || (v[0] === want[0] && v[1] >= want[1]);
 
@@ -58,9 +64,10 @@ export default defineScenario({
   title: 'hostUsers: false maps the pod root to an unprivileged host UID range',
   kep: 127,
   tags: ['1.30', 'sig-node', 'security'],
-  // UserNamespacesSupport: alpha 1.28–1.29, beta off 1.30–1.32, on 1.33, GA 1.36. (1.25–1.27 had
-  // UserNamespacesStatelessPodsSupport, stateless pods only: another gate, not this scenario.)
-  versions: '>=1.28',
+  // UserNamespacesSupport: alpha 1.28–1.29, beta off 1.30–1.32, on 1.33, GA 1.36. At 1.25–1.27 the
+  // same feature, stateless pods only, was gated by UserNamespacesStatelessPodsSupport: the gate
+  // table knows the rename, and the planner sets (or a counter-proof clears) the name of the release.
+  versions: '>=1.25',
   requires: {
     images: [IMAGE],
     needs: 'node',
@@ -70,7 +77,8 @@ export default defineScenario({
   timeoutSeconds: 300,
   description:
     'Checks the nodes first (Linux ≥ 6.3, containerd ≥ 2.0 or CRI-O ≥ 1.25) and skips with the reason otherwise. ' +
-    'hostUsers: false together with hostNetwork is rejected by the API server. A pod with hostUsers: false then ' +
+    'hostUsers: false together with hostNetwork is rejected by the API server; at 1.25–1.27 (stateless pods only) ' +
+    'so is hostUsers: false with a hostPath volume, while the same pod with hostUsers: true is accepted. A pod with hostUsers: false then ' +
     'reads /proc/self/uid_map: "0 <host UID ≥ 65536> 65536", while a pod with hostUsers: true sees the identity ' +
     'mapping "0 0 4294967295".',
   async run(ctx: ScenarioContext) {
@@ -97,6 +105,19 @@ export default defineScenario({
     await ctx.featureStep('hostUsers: false with hostNetwork is rejected', async () => {
       await ctx.assert.rejects(ctx.create(pod('userns-hostnet', false, { hostNetwork: true })), HOST_NETWORK_REJECTION);
     });
+
+    if (minor(ctx) < STATEFUL_FROM_MINOR) {
+      // The first alpha's limit, and a behaviour only the feature has: with the gate off hostUsers is
+      // dropped and the same pod is accepted.
+      const withHostPath = (name: string, hostUsers: boolean) =>
+        pod(name, hostUsers, { volumes: [{ name: 'host', hostPath: { path: '/tmp' } }] });
+      await ctx.featureStep('stateless pods only: hostUsers: false with a hostPath volume is rejected', async () => {
+        await ctx.assert.rejects(ctx.create(withHostPath('userns-hostpath', false)), STATEFUL_VOLUME_REJECTION);
+      });
+      await ctx.step('the same pod with hostUsers: true is accepted', async () => {
+        await ctx.create(withHostPath('hostusers-hostpath', true));
+      });
+    }
 
     const uidMap = async (name: string): Promise<string> => {
       await ctx.waitFor<V1Pod>({ apiVersion: 'v1', kind: 'Pod', name }, (p) => p.status?.phase === 'Running', {

@@ -2,7 +2,7 @@
 export { defineScenario } from './scenario/types.js';
 export { scenarioDataDir } from './state/home.js';
 // One gate table and one metric parser for kindlab and its scenarios (scenarios/_support/cluster.ts asks them).
-export { gateDefaultAt } from './plan/gates.js';
+export { gateDefaultAt, gateNameAt } from './plan/gates.js';
 export { parseFeatureMetric } from './scenario/feature-metric.js';
 export { apiRequest, apiRequestOptions, type ApiRequest, type HttpResult } from './scenario/api-request.js';
 export type {

@@ -67,8 +67,22 @@ assemble() {
         break
       fi
     done
+    # upstream's examples (sample-cli-plugin, sample-controller, ...) are compiled into no component:
+    # only their go.mod is read, so the previous minor's latest served patch may stand in
+    # (sample-cli-plugin has no v0.27.x here at all)
+    if [[ -z $found && $m == k8s.io/sample-* ]]; then
+      local minor=${sv#v0.} prev
+      minor=${minor%%.*}
+      prev=v0.$((minor - 1))
+      for patch in $(seq 30 -1 0); do
+        if (cd / && GOFLAGS=-mod=mod go mod download -json "$m@$prev.$patch" 2>/dev/null | jq -e '.Error == null' >/dev/null); then
+          found=$prev.$patch
+          break
+        fi
+      done
+    fi
     [[ -n $found ]] || die "the module proxy has no $m@$sv nor an earlier ${sv%.*}.x"
-    log "the module proxy has no $m@$sv: using $found (nearest earlier patch)"
+    log "the module proxy has no $m@$sv: using $found (the nearest earlier one it serves)"
     specs+=("$m@$found")
     SUBSTITUTIONS+=("$m@$found")
   done < <(staging_modules)

@@ -1,7 +1,7 @@
 // What a scenario needs to know about the cluster it runs against beyond ctx.cluster: version
 // comparisons and the effective state of a feature gate (so one scenario can assert the "on"
 // behaviour on one cluster and the "off" behaviour on another).
-import { gateDefaultAt, parseFeatureMetric, type ScenarioContext } from 'kindlab';
+import { gateDefaultAt, gateNameAt, parseFeatureMetric, type ScenarioContext } from 'kindlab';
 
 /** [major, minor, patch] of the cluster, from ctx.cluster.version ('1.37.2'). */
 export function versionTuple(ctx: Pick<ScenarioContext, 'cluster'>): [number, number, number] {
@@ -32,6 +32,8 @@ export type GateSource = 'cluster profile' | 'kube-apiserver /metrics' | 'defaul
 export interface GateState {
   enabled: boolean;
   source: GateSource;
+  /** The gate's name at the cluster's release, where it differs from the one asked for (a renamed gate). */
+  namedAtRelease?: string;
 }
 
 const metricsCache = new WeakMap<object, Promise<Map<string, boolean>>>();
@@ -60,21 +62,25 @@ export function apiServerGates(ctx: Pick<ScenarioContext, 'raw'>): Promise<Map<s
  * In a counter-proof run the gate under test is on by decree (ctx.expectFeatureOn): the cluster has
  * it off, and the scenario must fail where it asserts the feature.
  */
-export async function gate(ctx: Pick<ScenarioContext, 'cluster' | 'raw' | 'expectFeatureOn'>, name: string): Promise<GateState> {
-  if (ctx.expectFeatureOn === name) return { enabled: true, source: 'counter-proof: expected on, the cluster has it off' };
-  const set = ctx.cluster.featureGates[name];
-  if (typeof set === 'boolean') return { enabled: set, source: 'cluster profile' };
-  const reported = (await apiServerGates(ctx)).get(name);
-  if (typeof reported === 'boolean') return { enabled: reported, source: 'kube-apiserver /metrics' };
+export async function gate(ctx: Pick<ScenarioContext, 'cluster' | 'raw' | 'expectFeatureOn'>, asked: string): Promise<GateState> {
   const [, mi, pa] = versionTuple(ctx);
+  // a renamed gate is read by the name of the cluster's release (its components know no other)
+  const name = gateNameAt(asked, mi);
+  const renamed = name === asked ? {} : { namedAtRelease: name };
+  if (ctx.expectFeatureOn === name) return { enabled: true, source: 'counter-proof: expected on, the cluster has it off', ...renamed };
+  const set = ctx.cluster.featureGates[name];
+  if (typeof set === 'boolean') return { enabled: set, source: 'cluster profile', ...renamed };
+  const reported = (await apiServerGates(ctx)).get(name);
+  if (typeof reported === 'boolean') return { enabled: reported, source: 'kube-apiserver /metrics', ...renamed };
   const enabled = gateDefaultAt(name, mi, pa);
   if (enabled === undefined) throw new Error(`feature gate ${name} is not in kindlab's gate table (src/plan/gates.ts): add it there`);
-  return { enabled, source: 'default for this version' };
+  return { enabled, source: 'default for this version', ...renamed };
 }
 
 /** One line for ctx.log: "Gate X is on (kube-apiserver /metrics)". */
 export function describeGate(name: string, state: GateState): string {
-  return `feature gate ${name} is ${state.enabled ? 'on' : 'off'} (${state.source})`;
+  const named = state.namedAtRelease ? ` (${state.namedAtRelease} at this release)` : '';
+  return `feature gate ${name}${named} is ${state.enabled ? 'on' : 'off'} (${state.source})`;
 }
 
 /** A name that is unique per scenario run, for cluster-scoped objects. */

@@ -37,12 +37,13 @@ export function counterProofPlan(scenarios: readonly Scenario[], target: Require
 export function counterProofOf(s: Scenario, target: RequirementTarget): { variant: Scenario } | { why: string } {
   const version = target.description ?? `v${target.version.replace(/^v/, '')}`;
   if (s.counterProof?.notPossible) return { why: s.counterProof.notPossible };
-  const fg = featureGateOf(s);
+  const v = semver.coerce(target.version);
+  // the gate by the name the target's components know (a renamed gate's earlier name)
+  const fg = featureGateOf(s, v?.minor);
   if (!fg) {
     const gates = Object.keys(s.requires?.featureGates ?? {});
     return { why: gates.length > 1 ? `it needs several gates (${gates.join(', ')}); a counter-proof switches off one feature` : `no feature gate names its feature: nothing switches it off at ${version} (an older release where it did not exist could)` };
   }
-  const v = semver.coerce(target.version);
   const state = v ? featureAt(fg.gate, v.minor, v.patch, target.sourceGates) : undefined;
   const featureFlags = s.counterProof?.featureFlags ?? [];
   const variant = (absent?: string): { variant: Scenario } => ({
@@ -65,7 +66,8 @@ export function counterProofOf(s: Scenario, target: RequirementTarget): { varian
   const f = r.stage.feature;
   if (!f) return { why: `${fg.gate} has no stage at ${version}` };
   if (f.locked) return { why: `${fg.gate} is ${f.stage.toUpperCase()} and locked on at ${version}: only an older release, where it was off or absent, can show the scenario failing without it` };
-  if (f.removed !== undefined) return { why: `${fg.gate} is gone at ${version}: nothing switches the behaviour off` };
+  // `removed` is where the gate's name goes: a gate still there until then (alpha/beta) can be switched off
+  if (f.removed !== undefined && v!.minor >= f.removed) return { why: `${fg.gate} is gone at ${version}: nothing switches the behaviour off` };
   // Gates that depend on this one must go off with it, or the components refuse to start (1.34+).
   const alsoOff: string[] = [];
   for (const d of dependentsOf(fg.gate, target.sourceGates?.dependencies)) {

@@ -25,9 +25,12 @@ export interface GateInfo {
   /** First minor where the gate name is unknown to components. */
   removed?: number;
   note?: string;
+  /** The gate that took this one's feature over at `removed` (the same KEP under a new name). */
+  renamedTo?: string;
 }
 
 const g = (name: string, kep: number | undefined, stages: StageSpan[], removed?: number, note?: string): GateInfo => ({ name, kep, stages, removed, note });
+const renamed = (info: GateInfo, to: string): GateInfo => ({ ...info, renamedTo: to });
 const s = (from: number, stage: Stage, def: boolean, patches?: Array<[number, boolean]>): StageSpan => ({ from, stage, default: def, patches });
 
 /** The newest minor kindlab's table has seen; a release newer than the one after it does not exist yet. */
@@ -44,7 +47,7 @@ export const GATES: readonly GateInfo[] = [
   g('GRPCContainerProbe', 2727, [s(23, 'alpha', false), s(24, 'beta', true), s(27, 'ga', true)], 29),
   g('CronJobTimeZone', 3140, [s(24, 'alpha', false), s(25, 'beta', true), s(27, 'ga', true)], 29),
   g('MaxUnavailableStatefulSet', 961, [s(24, 'alpha', false), s(35, 'beta', true, [[4, false]]), s(36, 'beta', false), s(37, 'beta', true)], undefined, 'default off in 1.35.4+ and 1.36 (k/k#137409), on again in 1.37'),
-  g('UserNamespacesStatelessPodsSupport', 127, [s(25, 'alpha', false)], 28),
+  renamed(g('UserNamespacesStatelessPodsSupport', 127, [s(25, 'alpha', false)], 28, 'stateless pods only (the API server refuses other volume types)'), 'UserNamespacesSupport'),
   g('UserNamespacesSupport', 127, [s(28, 'alpha', false), s(30, 'beta', false), s(33, 'beta', true), s(36, 'ga', true)]),
   g('UserNamespacesPodSecurityStandards', 127, [s(29, 'alpha', false)]),
   g('TranslateStreamCloseWebsocketRequests', 4006, [s(29, 'alpha', false), s(30, 'beta', true)]),
@@ -70,6 +73,18 @@ const BY_NAME = new Map(GATES.map((x) => [x.name, x]));
 
 export function gateInfo(name: string): GateInfo | undefined {
   return BY_NAME.get(name);
+}
+
+/**
+ * The name a feature's gate has at 1.<minor>: a gate renamed since (the same feature, e.g.
+ * UserNamespacesSupport, which was UserNamespacesStatelessPodsSupport at 1.25–1.27) is known by
+ * the name of that release, the only one its components accept. Other names are returned as given.
+ */
+export function gateNameAt(gate: string, minor: number): string {
+  const info = BY_NAME.get(gate);
+  if (info && minor >= (info.stages[0]?.from ?? 0)) return gate;
+  const before = GATES.find((x) => x.renamedTo === gate && minor >= (x.stages[0]?.from ?? Infinity) && minor < (x.removed ?? Infinity));
+  return before?.name ?? gate;
 }
 
 export type GateStatus =

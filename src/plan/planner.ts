@@ -101,7 +101,7 @@ export function decide(s: Scenario, target: PlanTarget): Decision {
   const gates = gatesAt(s, req.featureGates, target, minor, patch, notes);
   if ('skip' in gates) return gates.skip;
   profile.featureGates = gates.set;
-  const fg = featureGateOf(s);
+  const fg = featureGateOf(s, minor);
   if (fg && !s.counterProofOf && !(fg.gate in profile.featureGates)) profile.gatesAtDefault = [fg.gate];
   profile.runtimeConfig = { ...req.runtimeConfig };
   profile.apiServerExtraArgs = { ...req.apiServerFlags };

@@ -4,7 +4,7 @@
 // not exist, or an entry says so, the answer is a skip with the reason.
 import semver from 'semver';
 import type { Component, FeatureStage, HostRequirements, RequirementEntry, Scenario, ScenarioStage } from '../scenario/types.js';
-import { featureAt, gateInfo, type FeatureState } from './gates.js';
+import { featureAt, gateInfo, gateNameAt, type FeatureState } from './gates.js';
 import type { SourceGates } from './feature-specs.js';
 
 export interface RequirementTarget {
@@ -36,10 +36,12 @@ export type Resolution = { ok: true; requirements: ResolvedRequirements; stage: 
 
 type ScenarioNeeds = Pick<Scenario, 'id' | 'versions' | 'requires' | 'counterProofOf'>;
 
-export function featureGateOf(s: ScenarioNeeds): { gate: string; components?: Component[] } | undefined {
+/** The scenario's feature gate; with `minor`, by the name it has at 1.<minor> (a renamed gate's earlier name). */
+export function featureGateOf(s: ScenarioNeeds, minor?: number): { gate: string; components?: Component[] } | undefined {
   const f = s.requires?.feature;
   if (f === undefined) return undefined;
-  return typeof f === 'string' ? { gate: f } : f;
+  const named = typeof f === 'string' ? { gate: f } : f;
+  return minor === undefined ? named : { ...named, gate: gateNameAt(named.gate, minor) };
 }
 
 const stagesOf = (e: RequirementEntry): FeatureStage[] | undefined => (e.stage === undefined ? undefined : Array.isArray(e.stage) ? e.stage : [e.stage]);
@@ -73,7 +75,7 @@ export function resolveRequirements(s: ScenarioNeeds, t: RequirementTarget): Res
   const { minor, patch } = parsed;
   const description = t.description ?? `v${version}`;
   const req = s.requires ?? {};
-  const fg = featureGateOf(s);
+  const fg = featureGateOf(s, minor);
   const feature = fg ? featureAt(fg.gate, minor, patch, t.sourceGates) : undefined;
 
   // A counter-proof where the feature does not exist yet: the scenario's base needs, no gate (an

@@ -37,6 +37,20 @@ describe('counter-proof plan', () => {
     expect(needs.ok && needs.stage.why).toMatch(/counter-proof of map: MutatingAdmissionPolicy does not exist yet/);
   });
 
+  it('a renamed gate is switched off by the name of the target\'s release (UserNamespacesSupport was UserNamespacesStatelessPodsSupport at 1.25–1.27)', () => {
+    const s = scenario('userns', { feature: 'UserNamespacesSupport' }, '>=1.25');
+    const at127 = (counterProofOf(s, { version: '1.27.16' }) as { variant: Scenario }).variant;
+    expect(at127.counterProofOf).toEqual({ id: 'userns', gate: 'UserNamespacesStatelessPodsSupport' });
+    const needs = resolveRequirements(at127, { version: '1.27.16' });
+    expect(needs.ok && needs.requirements.featureGates).toEqual({ UserNamespacesStatelessPodsSupport: false });
+    const own = resolveRequirements(s, { version: '1.27.16' });
+    expect(own.ok && own.requirements.featureGates).toEqual({ UserNamespacesStatelessPodsSupport: true });
+    expect(own.ok && own.stage.feature?.gate).toBe('UserNamespacesStatelessPodsSupport');
+    // from the rename on, the new name; before the first alpha, absent under the name it has now
+    expect((counterProofOf(s, { version: '1.30.14' }) as { variant: Scenario }).variant.counterProofOf).toEqual({ id: 'userns', gate: 'UserNamespacesSupport' });
+    expect((counterProofOf(s, { version: '1.24.17' }) as { variant: Scenario }).variant.counterProofOf).toMatchObject({ gate: 'UserNamespacesSupport', absent: expect.any(String) });
+  });
+
   it('says why where nothing switches the feature off', () => {
     const plan = counterProofPlan(
       [scenario('ga', { feature: 'ValidatingAdmissionPolicy' }), scenario('nogate', {}), scenario('gone', { feature: 'MultiCIDRRangeAllocator' })],

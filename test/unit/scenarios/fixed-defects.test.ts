@@ -18,7 +18,7 @@ import { podCgroupLimits, podCgroupScript } from '../../../scenarios/pod-level-r
 import runtimeNotDocker from '../../../scenarios/runtime-not-docker.js';
 import statefulsetMaxUnavailable from '../../../scenarios/statefulset-max-unavailable.js';
 import { availablePods, rolloutProgress, unavailableAfterReadyMs } from '../../../scenarios/statefulset-max-unavailable.js';
-import { HOST_NETWORK_REJECTION } from '../../../scenarios/user-namespaces.js';
+import userNamespaces, { HOST_NETWORK_REJECTION, STATEFUL_VOLUME_REJECTION } from '../../../scenarios/user-namespaces.js';
 import { failed, fakeContext, ok, Skip, type FakeAnswers } from './fake-context.js';
 
 const runWith = (s: Scenario, answers: FakeAnswers) => {
@@ -192,6 +192,43 @@ describe('user-namespaces: the hostNetwork refusal in either wording', () => {
 
   it('does not take another refusal for it', () => {
     expect('spec.hostPID: Forbidden: when `hostUsers` is false').not.toMatch(HOST_NETWORK_REJECTION);
+  });
+});
+
+describe('user-namespaces at 1.25–1.27: stateless pods only, under the gate of that release', () => {
+  const node = { metadata: { name: 'n' }, status: { nodeInfo: { operatingSystem: 'linux', kernelVersion: '6.18.44', containerRuntimeVersion: 'containerd://2.3.4' } } };
+  type PodLike = { metadata?: { name?: string }; spec?: { hostUsers?: boolean; hostNetwork?: boolean; volumes?: Array<{ hostPath?: unknown }> } };
+  // kube-apiserver v1.27.16's validateHostUsers, for the two rules the scenario meets
+  const apiServer127 = (statelessRule: boolean) => (obj: PodLike) => {
+    const spec = obj.spec ?? {};
+    if (spec.hostUsers !== false) return;
+    if (statelessRule && spec.volumes?.some((v) => v.hostPath)) throw new Error('Pod "userns-hostpath" is invalid: spec.volumes[0]: Forbidden: volume type not supported when `pod.Spec.HostUsers` is false');
+    if (spec.hostNetwork) throw new Error('Pod "userns-hostnet" is invalid: spec.hostNetwork: Forbidden: when `pod.Spec.HostUsers` is false');
+  };
+  const run = (statelessRule: boolean) =>
+    runWith(userNamespaces, {
+      cluster: { version: '1.27.16', gitVersion: 'v1.27.16', featureGates: { UserNamespacesStatelessPodsSupport: true } },
+      listNode: () => ({ items: [node] }),
+      create: apiServer127(statelessRule),
+      waitFor: () => ({ status: { phase: 'Running' } }),
+      exec: (pod) => ok(pod === 'userns' ? '         0     131072      65536\n' : '         0          0 4294967295\n'),
+    });
+
+  it('passes where the API server refuses hostPath with hostUsers: false, and the pod root is mapped', async () => {
+    const { f, result } = run(true);
+    await expect(result).resolves.toBeUndefined();
+    expect(f.steps).toContain('stateless pods only: hostUsers: false with a hostPath volume is rejected');
+    // the gate read by its 1.27 name (the old code read UserNamespacesSupport there and skipped the release)
+    expect(f.logs.join('\n')).toContain('feature gate UserNamespacesSupport (UserNamespacesStatelessPodsSupport at this release) is on (cluster profile)');
+  });
+
+  it('fails where hostUsers: false with a hostPath volume is accepted', async () => {
+    await expect(run(false).result).rejects.toThrow(/expected a rejection/);
+  });
+
+  it('matches 1.25–1.27\'s refusal and not another', () => {
+    expect('Pod "userns-hostpath" is invalid: spec.volumes[0]: Forbidden: volume type not supported when `pod.Spec.HostUsers` is false').toMatch(STATEFUL_VOLUME_REJECTION);
+    expect('spec.hostNetwork: Forbidden: when `pod.Spec.HostUsers` is false').not.toMatch(STATEFUL_VOLUME_REJECTION);
   });
 });
 

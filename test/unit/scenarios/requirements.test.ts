@@ -98,8 +98,14 @@ const EXPECTED: Record<string, (m: number) => Expected> = {
     [30, { stage: 'alpha', gates: { PortForwardWebsockets: true } }],
     [31, { stage: 'beta', gates: { PortForwardWebsockets: true } }],
   ),
-  // §12: UserNamespacesSupport α 1.28–1.29, β off 1.30–1.32, β on 1.33, GA 1.36.
-  'user-namespaces': from([28, { stage: 'alpha', gates: { UserNamespacesSupport: true } }], [30, { stage: 'beta', gates: { UserNamespacesSupport: true } }], [36, { stage: 'ga' }]),
+  // §12: UserNamespacesStatelessPodsSupport α 1.25–1.27 (removed 1.28), renamed UserNamespacesSupport:
+  // α 1.28–1.29, β off 1.30–1.32, β on 1.33, GA 1.36. The gate set is the release's own name.
+  'user-namespaces': from(
+    [25, { stage: 'alpha', gates: { UserNamespacesStatelessPodsSupport: true } }],
+    [28, { stage: 'alpha', gates: { UserNamespacesSupport: true } }],
+    [30, { stage: 'beta', gates: { UserNamespacesSupport: true } }],
+    [36, { stage: 'ga' }],
+  ),
   // §17: α 1.27, β off 1.30, GA 1.36; the kubelet config at every version.
   'node-log-query': from(
     [27, { stage: 'alpha', gates: { NodeLogQuery: true }, kubelet: { enableSystemLogHandler: true, enableSystemLogQuery: true } }],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ScenarioContext } from '../../../src/scenario/types.js';
-import { atLeast, clusterScopedName, gate, minor } from '../../../scenarios/_support/cluster.js';
+import { atLeast, clusterScopedName, describeGate, gate, minor } from '../../../scenarios/_support/cluster.js';
 import { parseFeatureMetric } from '../../../src/scenario/feature-metric.js';
 import { decodeClaims, fingerprint, signJwt, signingKey } from '../../../scenarios/_support/jwt.js';
 import { issuerHost, parseBridgeAddress } from '../../../scenarios/_support/issuer-host.js';
@@ -67,6 +67,18 @@ describe('cluster helpers', () => {
     // GA then removed: the behaviour stays on
     expect(await gate(ctxFor('1.30.0'), 'JobTrackingWithFinalizers')).toEqual({ enabled: true, source: 'default for this version' });
     await expect(gate(ctxFor('1.30.0'), 'NoSuchGateAnywhere')).rejects.toThrow(/not in kindlab's gate table/);
+  });
+
+  it('reads a renamed gate by the name of the cluster\'s release', async () => {
+    const named = { namedAtRelease: 'UserNamespacesStatelessPodsSupport' };
+    expect(await gate(ctxFor('1.27.16', { UserNamespacesStatelessPodsSupport: true }), 'UserNamespacesSupport')).toEqual({ enabled: true, source: 'cluster profile', ...named });
+    // the old code read UserNamespacesSupport, absent at 1.27, and fell back to the table's "off"
+    expect(await gate(ctxFor('1.27.16', { UserNamespacesSupport: true, UserNamespacesStatelessPodsSupport: false }), 'UserNamespacesSupport')).toEqual({ enabled: false, source: 'cluster profile', ...named });
+    expect(await gate({ ...ctxFor('1.27.16', { UserNamespacesStatelessPodsSupport: false }), expectFeatureOn: 'UserNamespacesStatelessPodsSupport' }, 'UserNamespacesSupport')).toMatchObject({ enabled: true, ...named });
+    expect(await gate(ctxFor('1.28.15', { UserNamespacesSupport: true }), 'UserNamespacesSupport')).toEqual({ enabled: true, source: 'cluster profile' });
+    expect(describeGate('UserNamespacesSupport', { enabled: true, source: 'cluster profile', ...named })).toBe(
+      'feature gate UserNamespacesSupport (UserNamespacesStatelessPodsSupport at this release) is on (cluster profile)',
+    );
   });
 
   it('makes cluster-scoped names unique per namespace and valid', () => {
