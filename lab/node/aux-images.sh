@@ -74,8 +74,16 @@ build_coredns() {
     return
   fi
   rev=$(module_json "$pkg@$v" | jq -r '.Origin.Hash // "unknown"')
+  # CoreDNS ≤ 1.10's trace plugin uses dd-trace-go v1.4x, which needs inet.af/netaddr: a module host
+  # the proxy here refuses. The dd-trace-go of CoreDNS 1.11.3 (v1.62.0, net/netip) keeps the tracer
+  # API that plugin calls; the DNS server itself stays the release's.
+  local replace=""
+  if grep -q '^[[:space:]]*inet.af/netaddr ' "$(module_json "$pkg@$v" | jq -r .GoMod)"; then
+    replace="gopkg.in/DataDog/dd-trace-go.v1 v1.62.0"
+    log "coredns $v: its dd-trace-go needs inet.af/netaddr, which the module proxy refuses: dd-trace-go v1.62.0 instead (CoreDNS 1.11.3's)"
+  fi
   log "coredns $v: go build (log: $LOG_DIR/coredns.log)"
-  CGO_ENABLED=0 go_tool_build "$pkg" "$v" "$pkg" "$out" -ldflags "-s -w -X $pkg/coremain.GitCommit=${rev:0:7}" >"$LOG_DIR/coredns.log" 2>&1 || {
+  GO_TOOL_REPLACE=$replace CGO_ENABLED=0 go_tool_build "$pkg" "$v" "$pkg" "$out" -ldflags "-s -w -X $pkg/coremain.GitCommit=${rev:0:7}" >"$LOG_DIR/coredns.log" 2>&1 || {
     tail -20 "$LOG_DIR/coredns.log" >&2
     die "coredns build failed"
   }

@@ -100,6 +100,7 @@ k8s_dir() {
 # requires it. (`go install PKG@VERSION` would be simpler, but it reads the module's version
 # list for deprecations, which the proxy here refuses for some modules.) The wrapper takes the
 # module's go and godebug lines, so the defaults are those of the module's own build.
+# GO_TOOL_REPLACE="path version ...": replace lines of the wrapper (a dependency the proxy refuses).
 go_tool_build() {
   local module=$1 version=$2 pkg=$3 out=$4
   shift 4
@@ -117,6 +118,10 @@ go_tool_build() {
       grep -E '^godebug ' "$gomod" || true
       echo
       echo "require $module $version"
+      local -a rep
+      local i
+      read -r -a rep <<<"${GO_TOOL_REPLACE:-}"
+      for ((i = 0; i + 1 < ${#rep[@]}; i += 2)); do echo "replace ${rep[i]} => ${rep[i]} ${rep[i + 1]}"; done
     } >"$dir/go.mod"
     printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$dir/tools.go"
     (cd "$dir" && go mod tidy) || return 1
