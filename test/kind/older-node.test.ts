@@ -4,6 +4,9 @@
 // - v1.30.14: UserNamespacesSupport and NodeLogQuery beta and off by default, so the kubelet's gate
 //   can still be switched off (GA and locked at v1.37.2); MaxUnavailableStatefulSet alpha, with the
 //   controller of before 1.34 (k/k#112307).
+// - v1.27.16: KEP-127's first alpha under its first gate, UserNamespacesStatelessPodsSupport (stateless
+//   pods only), and the alphas of ContainerCheckpoint, NodeLogQuery and ValidatingAdmissionPolicy,
+//   each shown failing on a kubelet or an API server with its gate off.
 // - v1.24.17: GRPCContainerProbe beta, so the gRPC probe is shown failing on a kubelet with it off;
 //   most node features did not exist yet, and their scenarios fail there where they assert them.
 // Every scenario passes or is skipped with its reason; each one whose gate can be switched off (or
@@ -47,6 +50,24 @@ const RELEASES: Record<string, Release> = {
       'multi-cluster-cidr': /^KEP-2593 \(multiple cluster CIDRs\) was withdrawn without leaving alpha/,
       'mutating-admission-policy': NEEDS('1.32'),
       'pod-level-resources': NEEDS('1.32'),
+    },
+  },
+  'v1.27.16': {
+    counterProved: [
+      'container-checkpoint', 'exec-websockets', 'mutating-admission-policy', 'node-log-query', 'pdb-unhealthy-pod-eviction',
+      'pod-level-resources', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'user-namespaces',
+      'validating-admission-policy',
+    ],
+    skipped: {
+      'beta-apis-off-by-default': /^no two beta APIs introduced since the rule exist before 1\.28/,
+      'exec-websockets': NEEDS('1.29'),
+      'in-place-pod-resize': NEEDS('1.33'),
+      'kubelet-oom-metric': /^needs cgroup v2 /,
+      'mutating-admission-policy': NEEDS('1.32'),
+      'pod-level-resources': NEEDS('1.32'),
+      'portforward-websockets': NEEDS('1.30'),
+      'sidecar-containers': NEEDS('1.28'),
+      'structured-authn-config': NEEDS('1.29'),
     },
   },
   'v1.24.17': {
