@@ -4,6 +4,9 @@
 // - v1.30.14: UserNamespacesSupport and NodeLogQuery beta and off by default, so the kubelet's gate
 //   can still be switched off (GA and locked at v1.37.2); MaxUnavailableStatefulSet alpha, with the
 //   controller of before 1.34 (k/k#112307).
+// - v1.28.15: UserNamespacesSupport and SidecarContainers alpha (their first release under these
+//   names), on kubelets, each counter-proved with its gate off. (The default tier builds only its
+//   API server and controller manager; its kind nodes are the full tier's, like the others here.)
 // - v1.27.16: KEP-127's first alpha under its first gate, UserNamespacesStatelessPodsSupport (stateless
 //   pods only), and the alphas of ContainerCheckpoint, NodeLogQuery and ValidatingAdmissionPolicy,
 //   each shown failing on a kubelet or an API server with its gate off.
@@ -23,7 +26,7 @@ import type { RunReport } from '../../src/report/model.js';
 import { recordedRuns } from '../helpers/counter-proof-record.js';
 import { buildArgs, kindlabLong, tierHome, whyNotReady } from '../helpers/kind-tier.js';
 import { parseLabNode } from '../helpers/lab-node.js';
-import { inTier } from '../helpers/releases.js';
+import { fullTier, inTier } from '../helpers/releases.js';
 import { unavailable } from '../helpers/unavailable.js';
 
 const ROOT = join(__dirname, '../..');
@@ -50,6 +53,22 @@ const RELEASES: Record<string, Release> = {
       'multi-cluster-cidr': /^KEP-2593 \(multiple cluster CIDRs\) was withdrawn without leaving alpha/,
       'mutating-admission-policy': NEEDS('1.32'),
       'pod-level-resources': NEEDS('1.32'),
+    },
+  },
+  'v1.28.15': {
+    counterProved: [
+      'container-checkpoint', 'exec-websockets', 'mutating-admission-policy', 'node-log-query', 'pdb-unhealthy-pod-eviction',
+      'pod-level-resources', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'user-namespaces',
+      'validating-admission-policy',
+    ],
+    skipped: {
+      'exec-websockets': NEEDS('1.29'),
+      'in-place-pod-resize': NEEDS('1.33'),
+      'kubelet-oom-metric': /^from 1\.28 a cgroup v2 kubelet OOM-kills the whole container/,
+      'mutating-admission-policy': NEEDS('1.32'),
+      'pod-level-resources': NEEDS('1.32'),
+      'portforward-websockets': NEEDS('1.30'),
+      'structured-authn-config': NEEDS('1.29'),
     },
   },
   'v1.27.16': {
@@ -116,7 +135,7 @@ function olderNodeImage(version: string): string {
 
 for (const [version, expected] of Object.entries(RELEASES)) {
   if (whyNotReady) unavailable(`the catalogue on kind nodes of ${version}`, whyNotReady);
-  describe.runIf(!whyNotReady && inTier(version))(`the catalogue on kind nodes of ${version}, with counter-proofs (full tier)`, () => {
+  describe.runIf(!whyNotReady && inTier(version) && fullTier)(`the catalogue on kind nodes of ${version}, with counter-proofs (full tier)`, () => {
     it('passes or skips with its reason, and counter-proves every scenario whose feature can be off there', () => {
       const image = olderNodeImage(version);
       const json = join(tierHome, `older-node-${version}-report.json`);
