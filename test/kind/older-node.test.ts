@@ -41,6 +41,22 @@ interface Release {
   skipped: Record<string, RegExp>;
 }
 
+/** The scenarios of features that came after 1.28, skipped for the version at 1.27 and 1.28. */
+const NEWER_THAN_1_28: Record<string, RegExp> = {
+  'exec-websockets': NEEDS('1.29'),
+  'in-place-pod-resize': NEEDS('1.33'),
+  'mutating-admission-policy': NEEDS('1.32'),
+  'pod-level-resources': NEEDS('1.32'),
+  'portforward-websockets': NEEDS('1.30'),
+  'structured-authn-config': NEEDS('1.29'),
+};
+/** The same at both: features alpha or beta there (user-namespaces under either name), or not there yet. */
+const COUNTER_PROVED_AT_1_27_AND_1_28 = [
+  'container-checkpoint', 'exec-websockets', 'mutating-admission-policy', 'node-log-query', 'pdb-unhealthy-pod-eviction',
+  'pod-level-resources', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'user-namespaces',
+  'validating-admission-policy',
+];
+
 const RELEASES: Record<string, Release> = {
   'v1.30.14': {
     counterProved: [
@@ -56,37 +72,16 @@ const RELEASES: Record<string, Release> = {
     },
   },
   'v1.28.15': {
-    counterProved: [
-      'container-checkpoint', 'exec-websockets', 'mutating-admission-policy', 'node-log-query', 'pdb-unhealthy-pod-eviction',
-      'pod-level-resources', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'user-namespaces',
-      'validating-admission-policy',
-    ],
-    skipped: {
-      'exec-websockets': NEEDS('1.29'),
-      'in-place-pod-resize': NEEDS('1.33'),
-      'kubelet-oom-metric': /^from 1\.28 a cgroup v2 kubelet OOM-kills the whole container/,
-      'mutating-admission-policy': NEEDS('1.32'),
-      'pod-level-resources': NEEDS('1.32'),
-      'portforward-websockets': NEEDS('1.30'),
-      'structured-authn-config': NEEDS('1.29'),
-    },
+    counterProved: COUNTER_PROVED_AT_1_27_AND_1_28,
+    skipped: { ...NEWER_THAN_1_28, 'kubelet-oom-metric': /^from 1\.28 a cgroup v2 kubelet OOM-kills the whole container/ },
   },
   'v1.27.16': {
-    counterProved: [
-      'container-checkpoint', 'exec-websockets', 'mutating-admission-policy', 'node-log-query', 'pdb-unhealthy-pod-eviction',
-      'pod-level-resources', 'sidecar-containers', 'statefulset-max-unavailable', 'structured-authn-config', 'user-namespaces',
-      'validating-admission-policy',
-    ],
+    counterProved: COUNTER_PROVED_AT_1_27_AND_1_28,
     skipped: {
+      ...NEWER_THAN_1_28,
       'beta-apis-off-by-default': /^no two beta APIs introduced since the rule exist before 1\.28/,
-      'exec-websockets': NEEDS('1.29'),
-      'in-place-pod-resize': NEEDS('1.33'),
       'kubelet-oom-metric': /^needs cgroup v2 /,
-      'mutating-admission-policy': NEEDS('1.32'),
-      'pod-level-resources': NEEDS('1.32'),
-      'portforward-websockets': NEEDS('1.30'),
       'sidecar-containers': NEEDS('1.28'),
-      'structured-authn-config': NEEDS('1.29'),
     },
   },
   'v1.24.17': {
